@@ -1,0 +1,112 @@
+/**
+ * Typed errors shared by every Spindle package. Each has a stable `code` so callers can
+ * branch without `instanceof` across realms (a worker rebuilds errors from their code).
+ */
+
+/** Base class of every error Spindle throws on purpose. */
+export class SpindleError extends Error {
+  /** Stable machine-readable code, e.g. `ERR_SPINDLE_CANCELLED`. */
+  readonly code: string;
+
+  constructor(code: string, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.code = code;
+    this.name = new.target.name;
+  }
+}
+
+/** An operation was cancelled: a fiber was halted, a signal aborted, a scope closed. */
+export class Cancelled extends SpindleError {
+  constructor(message = 'The operation was cancelled', options?: ErrorOptions) {
+    super('ERR_SPINDLE_CANCELLED', message, options);
+  }
+}
+
+/** A wait ran past its deadline. */
+export class TimeoutError extends SpindleError {
+  constructor(message = 'The operation timed out', options?: ErrorOptions) {
+    super('ERR_SPINDLE_TIMEOUT', message, options);
+  }
+}
+
+/** An object was used in a state that does not allow the call (resuming a finished coroutine, ...). */
+export class InvalidStateError extends SpindleError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('ERR_SPINDLE_INVALID_STATE', message, options);
+  }
+}
+
+/** A node was linked into an intrusive container while it is still a member of one. */
+export class AlreadyLinkedError extends SpindleError {
+  constructor(message = 'This node is already linked into an intrusive container; unlink it first') {
+    super('ERR_SPINDLE_ALREADY_LINKED', message);
+  }
+}
+
+/** A lock was released by someone who does not hold it, or a permit count went below zero. */
+export class NotHeldError extends SpindleError {
+  constructor(message: string) {
+    super('ERR_SPINDLE_NOT_HELD', message);
+  }
+}
+
+/** Sending on (or otherwise using) something that has been closed. */
+export class ClosedError extends SpindleError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('ERR_SPINDLE_CLOSED', message, options);
+  }
+}
+
+/** A bounded queue is full and the caller asked not to wait. */
+export class QueueFullError extends SpindleError {
+  constructor(message: string) {
+    super('ERR_SPINDLE_QUEUE_FULL', message);
+  }
+}
+
+/** A blocking wait was called on the main thread, where it would freeze the event loop. */
+export class BlockingCallError extends SpindleError {
+  constructor(what: string) {
+    super(
+      'ERR_SPINDLE_BLOCKING_ON_MAIN_THREAD',
+      `${what} blocks its thread and cannot be used on the main thread; use the async form (waitAsync / await) instead`,
+    );
+  }
+}
+
+/** A worker thread died (exit, uncaught error, out of memory) while running a task. */
+export class WorkerCrashedError extends SpindleError {
+  /** Index of the worker that died. */
+  readonly workerId: number;
+
+  constructor(workerId: number, message: string, options?: ErrorOptions) {
+    super('ERR_SPINDLE_WORKER_CRASHED', message, options);
+    this.workerId = workerId;
+  }
+}
+
+/** A Barrier was broken by a cancelled or timed-out party. */
+export class BrokenBarrierError extends SpindleError {
+  constructor(message = 'The barrier was broken because a party cancelled or timed out') {
+    super('ERR_SPINDLE_BROKEN_BARRIER', message);
+  }
+}
+
+/** The native addon could not be loaded. */
+export class NativeBindingError extends SpindleError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('ERR_SPINDLE_NATIVE_MISSING', message, options);
+  }
+}
+
+/** An operating-system call failed; `errno` carries the raw error number. */
+export class SystemError extends SpindleError {
+  readonly errno: number;
+  readonly syscall: string;
+
+  constructor(syscall: string, errno: number, message: string) {
+    super('ERR_SPINDLE_SYSTEM', `${syscall} failed (errno ${errno}): ${message}`);
+    this.errno = errno;
+    this.syscall = syscall;
+  }
+}

@@ -1,0 +1,9 @@
+export { type Executor, FunctionRunnable, type Runnable } from './contracts/executor.js';
+export { bounded, Operation, waitFor } from './contracts/operation.js';
+export { setTracer, type Tracer, tracer } from './contracts/tracing.js';
+export { isWaitable, type Waitable, type Waiter, type WaitOptions } from './contracts/wait.js';
+export * from './errors.js';
+export { ForwardList } from './intrusive/forward-list.js';
+export type { DoublyLinked, SinglyLinked } from './intrusive/links.js';
+export { List } from './intrusive/list.js';
+export { Queue } from './intrusive/queue.js';

@@ -1,0 +1,62 @@
+import { AlreadyLinkedError } from '../errors.js';
+import type { SinglyLinked } from './links.js';
+
+/**
+ * Intrusive FIFO queue over the nodes' `next` field. Push and shift are O(1) and allocate
+ * nothing; a node may be in one container at a time. This is the run queue of executors.
+ */
+export class Queue<T extends SinglyLinked<T>> {
+  private head: T | null = null;
+  private tail: T | null = null;
+  private count = 0;
+
+  get size(): number {
+    return this.count;
+  }
+
+  get isEmpty(): boolean {
+    return this.head === null;
+  }
+
+  /** The node `shift` would return, without removing it. */
+  peek(): T | null {
+    return this.head;
+  }
+
+  push(node: T): void {
+    if (node.owner !== null) throw new AlreadyLinkedError();
+    node.owner = this;
+    node.next = null;
+    if (this.tail === null) this.head = node;
+    else this.tail.next = node;
+    this.tail = node;
+    this.count++;
+  }
+
+  shift(): T | null {
+    const node = this.head;
+    if (node === null) return null;
+    this.head = node.next;
+    if (this.head === null) this.tail = null;
+    node.next = null;
+    node.owner = null;
+    this.count--;
+    return node;
+  }
+
+  /** Moves every node of `other` to the end of this queue in O(1). */
+  concat(other: Queue<T>): void {
+    if (other.head === null) return;
+    for (let node: T | null = other.head; node !== null; node = node.next) node.owner = this;
+    if (this.tail === null) this.head = other.head;
+    else this.tail.next = other.head;
+    this.tail = other.tail;
+    this.count += other.count;
+    other.head = other.tail = null;
+    other.count = 0;
+  }
+
+  *[Symbol.iterator](): IterableIterator<T> {
+    for (let node = this.head; node !== null; node = node.next) yield node;
+  }
+}
