@@ -1,0 +1,13 @@
+// Every test of the repository: the TypeScript suites through turbo (which builds first,
+// native addon included), the Rust crates, and the aarch64 context switch under qemu.
+import { execSync } from 'node:child_process';
+
+function run(command) {
+  console.error(`\n== ${command}`);
+  execSync(command, { stdio: 'inherit', shell: '/bin/bash' });
+}
+
+run('node scripts/setup.mjs');
+run('pnpm exec turbo run test --output-logs=new-only');
+run('cargo test --release --workspace');
+run('bash scripts/aarch64-test.sh');
