@@ -24,4 +24,6 @@ if (!has('cargo')) {
   process.exit(1);
 }
 if (!has('pnpm')) run('npm install -g pnpm');
-run(process.env.CI ? 'pnpm install --frozen-lockfile' : 'pnpm install');
+// Not --frozen-lockfile: pnpm 12 would refuse because it cannot pin its own version from
+// the registry; the committed lockfile still decides every dependency's version.
+run('pnpm install --no-frozen-lockfile --prefer-frozen-lockfile');
