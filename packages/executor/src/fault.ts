@@ -1,0 +1,33 @@
+/**
+ * The fault-injection shim. Synchronization points in other packages (a lock handing over,
+ * a channel waking a receiver, a fiber resuming) call `faultPoint()`; when a ManualExecutor
+ * with faults is running, it answers from its seeded random source whether the caller
+ * should add an extra yield (a fiber reschedules itself once more, a lock defers a handoff).
+ * Otherwise the answer is `false` after one null check.
+ */
+
+/** Something that decides faults: a ManualExecutor with faults on. */
+export interface FaultSource {
+  decideFault(label: string | undefined): boolean;
+}
+
+let active: FaultSource | null = null;
+
+/**
+ * Asks whether the caller should inject an extra yield or delay here. `label` names the
+ * point (e.g. `"mutex.unlock"`) for diagnostics. Deterministic for a given seed and schedule.
+ */
+export function faultPoint(label?: string): boolean {
+  return active === null ? false : active.decideFault(label);
+}
+
+/** Runs `body` with `source` answering `faultPoint`, restoring the previous source after. */
+export function withFaultSource<R>(source: FaultSource | null, body: () => R): R {
+  const previous = active;
+  active = source;
+  try {
+    return body();
+  } finally {
+    active = previous;
+  }
+}
