@@ -1,0 +1,391 @@
+import {
+  Cancelled,
+  type Executor,
+  InvalidStateError,
+  isWaitable,
+  List,
+  Operation,
+  type Runnable,
+  tracer,
+  type Waitable,
+  type Waiter,
+} from '@spindle/core-context';
+import { faultPoint, loopExecutor } from '@spindle/executor';
+import type { SpawnSite } from './debug.js';
+import { FiberFailedError } from './errors.js';
+import { type LocalsHolder, rootLocals, setLocalsSource } from './locals.js';
+import { isPromiseLike, PromiseWait } from './promise-wait.js';
+import { register, reportUnjoinedLater, unregister } from './registry.js';
+import { RESCHEDULE } from './reschedule.js';
+
+/** What a fiber is doing; `halting` means it runs its `finally` blocks after `halt()`. */
+export type FiberStatus = 'ready' | 'running' | 'suspended' | 'halting' | 'done' | 'failed' | 'halted';
+
+/** The generator a fiber runs. What it sends back into `yield` depends on what was yielded. */
+// biome-ignore lint/suspicious/noExplicitAny: a fiber resumes each yield with that wait's own result type
+export type FiberGenerator<T> = Generator<unknown, T, any>;
+
+// Internal states; `halting` is derived from the HALT flag.
+const READY = 0;
+const RUNNING = 1;
+const SUSPENDED = 2;
+const DONE = 3;
+const FAILED = 4;
+const HALTED = 5;
+const STATUS: readonly FiberStatus[] = ['ready', 'running', 'suspended', 'done', 'failed', 'halted'];
+
+// Flags.
+/** Parked on `waitable` and still accepting a result. */
+const PARKED = 1;
+/** `value` is an error to throw into the generator at the next resume. */
+const THROW = 2;
+/** `halt()` was called. */
+const HALT = 4;
+/** `return()` was issued: the generator runs its finally blocks. */
+const UNWINDING = 8;
+/** `locals` is this fiber's own array (not shared with its parent or children). */
+const OWNS_LOCALS = 16;
+/** Someone waited on the result, so a failure was observed. */
+const JOINED = 32;
+/** After the end, `value` holds the error joiners receive. */
+const WRAPPED = 64;
+/** Handed back to a FiberPool. */
+const RELEASED = 128;
+
+let running: Fiber | null = null;
+let nextId = 1;
+
+/** The fiber whose code is running now, or null outside fibers. */
+export function current(): Fiber | null {
+  return running;
+}
+
+setLocalsSource((): LocalsHolder => running ?? rootLocals);
+
+/**
+ * A fiber: a generator driven as a green thread. It is its own intrusive run-queue node
+ * (Runnable) and its own waiter (Waiter), so scheduling and waiting allocate nothing; and
+ * it is an Operation over its result, so `yield* fiber` joins it in a fiber and
+ * `await fiber` joins it from async code.
+ *
+ * The driver reads what the generator yields: a Waitable parks the fiber on it; a promise
+ * is waited on; `undefined` (a bare `yield`) or `yieldNow()` reschedules it.
+ */
+export class Fiber<T = unknown> extends Operation<T> implements Runnable, Waiter, LocalsHolder {
+  next: (Runnable & Waiter) | null = null;
+  prev: Waiter | null = null;
+  owner: object | null = null;
+  /** Unique id (a pooled record gets a new one each time it is spawned). */
+  id = 0;
+  /** The executor that runs this fiber; children spawned inside it default to it. */
+  executor: Executor = loopExecutor;
+  /** Fiber-local values (see FiberLocal), possibly shared with the parent until written. */
+  locals: unknown[] = rootLocals.locals;
+  /** @internal links of the live-fiber registry */
+  liveNext: Fiber | null = null;
+  /** @internal */
+  livePrev: Fiber | null = null;
+  private label: string | null = null;
+  private state = READY;
+  private flags = 0;
+  private gen: FiberGenerator<T> | null = null;
+  /** The resume value or error while it runs; the result or error once it ended. */
+  private value: unknown = undefined;
+  /** What it waits on; kept after a wake until it resumes, so a halt can restore the result. */
+  private waitable: Waitable | null = null;
+  private joiners: List<Waiter<T>> | null = null;
+  private site: SpawnSite | null = null;
+
+  /** The name given at spawn, else `fiber-<id>`. */
+  get name(): string {
+    return this.label ?? `fiber-${this.id}`;
+  }
+
+  get status(): FiberStatus {
+    const state = this.state;
+    return state < DONE && (this.flags & HALT) !== 0 ? 'halting' : STATUS[state]!;
+  }
+
+  /** @internal whether `locals` may be written in place */
+  get ownsLocals(): boolean {
+    return (this.flags & OWNS_LOCALS) !== 0;
+  }
+
+  set ownsLocals(owns: boolean) {
+    this.flags = owns ? this.flags | OWNS_LOCALS : this.flags & ~OWNS_LOCALS;
+  }
+
+  /** The fiber's result as an operation: `yield* fiber.join()` or `await fiber.join()`. */
+  join(): Operation<T> {
+    return this;
+  }
+
+  /**
+   * Stops the fiber: a parked fiber is withdrawn from its wait (a result it was handed but
+   * did not consume goes back through `restore`), then its generator unwinds with
+   * `return()`, running `finally` blocks, which may wait themselves (status `halting`).
+   * Joiners then fail with `Cancelled`. Halting a running fiber (itself) takes effect at its
+   * next `yield`. Halting a finished fiber does nothing.
+   */
+  halt(): void {
+    const state = this.state;
+    if (state >= DONE || (this.flags & HALT) !== 0) return;
+    this.flags |= HALT;
+    if (tracer !== null) tracer.instant('fiber', 'halt', this.id);
+    if (state === SUSPENDED) {
+      this.withdraw();
+      this.state = READY;
+      this.executor.submit(this);
+    } else if (state === READY) {
+      this.withdraw();
+    }
+  }
+
+  /** A readable account of what the fiber waits on, or null when it does not wait. */
+  waitingOn(): string | null {
+    const waitable = this.waitable;
+    if (waitable === null || this.state >= DONE) return null;
+    return describeWaitable(waitable);
+  }
+
+  /** @internal the waitable it is parked on (null when not parked) */
+  parkedOn(): Waitable | null {
+    return this.state === SUSPENDED ? this.waitable : null;
+  }
+
+  describe(): string {
+    return `fiber #${this.id} "${this.name}"`;
+  }
+
+  /** @internal starts a fresh or recycled record; called by spawn and FiberPool. */
+  start(
+    gen: FiberGenerator<T>,
+    executor: Executor,
+    name: string | null,
+    parentLocals: LocalsHolder,
+    site: SpawnSite | null,
+  ): this {
+    if (gen === null || typeof gen !== 'object' || typeof gen.next !== 'function') {
+      throw new TypeError(
+        'spawn expects a generator function (function*) or a function returning a generator',
+      );
+    }
+    this.id = nextId++;
+    this.gen = gen;
+    this.executor = executor;
+    this.label = name;
+    this.site = site;
+    this.state = READY;
+    this.flags = 0;
+    this.value = undefined;
+    this.locals = parentLocals.locals;
+    parentLocals.ownsLocals = false;
+    register(this);
+    if (tracer !== null) tracer.instant('fiber', 'spawn', this.id);
+    executor.submit(this);
+    return this;
+  }
+
+  /** @internal marks the record as handed back to a pool; false if it was already. */
+  markReleased(): boolean {
+    if (this.state < DONE) {
+      throw new InvalidStateError(
+        `${this.describe()} is ${this.status}: only a finished fiber can be released`,
+      );
+    }
+    if ((this.flags & RELEASED) !== 0) return false;
+    this.flags |= RELEASED;
+    this.value = undefined;
+    this.site = null;
+    return true;
+  }
+
+  run(): void {
+    const previous = running;
+    running = this as Fiber;
+    if (tracer !== null) tracer.begin('fiber', 'resume', this.id);
+    this.state = RUNNING;
+    try {
+      this.drive();
+    } finally {
+      running = previous;
+      if (tracer !== null) tracer.end('fiber', 'resume', this.id);
+    }
+  }
+
+  wake(value: unknown): boolean {
+    if ((this.flags & PARKED) === 0) return false;
+    this.flags &= ~PARKED;
+    this.value = value;
+    if (this.state === SUSPENDED) {
+      this.state = READY;
+      this.executor.submit(this);
+    }
+    return true;
+  }
+
+  fail(error: unknown): boolean {
+    if ((this.flags & PARKED) === 0) return false;
+    this.flags = (this.flags & ~PARKED) | THROW;
+    this.value = error;
+    if (this.state === SUSPENDED) {
+      this.state = READY;
+      this.executor.submit(this);
+    }
+    return true;
+  }
+
+  park(waiter: Waiter<T>): void {
+    this.flags |= JOINED;
+    if (this.state >= DONE) {
+      this.settle(waiter);
+    } else if (waiter === (this as Waiter)) {
+      waiter.fail(new InvalidStateError(`${this.describe()} cannot join itself: it would wait forever`));
+    } else {
+      if (this.joiners === null) this.joiners = new List();
+      this.joiners.pushBack(waiter);
+    }
+  }
+
+  unpark(waiter: Waiter<T>): boolean {
+    return this.joiners !== null && this.joiners.remove(waiter);
+  }
+
+  /** Steps the generator until it parks, reschedules or ends. */
+  private drive(): void {
+    const gen = this.gen!;
+    let input = this.value;
+    this.value = undefined;
+    this.waitable = null;
+    for (;;) {
+      let step: IteratorResult<unknown, T>;
+      const flags = this.flags;
+      try {
+        if ((flags & (HALT | UNWINDING)) === HALT) {
+          this.flags = (flags | UNWINDING) & ~THROW;
+          step = gen.return(undefined as T);
+        } else if ((flags & THROW) !== 0) {
+          this.flags = flags & ~THROW;
+          step = gen.throw(input);
+        } else {
+          step = gen.next(input);
+        }
+      } catch (error) {
+        this.finish(FAILED, error);
+        return;
+      }
+      if (step.done === true) {
+        this.finish((this.flags & UNWINDING) !== 0 ? HALTED : DONE, step.value);
+        return;
+      }
+      input = undefined;
+      // Halted by its own code while it ran: unwind instead of waiting.
+      if ((this.flags & (HALT | UNWINDING)) === HALT) continue;
+      const yielded = step.value;
+      if (yielded === undefined || yielded === RESCHEDULE) {
+        this.state = READY;
+        this.executor.submit(this);
+        return;
+      }
+      const waitable = isWaitable(yielded)
+        ? yielded
+        : isPromiseLike(yielded)
+          ? new PromiseWait(yielded)
+          : null;
+      if (waitable === null) {
+        input = new TypeError(
+          `A fiber yielded ${typeof yielded}: yield a Waitable (yield* op), a promise, or nothing to reschedule`,
+        );
+        this.flags |= THROW;
+        continue;
+      }
+      this.waitable = waitable;
+      this.flags |= PARKED;
+      try {
+        waitable.park(this);
+      } catch (error) {
+        this.withdraw();
+        input = error;
+        this.flags |= THROW;
+        continue;
+      }
+      if ((this.flags & PARKED) !== 0) {
+        if ((this.flags & (HALT | UNWINDING)) === HALT) {
+          this.withdraw();
+          continue;
+        }
+        this.state = SUSPENDED;
+        if (tracer !== null) tracer.instant('fiber', 'suspend', this.id);
+        return;
+      }
+      // The wait completed inside park (rule 1). A fault point may add a trip through the
+      // executor here, so seeded tests also see the interleavings of a later wake.
+      if (faultPoint('fiber.resume')) {
+        this.state = READY;
+        this.executor.submit(this);
+        return;
+      }
+      input = this.value;
+      this.value = undefined;
+      this.waitable = null;
+    }
+  }
+
+  /** Takes the fiber out of its wait: unparks it, or hands back a result it will not use. */
+  private withdraw(): void {
+    const waitable = this.waitable;
+    if (waitable === null) return;
+    this.waitable = null;
+    if ((this.flags & PARKED) !== 0) {
+      this.flags &= ~PARKED;
+      waitable.unpark(this);
+    } else if ((this.flags & THROW) === 0) {
+      waitable.restore?.(this.value);
+    }
+    this.flags &= ~THROW;
+    this.value = undefined;
+  }
+
+  private finish(state: number, value: unknown): void {
+    this.state = state;
+    this.gen = null;
+    this.value = value;
+    this.waitable = null;
+    unregister(this);
+    if (tracer !== null) tracer.instant('fiber', 'finish', this.id, state);
+    const joiners = this.joiners;
+    if (joiners !== null) {
+      for (let waiter = joiners.popFront(); waiter !== null; waiter = joiners.popFront()) this.settle(waiter);
+    }
+    if (state === FAILED && (this.flags & JOINED) === 0) reportUnjoinedLater(this);
+  }
+
+  private settle(waiter: Waiter<T>): void {
+    if (this.state === DONE) waiter.wake(this.value as T);
+    else waiter.fail(this.outcomeError());
+  }
+
+  /** @internal the error joiners receive (built once, on first use) */
+  outcomeError(): Error {
+    if ((this.flags & WRAPPED) === 0) {
+      this.value =
+        this.state === FAILED
+          ? new FiberFailedError(this.id, this.name, this.value, this.site)
+          : new Cancelled(`Fiber #${this.id} "${this.name}" was halted before it finished`);
+      this.flags |= WRAPPED;
+    }
+    return this.value as Error;
+  }
+
+  /** @internal whether anyone waited on the result */
+  get joined(): boolean {
+    return (this.flags & JOINED) !== 0;
+  }
+}
+
+/** A waitable's `describe()`, else its class name. */
+export function describeWaitable(waitable: Waitable): string {
+  const describe = (waitable as { describe?: () => string }).describe;
+  if (typeof describe === 'function') return describe.call(waitable);
+  return waitable.constructor?.name ?? 'a waitable';
+}

@@ -1,0 +1,53 @@
+import { Fiber, type FiberGenerator } from './fiber.js';
+import { checkBody, checkOptions, launch, type SpawnOptions } from './spawn.js';
+
+/**
+ * The caller-provided form of spawning: fiber records are kept and reused. `spawn` takes a
+ * released record (or makes one); the caller calls `release(fiber)` once it no longer needs
+ * the handle (after joining it), and the record goes back to the pool. A released handle
+ * must not be used: the next spawn gives it a new id and a new body.
+ */
+export class FiberPool {
+  private readonly free: Fiber<unknown>[] = [];
+  private readonly capacity: number;
+
+  /** Keeps at most `capacity` released records (default unbounded). */
+  constructor(capacity = Number.POSITIVE_INFINITY) {
+    if (typeof capacity !== 'number' || !(capacity >= 0)) {
+      throw new RangeError(`capacity must be a number >= 0, got ${String(capacity)}`);
+    }
+    this.capacity = capacity;
+  }
+
+  /** Released records ready for reuse. */
+  get available(): number {
+    return this.free.length;
+  }
+
+  /** Like `spawn`, on a recycled record when one is available. */
+  spawn<A extends unknown[], T>(fn: (...args: A) => FiberGenerator<T>, ...args: A): Fiber<T> {
+    checkBody(fn);
+    const fiber = (this.free.pop() as Fiber<T> | undefined) ?? new Fiber<T>();
+    return launch(fiber, fn(...args), undefined, this.spawn);
+  }
+
+  /** Like `spawnWith`, on a recycled record when one is available. */
+  spawnWith<A extends unknown[], T>(
+    options: SpawnOptions,
+    fn: (...args: A) => FiberGenerator<T>,
+    ...args: A
+  ): Fiber<T> {
+    checkOptions(options);
+    checkBody(fn);
+    const fiber = (this.free.pop() as Fiber<T> | undefined) ?? new Fiber<T>();
+    return launch(fiber, fn(...args), options, this.spawnWith);
+  }
+
+  /**
+   * Hands a finished fiber's record back for reuse. Throws InvalidStateError when the
+   * fiber has not finished; releasing the same record twice is ignored.
+   */
+  release(fiber: Fiber<unknown>): void {
+    if (fiber.markReleased() && this.free.length < this.capacity) this.free.push(fiber);
+  }
+}
