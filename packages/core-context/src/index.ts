@@ -2,8 +2,18 @@ export { type Executor, FunctionRunnable, type Runnable } from './contracts/exec
 export { bounded, Operation, waitFor } from './contracts/operation.js';
 export { setTracer, type Tracer, tracer } from './contracts/tracing.js';
 export { isWaitable, type Waitable, type Waiter, type WaitOptions } from './contracts/wait.js';
+export { Coroutine, type CoroutineBody, type CoroutineStatus } from './coroutine/coroutine.js';
 export * from './errors.js';
 export { ForwardList } from './intrusive/forward-list.js';
 export type { DoublyLinked, SinglyLinked } from './intrusive/links.js';
 export { List } from './intrusive/list.js';
 export { Queue } from './intrusive/queue.js';
+export {
+  Futex,
+  type FutexWaitAsyncOptions,
+  type FutexWaitResult,
+  futexWait,
+  futexWaitAsync,
+  futexWake,
+} from './shared/futex.js';
+export { SpinLock } from './shared/spin-lock.js';

@@ -1,0 +1,164 @@
+import { InvalidStateError } from '../errors.js';
+
+const NEXT = 0;
+const THROW = 1;
+const RETURN = 2;
+type Advance = typeof NEXT | typeof THROW | typeof RETURN;
+
+/** Where a coroutine is in its life. */
+export type CoroutineStatus = 'created' | 'suspended' | 'running' | 'done' | 'failed';
+
+/**
+ * The body of a coroutine: a generator function. It is called on the first `resume`, with
+ * that call's value as its argument; every later `resume(value)` becomes the value of the
+ * `yield` the body is suspended at.
+ */
+export type CoroutineBody<Yield, Return, Resume> = (
+  first: Resume,
+) => Generator<Yield, Return, NoInfer<Resume>>;
+
+/**
+ * A stackless coroutine over a generator function: the JavaScript twin of the native
+ * coroutines. The resumer drives it with `resume(value)`; the body suspends with a plain
+ * `yield value`, which `resume` returns; when the body returns, `resume` returns its
+ * return value and the status becomes `'done'`.
+ *
+ * - An error thrown by the body propagates out of `resume` (status `'failed'`).
+ * - `cancel()` unwinds a suspended body through generator `return()`, so its `finally`
+ *   blocks run. A `finally` block may itself `yield` (to wait for async cleanup): then
+ *   `cancel()` returns that value, the status is `'suspended'` again with `cancelling`
+ *   true, and the resumer resumes it as usual until it finishes (status `'done'`).
+ *   Calling `cancel()` again at that point forces the unwind: the rest of that `finally`
+ *   block is skipped, outer `finally` blocks still run.
+ * - Resuming a coroutine that is running, done or failed throws `InvalidStateError`.
+ *
+ * `resume` costs one generator `next()` plus a status check and update.
+ */
+export class Coroutine<Yield = unknown, Return = unknown, Resume = unknown> {
+  private state: CoroutineStatus = 'created';
+  private generator: Generator<Yield, Return, Resume> | null = null;
+  private unwinding = false;
+  private failure: unknown;
+
+  constructor(private readonly body: CoroutineBody<Yield, Return, Resume>) {
+    if (typeof body !== 'function') {
+      throw new TypeError(`Coroutine needs a generator function, got ${typeof body}`);
+    }
+  }
+
+  /** `'created'`, `'suspended'`, `'running'`, `'done'` or `'failed'`. */
+  get status(): CoroutineStatus {
+    return this.state;
+  }
+
+  /** True once `cancel()` has begun unwinding the body (and while a `finally` of it suspends). */
+  get cancelling(): boolean {
+    return this.unwinding;
+  }
+
+  /** The error the body failed with (status `'failed'`), else undefined. */
+  get error(): unknown {
+    return this.failure;
+  }
+
+  /**
+   * Runs the body until its next `yield` (returning the yielded value) or its end
+   * (returning its return value; check `status === 'done'` to tell the two apart).
+   * Throws what the body throws, and `InvalidStateError` unless the coroutine is
+   * `'created'` or `'suspended'`.
+   */
+  resume(value?: Resume): Yield | Return {
+    if (this.state !== 'suspended') this.start(value as Resume);
+    return this.advance(NEXT, value);
+  }
+
+  /**
+   * Resumes the body by throwing `error` at the `yield` it is suspended at (a wait that
+   * failed). Returns and throws like `resume`; a coroutine that has not started is failed
+   * without running its body.
+   */
+  throwInto(error: unknown): Yield | Return {
+    if (this.state === 'created') {
+      this.state = 'failed';
+      this.failure = error;
+      throw error;
+    }
+    this.expectSuspended('throw into');
+    return this.advance(THROW, error);
+  }
+
+  /**
+   * Unwinds the coroutine: a suspended body runs its `finally` blocks; a body that never
+   * started never runs. Returns undefined when the coroutine is finished (status
+   * `'done'`), or the value a `finally` block suspended with (status `'suspended'`, see
+   * the class notes). A no-op on a finished coroutine. Throws what a `finally` block
+   * throws (status `'failed'`), and `InvalidStateError` when called from inside the
+   * running body.
+   */
+  cancel(): Yield | undefined {
+    if (this.state === 'done' || this.state === 'failed') return undefined;
+    if (this.state === 'running') {
+      throw new InvalidStateError('Cannot cancel a coroutine from inside its own body while it runs');
+    }
+    this.unwinding = true;
+    if (this.state === 'created') {
+      this.state = 'done';
+      return undefined;
+    }
+    const value = this.advance(RETURN, undefined);
+    return this.status === 'done' ? undefined : (value as Yield);
+  }
+
+  private start(first: Resume): void {
+    if (this.state !== 'created') this.expectSuspended('resume');
+    this.generator = this.body(first);
+    if (this.generator === null || typeof this.generator?.next !== 'function') {
+      throw this.fail(new TypeError('The coroutine body must be a generator function (function*)'));
+    }
+  }
+
+  /** The one place the generator moves: `how` picks next / throw / return. */
+  private advance(how: Advance, arg: unknown): Yield | Return {
+    this.state = 'running';
+    const generator = this.generator!;
+    let step: IteratorResult<Yield, Return>;
+    try {
+      step =
+        how === NEXT
+          ? generator.next(arg as Resume)
+          : how === THROW
+            ? generator.throw(arg)
+            : generator.return(arg as Return);
+    } catch (error) {
+      throw this.fail(error);
+    }
+    this.state = step.done === true ? 'done' : 'suspended';
+    return step.value;
+  }
+
+  private fail(error: unknown): unknown {
+    this.state = 'failed';
+    this.failure = error;
+    return error;
+  }
+
+  private expectSuspended(action: string): void {
+    switch (this.state) {
+      case 'suspended':
+        return;
+      case 'running':
+        throw new InvalidStateError(
+          `Cannot ${action} a coroutine that is running: a coroutine cannot resume itself; suspend with yield instead`,
+        );
+      case 'done':
+        throw new InvalidStateError(`Cannot ${action} a coroutine that has finished (status 'done')`);
+      case 'failed':
+        throw new InvalidStateError(
+          `Cannot ${action} a coroutine that failed (status 'failed'); its error is the cause`,
+          { cause: this.failure },
+        );
+      case 'created':
+        throw new InvalidStateError(`Cannot ${action} a coroutine that has not started; resume it first`);
+    }
+  }
+}

@@ -1,0 +1,143 @@
+import { isMainThread } from 'node:worker_threads';
+import { BlockingCallError, Cancelled } from '../errors.js';
+import { checkCells, placeCells } from './cells.js';
+import { checkTimeout } from './timeouts.js';
+
+/** How a futex wait ended: woken, the cell did not hold `expected`, or the timeout passed. */
+export type FutexWaitResult = 'ok' | 'not-equal' | 'timed-out';
+
+/** Options of {@link futexWaitAsync}. */
+export interface FutexWaitAsyncOptions {
+  /** Resolve with `'timed-out'` after this many milliseconds. */
+  timeout?: number;
+  /** Reject with `Cancelled` (the signal's reason as `cause`) when it aborts. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Blocks this thread while `view[index] === expected`, until `futexWake` or the timeout
+ * (`Atomics.wait`). For worker threads only: on the main thread it throws
+ * `BlockingCallError` instead of freezing the event loop; use `futexWaitAsync` there.
+ * Futex waits may end spuriously: re-check the cell in a loop.
+ */
+export function futexWait(
+  view: Int32Array,
+  index: number,
+  expected: number,
+  timeoutMs?: number,
+): FutexWaitResult {
+  checkCells(view, index, 1, 'futexWait');
+  const timeout = checkTimeout(timeoutMs, 'futexWait');
+  if (isMainThread) throw new BlockingCallError('futexWait');
+  return Atomics.wait(view, index, expected, timeout);
+}
+
+// Long enough never to fire: the interval exists only to hold the event loop open.
+const KEEP_ALIVE_MS = 2 ** 30;
+function keepAlive(): void {}
+
+/**
+ * Waits without blocking while `view[index] === expected`, on any thread
+ * (`Atomics.waitAsync`). A pending `waitAsync` does not keep Node's event loop alive, so
+ * this holds a ref'd timer until the wait settles and releases it after.
+ *
+ * When `signal` aborts, the promise rejects with `Cancelled` and the timer is released at
+ * once. V8 cannot withdraw the underlying waiter: it stays registered until the next
+ * wake reaches it, and if a wake does, it is passed on to another waiter of the cell
+ * (`Atomics.notify(view, index, 1)`), so an abandoned wait never swallows a wake meant
+ * for a live one.
+ */
+export function futexWaitAsync(
+  view: Int32Array,
+  index: number,
+  expected: number,
+  options?: FutexWaitAsyncOptions,
+): Promise<FutexWaitResult> {
+  checkCells(view, index, 1, 'futexWaitAsync');
+  const timeout = checkTimeout(options?.timeout, 'futexWaitAsync');
+  const signal = options?.signal;
+  if (signal?.aborted) return Promise.reject(abortedWait(signal));
+  const wait = Atomics.waitAsync(view, index, expected, timeout);
+  if (!wait.async) return Promise.resolve(wait.value);
+  const pending = wait.value;
+  return new Promise<FutexWaitResult>((resolve, reject) => {
+    const timer = setInterval(keepAlive, KEEP_ALIVE_MS);
+    let abandoned = false;
+    const onAbort = (): void => {
+      abandoned = true;
+      clearInterval(timer);
+      reject(abortedWait(signal!));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    pending.then((outcome) => {
+      if (abandoned) {
+        if (outcome === 'ok') Atomics.notify(view, index, 1);
+        return;
+      }
+      clearInterval(timer);
+      signal?.removeEventListener('abort', onAbort);
+      resolve(outcome);
+    });
+  });
+}
+
+/**
+ * Wakes up to `count` waiters of `view[index]` (all by default), sync and async alike,
+ * and returns how many were woken (`Atomics.notify`).
+ */
+export function futexWake(view: Int32Array, index: number, count = Number.POSITIVE_INFINITY): number {
+  checkCells(view, index, 1, 'futexWake');
+  if (count !== Number.POSITIVE_INFINITY && (!Number.isInteger(count) || count < 0)) {
+    throw new RangeError(`futexWake: count must be a non-negative integer or Infinity, got ${String(count)}`);
+  }
+  return Atomics.notify(view, index, count);
+}
+
+function abortedWait(signal: AbortSignal): Cancelled {
+  return new Cancelled('The futex wait was aborted by its signal', { cause: signal.reason });
+}
+
+/**
+ * One futex cell as an object: self-allocating (`new Futex()`) or placed at `index` of the
+ * caller's shared Int32Array (`new Futex(view, index)`), which is how the same cell is
+ * opened in another worker.
+ */
+export class Futex {
+  /** Int32 slots a Futex occupies in a caller-provided view. */
+  static readonly INT32_SLOTS = 1;
+
+  /** The shared view the cell lives in (post its buffer to a worker to share the futex). */
+  readonly view: Int32Array;
+  /** The cell's index in `view`. */
+  readonly index: number;
+
+  constructor(view?: Int32Array, index = 0) {
+    this.view = placeCells(view, index, Futex.INT32_SLOTS, 'Futex');
+    this.index = index;
+  }
+
+  /** The cell's current value. */
+  load(): number {
+    return Atomics.load(this.view, this.index);
+  }
+
+  /** Sets the cell (waking nobody: call `wake` after). */
+  store(value: number): void {
+    Atomics.store(this.view, this.index, value);
+  }
+
+  /** {@link futexWait} on this cell (worker threads only). */
+  wait(expected: number, timeoutMs?: number): FutexWaitResult {
+    return futexWait(this.view, this.index, expected, timeoutMs);
+  }
+
+  /** {@link futexWaitAsync} on this cell. */
+  waitAsync(expected: number, options?: FutexWaitAsyncOptions): Promise<FutexWaitResult> {
+    return futexWaitAsync(this.view, this.index, expected, options);
+  }
+
+  /** {@link futexWake} on this cell. */
+  wake(count?: number): number {
+    return futexWake(this.view, this.index, count);
+  }
+}

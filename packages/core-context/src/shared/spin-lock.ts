@@ -1,0 +1,109 @@
+import { isMainThread } from 'node:worker_threads';
+import { NotHeldError, TimeoutError } from '../errors.js';
+import { placeCells } from './cells.js';
+import { checkTimeout } from './timeouts.js';
+
+const UNLOCKED = 0;
+const LOCKED = 1;
+// Backoff: rounds of busy polling that double up to MAX_SPINS loads, then (on workers)
+// sleeps that double from MIN_PAUSE_MS up to MAX_PAUSE_MS and hand the core to the holder.
+const MAX_SPINS = 1024;
+const MIN_PAUSE_MS = 0.02;
+const MAX_PAUSE_MS = 1;
+
+/**
+ * A test-and-test-and-set spin lock in one Int32 cell of shared memory, usable from any
+ * thread that sees the buffer. For critical sections of a few instructions; anything
+ * longer wants a parking mutex (`@spindle/sync`).
+ *
+ * Self-allocating (`new SpinLock()`) or placed at `index` of the caller's Int32Array over
+ * a SharedArrayBuffer (`new SpinLock(view, index)`, occupying `SpinLock.INT32_SLOTS`
+ * cells); a worker opens the same lock with the same view and index.
+ *
+ * `lock` backs off exponentially: it polls the cell in doubling rounds, then on a worker
+ * sleeps in doubling pauses (`Atomics.wait` with a timeout) so a descheduled holder gets
+ * the core. The main thread never sleeps and never waits forever: it polls, and gives up
+ * with `TimeoutError` after `SpinLock.MAIN_THREAD_TIMEOUT_MS` unless told otherwise.
+ * The lock has no owner: any thread may unlock a locked lock.
+ */
+export class SpinLock {
+  /** Int32 slots a SpinLock occupies in a caller-provided view. */
+  static readonly INT32_SLOTS = 1;
+  /** How long `lock()` without a timeout may spin on the main thread before it throws. */
+  static readonly MAIN_THREAD_TIMEOUT_MS = 1000;
+
+  /** The shared view the lock word lives in (post its buffer to a worker to share the lock). */
+  readonly view: Int32Array;
+  /** The lock word's index in `view`. */
+  readonly index: number;
+
+  constructor(view?: Int32Array, index = 0) {
+    this.view = placeCells(view, index, SpinLock.INT32_SLOTS, 'SpinLock');
+    this.index = index;
+  }
+
+  /** True when some thread holds the lock (a snapshot). */
+  get isLocked(): boolean {
+    return Atomics.load(this.view, this.index) === LOCKED;
+  }
+
+  /** Takes the lock if it is free; never waits. */
+  tryLock(): boolean {
+    return Atomics.compareExchange(this.view, this.index, UNLOCKED, LOCKED) === UNLOCKED;
+  }
+
+  /**
+   * Takes the lock, backing off while it is held. Throws `TimeoutError` after
+   * `timeoutMs` (default: no limit on workers, `MAIN_THREAD_TIMEOUT_MS` on the main thread).
+   */
+  lock(timeoutMs?: number): void {
+    if (timeoutMs !== undefined) checkTimeout(timeoutMs, 'SpinLock.lock');
+    if (Atomics.compareExchange(this.view, this.index, UNLOCKED, LOCKED) === UNLOCKED) return;
+    this.lockContended(timeoutMs);
+  }
+
+  /** Releases the lock. Throws `NotHeldError` when it is not locked. */
+  unlock(): void {
+    if (Atomics.compareExchange(this.view, this.index, LOCKED, UNLOCKED) !== LOCKED) {
+      throw new NotHeldError('SpinLock.unlock() was called on a lock that is not locked; lock it first');
+    }
+  }
+
+  /** Runs `critical` with the lock held and releases it after, even when `critical` throws. */
+  withLock<T>(critical: () => T, timeoutMs?: number): T {
+    this.lock(timeoutMs);
+    try {
+      return critical();
+    } finally {
+      this.unlock();
+    }
+  }
+
+  private lockContended(timeoutMs: number | undefined): void {
+    const { view, index } = this;
+    const limit =
+      timeoutMs === undefined && isMainThread
+        ? SpinLock.MAIN_THREAD_TIMEOUT_MS
+        : checkTimeout(timeoutMs, 'SpinLock.lock');
+    const deadline = performance.now() + limit;
+    let spins = 1;
+    let pauseMs = MIN_PAUSE_MS;
+    for (;;) {
+      for (let i = 0; i < spins && Atomics.load(view, index) === LOCKED; i++);
+      if (Atomics.compareExchange(view, index, UNLOCKED, LOCKED) === UNLOCKED) return;
+      if (spins < MAX_SPINS) {
+        spins *= 2;
+        continue;
+      }
+      if (performance.now() >= deadline) {
+        throw new TimeoutError(
+          `SpinLock.lock() gave up after ${limit} ms: the lock is still held. Hold a spin lock only briefly, or pass a longer timeout`,
+        );
+      }
+      if (!isMainThread) {
+        Atomics.wait(view, index, LOCKED, pauseMs);
+        pauseMs = Math.min(pauseMs * 2, MAX_PAUSE_MS);
+      }
+    }
+  }
+}

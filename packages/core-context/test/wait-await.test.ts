@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { bounded, Cancelled, isWaitable, TimeoutError, waitFor } from '../src/index.js';
+import { Mailbox, OneShotEvent } from './support/waitables.js';
+
+describe('wait protocol from async code', () => {
+  it('await on an Operation parks a promise waiter and hands over the result', async () => {
+    const event = new OneShotEvent<string>();
+    const pending = Promise.all([waitFor(event), event.then((value) => `then ${value}`)]);
+    expect(event.waiting).toBe(2);
+    event.set('go');
+    await expect(pending).resolves.toEqual(['go', 'then go']);
+    expect(event.waiting).toBe(0);
+  });
+
+  it('a result that is ready completes the wait inside park (rule 1)', async () => {
+    const event = new OneShotEvent<number>();
+    event.set(7);
+    expect(await event).toBe(7);
+    expect(event.waiting).toBe(0);
+  });
+
+  it('waitFor with a timeout rejects with TimeoutError and withdraws the waiter', async () => {
+    const event = new OneShotEvent<number>();
+    const wait = waitFor(event, { timeout: 5 });
+    expect(event.waiting).toBe(1);
+    await expect(wait).rejects.toBeInstanceOf(TimeoutError);
+    expect(event.waiting).toBe(0);
+  });
+
+  it('waitFor with an AbortSignal rejects with Cancelled carrying the reason', async () => {
+    const event = new OneShotEvent<number>();
+    const controller = new AbortController();
+    const wait = waitFor(event, { signal: controller.signal });
+    const reason = new Error('user left');
+    controller.abort(reason);
+    const error = await wait.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Cancelled);
+    expect((error as Cancelled).cause).toBe(reason);
+    expect(event.waiting).toBe(0);
+  });
+
+  it('an already aborted signal rejects without parking', async () => {
+    const event = new OneShotEvent<number>();
+    const wait = waitFor(event, { signal: AbortSignal.abort('gone') });
+    expect(event.waiting).toBe(0);
+    await expect(wait).rejects.toBeInstanceOf(Cancelled);
+  });
+
+  it('a result that arrives before the deadline wins and the timer is cleared', async () => {
+    const event = new OneShotEvent<string>();
+    const controller = new AbortController();
+    const wait = waitFor(event, { timeout: 60_000, signal: controller.signal });
+    event.set('in time');
+    await expect(wait).resolves.toBe('in time');
+    controller.abort();
+  });
+
+  it('rejects a negative or NaN timeout at the call', () => {
+    const event = new OneShotEvent<number>();
+    expect(() => waitFor(event, { timeout: -1 })).toThrow(RangeError);
+    expect(() => bounded(event, { timeout: Number.NaN })).toThrow(RangeError);
+  });
+
+  it('rule 3: a waiter that refuses a result leaves it for the next waiter', async () => {
+    const mailbox = new Mailbox<string>();
+    const controller = new AbortController();
+    const cancelled = waitFor(mailbox, { signal: controller.signal }).catch((e: unknown) => e);
+    const live = waitFor(mailbox);
+    controller.abort();
+    mailbox.put('letter');
+    expect(await cancelled).toBeInstanceOf(Cancelled);
+    await expect(live).resolves.toBe('letter');
+    expect(mailbox.undelivered).toEqual([]);
+  });
+
+  it('rule 3: a refused result with nobody else waiting is kept for the next park', async () => {
+    const mailbox = new Mailbox<number>();
+    const refusing = {
+      next: null,
+      prev: null,
+      owner: null,
+      offered: [] as number[],
+      wake(value: number) {
+        this.offered.push(value);
+        return false;
+      },
+      fail: () => false,
+    };
+    mailbox.park(refusing);
+    mailbox.put(42);
+    expect(refusing.offered).toEqual([42]);
+    expect(mailbox.undelivered).toEqual([42]);
+    expect(await mailbox).toBe(42);
+    expect(mailbox.undelivered).toEqual([]);
+  });
+
+  it('bounded() is an Operation that both awaits and withdraws', async () => {
+    const event = new OneShotEvent<string>();
+    const withDeadline = bounded(event, { timeout: 5 });
+    expect(isWaitable(withDeadline)).toBe(true);
+    await expect(withDeadline).rejects.toBeInstanceOf(TimeoutError);
+    expect(event.waiting).toBe(0);
+    const second = bounded(event, { timeout: 60_000 });
+    const value = second.then((v) => v);
+    event.set('done');
+    await expect(value).resolves.toBe('done');
+  });
+
+  it('isWaitable recognises the protocol only', () => {
+    expect(isWaitable(new OneShotEvent())).toBe(true);
+    expect(isWaitable({ park() {} })).toBe(false);
+    expect(isWaitable(null)).toBe(false);
+    expect(isWaitable(Promise.resolve())).toBe(false);
+  });
+});
