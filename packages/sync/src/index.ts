@@ -1,0 +1,16 @@
+export { Barrier } from './local/barrier.js';
+export { Condition } from './local/condition.js';
+export { Mutex } from './local/mutex.js';
+export { Notify } from './local/notify.js';
+export { ResetEvent } from './local/reset-event.js';
+export { RwLock } from './local/rwlock.js';
+export { Semaphore } from './local/semaphore.js';
+export { WaitGroup } from './local/wait-group.js';
+export type { SharedHandle } from './shared/cells.js';
+export { SharedBarrier } from './shared/shared-barrier.js';
+export { SharedCondition } from './shared/shared-condition.js';
+export { SharedMutex } from './shared/shared-mutex.js';
+export { SharedResetEvent } from './shared/shared-reset-event.js';
+export { SharedRwLock } from './shared/shared-rwlock.js';
+export { SharedSemaphore } from './shared/shared-semaphore.js';
+export { SharedWaitGroup } from './shared/shared-wait-group.js';

@@ -1,0 +1,140 @@
+import {
+  bounded,
+  InvalidStateError,
+  List,
+  NotHeldError,
+  Operation,
+  type Waiter,
+  type WaitOptions,
+} from '@spindle/core-context';
+import type { Mutex } from './mutex.js';
+
+/**
+ * A condition variable used with a {@link Mutex}. `wait(mutex)` releases the mutex, waits
+ * for `signal` or `broadcast`, and takes the mutex again before it returns, also when it
+ * ends with a timeout or an abort, so `try { ... } finally { mutex.unlock() }` holds.
+ * Only a fiber halted in the wait leaves without the mutex (its halt cannot wait).
+ */
+export class Condition {
+  /** @internal */ readonly waiters = new List<Waiter<void>>();
+  private current: ConditionWait | null = null;
+
+  /** Number of waiters not yet signalled. */
+  get waiting(): number {
+    return this.waiters.size;
+  }
+
+  /**
+   * Waits for a signal; the caller must hold `mutex`. All waiters at one time use the same
+   * mutex. Without options the operation is cached per mutex and allocates nothing.
+   */
+  wait(mutex: Mutex, options?: WaitOptions): Operation<void> {
+    if (!mutex.locked) throw new NotHeldError('Condition.wait(mutex) needs the mutex locked by the caller');
+    let operation = this.current;
+    if (operation === null || operation.mutex !== mutex) {
+      if (!this.waiters.isEmpty) {
+        throw new InvalidStateError(
+          'Condition.wait(mutex) was given another mutex than the current waiters use',
+        );
+      }
+      operation = this.current = new ConditionWait(this, mutex);
+    }
+    return options === undefined ? operation : new ReacquireOnError(bounded(operation, options), mutex);
+  }
+
+  /** Wakes the longest waiter, which then takes the mutex again. */
+  signal(): void {
+    const waiter = this.waiters.popFront();
+    if (waiter !== null) this.moveToMutex(waiter);
+  }
+
+  /** Wakes every waiter; they take the mutex one after another. */
+  broadcast(): void {
+    for (let waiter = this.waiters.popFront(); waiter !== null; waiter = this.waiters.popFront()) {
+      this.moveToMutex(waiter);
+    }
+  }
+
+  private moveToMutex(waiter: Waiter<void>): void {
+    // A waiter that refused the mutex was cancelled: the signal goes to the next one.
+    if (!this.current!.mutex.acquireFor(waiter)) this.signal();
+  }
+}
+
+/**
+ * The wait on one (condition, mutex) pair, cached so a repeated wait allocates nothing.
+ * Its waiter is first in the condition's list, then (signalled) in the mutex's list.
+ */
+class ConditionWait extends Operation<void> {
+  constructor(
+    private readonly condition: Condition,
+    readonly mutex: Mutex,
+  ) {
+    super();
+  }
+
+  park(waiter: Waiter<void>): void {
+    this.condition.waiters.pushBack(waiter);
+    this.mutex.unlock();
+  }
+
+  unpark(waiter: Waiter<void>): boolean {
+    if (this.condition.waiters.remove(waiter)) return true;
+    if (!this.mutex.waiters.remove(waiter)) return false;
+    // It was signalled but leaves before taking the mutex: pass the signal on.
+    this.condition.signal();
+    return true;
+  }
+
+  restore(): void {
+    this.mutex.unlock();
+  }
+}
+
+/** Ends a bounded condition wait that failed by taking the mutex back first, then failing. */
+class ReacquireOnError extends Operation<void> implements Waiter<void> {
+  next: Waiter | null = null;
+  prev: Waiter | null = null;
+  owner: object | null = null;
+  private outer: Waiter<void> | null = null;
+  private error: unknown = null;
+  private reacquiring = false;
+
+  constructor(
+    private readonly inner: Operation<void>,
+    private readonly mutex: Mutex,
+  ) {
+    super();
+  }
+
+  park(waiter: Waiter<void>): void {
+    this.outer = waiter;
+    this.inner.park(this);
+  }
+
+  unpark(waiter: Waiter<void>): boolean {
+    if (this.outer !== waiter) return false;
+    const left = this.reacquiring ? this.mutex.waiters.remove(this) : this.inner.unpark(this);
+    if (left) this.outer = null;
+    return left;
+  }
+
+  restore(): void {
+    this.mutex.unlock();
+  }
+
+  wake(): boolean {
+    const outer = this.outer;
+    this.outer = null;
+    if (outer === null) return false;
+    return this.reacquiring ? outer.fail(this.error) : outer.wake(undefined);
+  }
+
+  fail(error: unknown): boolean {
+    if (this.outer === null) return false;
+    this.error = error;
+    this.reacquiring = true;
+    this.mutex.acquireFor(this);
+    return true;
+  }
+}

@@ -1,0 +1,135 @@
+import { bounded, List, NotHeldError, Operation, type Waiter, type WaitOptions } from '@spindle/core-context';
+
+/**
+ * A readers-writer lock for fibers and async code on one thread. Many readers or one
+ * writer hold it. Writers are not starved: once a writer waits, new readers queue behind
+ * it. Readers are not starved either: a writer's unlock admits every reader waiting then.
+ */
+export class RwLock {
+  private readers = 0;
+  private writer = false;
+  /** @internal */ readonly waitingReaders = new List<Waiter<void>>();
+  /** @internal */ readonly waitingWriters = new List<Waiter<void>>();
+  private readonly readOperation = new ReadLockOperation(this);
+  private readonly writeOperation = new WriteLockOperation(this);
+
+  /** Number of readers holding the lock. */
+  get readerCount(): number {
+    return this.readers;
+  }
+
+  /** True while a writer holds the lock. */
+  get writeLocked(): boolean {
+    return this.writer;
+  }
+
+  tryReadLock(): boolean {
+    if (this.writer || !this.waitingWriters.isEmpty) return false;
+    this.readers++;
+    return true;
+  }
+
+  tryWriteLock(): boolean {
+    if (this.writer || this.readers > 0) return false;
+    this.writer = true;
+    return true;
+  }
+
+  /** Takes a shared (read) lock, waiting while a writer holds or waits for the lock. */
+  readLock(options?: WaitOptions): Operation<void> {
+    return options === undefined ? this.readOperation : bounded(this.readOperation, options);
+  }
+
+  /** Takes the exclusive (write) lock, waiting while anyone holds it. */
+  writeLock(options?: WaitOptions): Operation<void> {
+    return options === undefined ? this.writeOperation : bounded(this.writeOperation, options);
+  }
+
+  readUnlock(): void {
+    if (this.readers === 0)
+      throw new NotHeldError('RwLock.readUnlock() was called but no reader holds the lock');
+    if (--this.readers === 0) this.dispatch();
+  }
+
+  writeUnlock(): void {
+    if (!this.writer) throw new NotHeldError('RwLock.writeUnlock() was called but no writer holds the lock');
+    this.writer = false;
+    // Readers that queued during this write go first, then the next writer.
+    this.admitReaders();
+    this.dispatch();
+  }
+
+  /** @internal */
+  parkReader(waiter: Waiter<void>): void {
+    if (!this.tryReadLock()) this.waitingReaders.pushBack(waiter);
+    else if (!waiter.wake(undefined)) this.readUnlock();
+  }
+
+  /** @internal */
+  parkWriter(waiter: Waiter<void>): void {
+    if (!this.tryWriteLock()) this.waitingWriters.pushBack(waiter);
+    else if (!waiter.wake(undefined)) this.writeUnlock();
+  }
+
+  /** @internal A writer left the queue: readers it held back may now enter. */
+  writerLeft(): void {
+    if (this.waitingWriters.isEmpty) this.admitReaders();
+  }
+
+  /** Grants the lock to the next writer when it is free, else to waiting readers when no writer waits. */
+  private dispatch(): void {
+    if (this.writer || this.readers > 0) return;
+    for (let next = this.waitingWriters.popFront(); next !== null; next = this.waitingWriters.popFront()) {
+      this.writer = true;
+      if (next.wake(undefined)) return;
+      this.writer = false;
+    }
+    this.admitReaders();
+  }
+
+  private admitReaders(): void {
+    if (this.writer) return;
+    for (let next = this.waitingReaders.popFront(); next !== null; next = this.waitingReaders.popFront()) {
+      this.readers++;
+      if (!next.wake(undefined)) this.readers--;
+    }
+  }
+}
+
+class ReadLockOperation extends Operation<void> {
+  constructor(private readonly lock: RwLock) {
+    super();
+  }
+
+  park(waiter: Waiter<void>): void {
+    this.lock.parkReader(waiter);
+  }
+
+  unpark(waiter: Waiter<void>): boolean {
+    return this.lock.waitingReaders.remove(waiter);
+  }
+
+  restore(): void {
+    this.lock.readUnlock();
+  }
+}
+
+class WriteLockOperation extends Operation<void> {
+  constructor(private readonly lock: RwLock) {
+    super();
+  }
+
+  park(waiter: Waiter<void>): void {
+    this.lock.parkWriter(waiter);
+  }
+
+  unpark(waiter: Waiter<void>): boolean {
+    if (!this.lock.waitingWriters.remove(waiter)) return false;
+    this.lock.writerLeft();
+    return true;
+  }
+
+  restore(): void {
+    this.lock.writeUnlock();
+  }
+}

@@ -1,0 +1,128 @@
+import {
+  BrokenBarrierError,
+  bounded,
+  futexWake,
+  type Operation,
+  type WaitOptions,
+} from '@spindle/core-context';
+import { checkInteger } from '../validate.js';
+import { attach, handleView, initializing, SharedCells, type SharedHandle } from './cells.js';
+import { SharedWait } from './wait-engine.js';
+
+const STATE = 0;
+const PARTIES = 1;
+// The state cell packs: arrivals (bits 0-15), "the previous generation was broken" (bit 16),
+// and the generation number (bits 17-30, wrapping).
+const ARRIVED_MASK = 0xffff;
+const BROKEN = 1 << 16;
+const GENERATION_SHIFT = 17;
+const GENERATION_MASK = 0x3fff;
+const MAX_PARTIES = ARRIVED_MASK;
+
+function generationOf(state: number): number {
+  return (state >>> GENERATION_SHIFT) & GENERATION_MASK;
+}
+
+function nextGeneration(state: number, broken: boolean): number {
+  return (((generationOf(state) + 1) & GENERATION_MASK) << GENERATION_SHIFT) | (broken ? BROKEN : 0);
+}
+
+/**
+ * A reusable barrier for `parties` worker threads (at most 65,535) in two Int32 cells.
+ * The last arrival of each generation is its leader. A party that leaves early (timeout,
+ * abort) breaks its generation: the others fail with BrokenBarrierError, and the next
+ * generation starts fresh.
+ */
+export class SharedBarrier extends SharedCells {
+  static readonly SLOTS = 2;
+
+  constructor(parties: number, view?: Int32Array, index = 0) {
+    super(view, index, SharedBarrier.SLOTS, 'SharedBarrier');
+    if (!initializing()) return;
+    checkInteger('SharedBarrier parties', parties, 1);
+    if (parties > MAX_PARTIES) throw new RangeError(`SharedBarrier parties must be at most ${MAX_PARTIES}`);
+    Atomics.store(this.view, index + STATE, 0);
+    Atomics.store(this.view, index + PARTIES, parties);
+  }
+
+  static fromHandle(handle: SharedHandle): SharedBarrier {
+    return attach(() => new SharedBarrier(1, handleView(handle), handle.index));
+  }
+
+  get parties(): number {
+    return Atomics.load(this.view, this.index + PARTIES);
+  }
+
+  /** Completed or broken generations so far (wrapping at 16,384). */
+  get generation(): number {
+    return generationOf(Atomics.load(this.view, this.index + STATE));
+  }
+
+  /** Arrives and waits for the others without blocking the thread; resolves to true for the leader. */
+  wait(options?: WaitOptions): Operation<boolean> {
+    const wait = new SharedBarrierWait(this);
+    return options === undefined ? wait : bounded(wait, options);
+  }
+
+  /** Arrives and blocks this worker thread until all have arrived; true for the leader. */
+  waitBlocking(options?: { timeout?: number }): boolean {
+    return new SharedBarrierWait(this).block('SharedBarrier.waitBlocking', options?.timeout);
+  }
+
+  /** Moves the state from `seen` on; false when another thread changed it first. @internal */
+  advance(seen: number, next: number): boolean {
+    if (Atomics.compareExchange(this.view, this.index + STATE, seen, next) !== seen) return false;
+    if (generationOf(next) !== generationOf(seen)) futexWake(this.view, this.index + STATE);
+    return true;
+  }
+}
+
+class SharedBarrierWait extends SharedWait<boolean> {
+  private generation = -1;
+  private leader = false;
+
+  constructor(private readonly barrier: SharedBarrier) {
+    super(barrier.view, barrier.index + STATE);
+  }
+
+  protected attempt(): boolean {
+    const state = Atomics.load(this.barrier.view, this.barrier.index + STATE);
+    if (this.generation === -1) return this.arrive(state);
+    if (generationOf(state) === this.generation) {
+      this.expected = state;
+      return false;
+    }
+    if (generationOf(state) === ((this.generation + 1) & GENERATION_MASK) && (state & BROKEN) !== 0) {
+      throw new BrokenBarrierError();
+    }
+    return true;
+  }
+
+  protected result(): boolean {
+    return this.leader;
+  }
+
+  /** Leaving breaks the generation, unless it completed first (then the wait must finish). */
+  protected override leave(): boolean {
+    for (;;) {
+      const state = Atomics.load(this.barrier.view, this.barrier.index + STATE);
+      if (generationOf(state) !== this.generation) return false;
+      if (this.barrier.advance(state, nextGeneration(state, true))) return true;
+    }
+  }
+
+  private arrive(state: number): boolean {
+    for (; ; state = Atomics.load(this.barrier.view, this.barrier.index + STATE)) {
+      const arrived = (state & ARRIVED_MASK) + 1;
+      if (arrived === this.barrier.parties) {
+        if (!this.barrier.advance(state, nextGeneration(state, false))) continue;
+        this.leader = true;
+        return true;
+      }
+      if (!this.barrier.advance(state, (state & ~ARRIVED_MASK) | arrived)) continue;
+      this.generation = generationOf(state);
+      this.expected = (state & ~ARRIVED_MASK) | arrived;
+      return false;
+    }
+  }
+}

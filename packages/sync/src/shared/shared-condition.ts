@@ -1,0 +1,144 @@
+import { isMainThread } from 'node:worker_threads';
+import {
+  BlockingCallError,
+  futexWait,
+  futexWaitAsync,
+  futexWake,
+  NotHeldError,
+  Operation,
+  TimeoutError,
+  type Waiter,
+  type WaitOptions,
+} from '@spindle/core-context';
+import { attach, handleView, initializing, SharedCells, type SharedHandle } from './cells.js';
+import type { SharedMutex } from './shared-mutex.js';
+
+/**
+ * A condition variable for a {@link SharedMutex}, in one Int32 cell (a sequence number
+ * that each signal bumps). `wait` releases the mutex, sleeps until a signal, and takes the
+ * mutex again before it returns, also when it ends with a timeout or an abort. Like any
+ * condition variable it may wake without a signal: wait in a loop over your predicate.
+ */
+export class SharedCondition extends SharedCells {
+  static readonly SLOTS = 1;
+
+  constructor(view?: Int32Array, index = 0) {
+    super(view, index, SharedCondition.SLOTS, 'SharedCondition');
+    if (initializing() && view !== undefined) Atomics.store(this.view, index, 0);
+  }
+
+  static fromHandle(handle: SharedHandle): SharedCondition {
+    return attach(() => new SharedCondition(handleView(handle), handle.index));
+  }
+
+  /** Waits for a signal without blocking the thread; the caller must hold `mutex`. */
+  wait(mutex: SharedMutex, options?: WaitOptions): Operation<void> {
+    if (!mutex.locked)
+      throw new NotHeldError('SharedCondition.wait(mutex) needs the mutex locked by the caller');
+    return new SharedConditionWait(this, mutex, options);
+  }
+
+  /** Waits by blocking this worker thread (BlockingCallError on the main thread). */
+  waitBlocking(mutex: SharedMutex, options?: { timeout?: number }): void {
+    if (isMainThread) throw new BlockingCallError('SharedCondition.waitBlocking');
+    if (!mutex.locked)
+      throw new NotHeldError('SharedCondition.waitBlocking(mutex) needs the mutex locked by the caller');
+    const seen = Atomics.load(this.view, this.index);
+    mutex.unlock();
+    const outcome = futexWait(this.view, this.index, seen, options?.timeout);
+    mutex.lockBlocking();
+    if (outcome === 'timed-out')
+      throw new TimeoutError(`SharedCondition.waitBlocking timed out after ${options?.timeout} ms`);
+  }
+
+  /** Wakes one waiter. */
+  signal(): void {
+    Atomics.add(this.view, this.index, 1);
+    futexWake(this.view, this.index, 1);
+  }
+
+  /** Wakes every waiter. */
+  broadcast(): void {
+    Atomics.add(this.view, this.index, 1);
+    futexWake(this.view, this.index);
+  }
+}
+
+/** One condition wait: sleep on the sequence, then take the mutex back, then report. */
+class SharedConditionWait extends Operation<void> {
+  private outer: Waiter<void> | null = null;
+  private readonly controller = new AbortController();
+
+  constructor(
+    private readonly condition: SharedCondition,
+    private readonly mutex: SharedMutex,
+    private readonly options: WaitOptions | undefined,
+  ) {
+    super();
+  }
+
+  park(waiter: Waiter<void>): void {
+    this.outer = waiter;
+    this.run().then(
+      () => this.finish(null),
+      (error: unknown) => this.finish(error),
+    );
+  }
+
+  /** A halted fiber leaves at once, without the mutex (its halt cannot wait). */
+  unpark(waiter: Waiter<void>): boolean {
+    if (this.outer !== waiter) return false;
+    this.outer = null;
+    this.controller.abort();
+    return true;
+  }
+
+  restore(): void {
+    this.mutex.unlock();
+  }
+
+  /** Sleeps, then takes the mutex back; settles with the sleep's failure once the mutex is held. */
+  private async run(): Promise<void> {
+    const { view, index } = this.condition;
+    const seen = Atomics.load(view, index);
+    this.mutex.unlock();
+    const halt = this.controller.signal;
+    const userSignal = this.options?.signal;
+    let failure: unknown = null;
+    try {
+      const outcome = await futexWaitAsync(view, index, seen, {
+        timeout: this.options?.timeout,
+        signal: userSignal === undefined ? halt : AbortSignal.any([userSignal, halt]),
+      });
+      if (outcome === 'timed-out')
+        failure = new TimeoutError(`The wait timed out after ${this.options?.timeout} ms`);
+    } catch (error) {
+      if (halt.aborted) throw error;
+      failure = error;
+    }
+    await this.mutex.lock({ signal: halt });
+    if (failure !== null) throw new HeldFailure(failure);
+  }
+
+  /** Hands the outcome over; a mutex taken for a waiter that left or refused is released. */
+  private finish(error: unknown): void {
+    const outer = this.outer;
+    this.outer = null;
+    const held = error === null || error instanceof HeldFailure;
+    let accepted = false;
+    if (outer !== null) {
+      accepted =
+        error === null
+          ? outer.wake(undefined)
+          : outer.fail(error instanceof HeldFailure ? error.cause : error);
+    }
+    if (held && !accepted) this.mutex.unlock();
+  }
+}
+
+/** A failure (timeout, abort) that ended the wait after the mutex was taken back. */
+class HeldFailure extends Error {
+  constructor(override readonly cause: unknown) {
+    super('condition wait failed with the mutex held');
+  }
+}

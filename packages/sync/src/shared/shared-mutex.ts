@@ -1,0 +1,85 @@
+import { bounded, futexWake, NotHeldError, type Operation, type WaitOptions } from '@spindle/core-context';
+import { attach, handleView, initializing, SharedCells, type SharedHandle } from './cells.js';
+import { SharedWait } from './wait-engine.js';
+
+const FREE = 0;
+const LOCKED = 1;
+/** Locked, and someone may be sleeping on the cell: unlock must wake. */
+const CONTENDED = 2;
+
+/**
+ * A mutex in one Int32 cell of a SharedArrayBuffer, shared by worker threads (Drepper's
+ * three-state futex mutex: unlock calls into the futex only when someone may sleep).
+ * `lock()` parks a fiber or an async caller without blocking the thread; `lockBlocking()`
+ * blocks a worker. Any thread may unlock.
+ */
+export class SharedMutex extends SharedCells {
+  /** Int32 cells a SharedMutex occupies in a caller's view. */
+  static readonly SLOTS = 1;
+
+  /** A new mutex in its own buffer, or placed (unlocked) at `index` of the caller's view. */
+  constructor(view?: Int32Array, index = 0) {
+    super(view, index, SharedMutex.SLOTS, 'SharedMutex');
+    if (initializing() && view !== undefined) Atomics.store(this.view, index, FREE);
+  }
+
+  /** Opens, in this thread, the mutex whose `handle()` was posted here (its state is kept). */
+  static fromHandle(handle: SharedHandle): SharedMutex {
+    return attach(() => new SharedMutex(handleView(handle), handle.index));
+  }
+
+  get locked(): boolean {
+    return Atomics.load(this.view, this.index) !== FREE;
+  }
+
+  tryLock(): boolean {
+    return Atomics.compareExchange(this.view, this.index, FREE, LOCKED) === FREE;
+  }
+
+  /** Takes the lock, parking the caller (fiber or promise) without blocking the thread. */
+  lock(options?: WaitOptions): Operation<void> {
+    const wait = new SharedLockWait(this);
+    return options === undefined ? wait : bounded(wait, options);
+  }
+
+  /** Takes the lock by blocking this worker thread (BlockingCallError on the main thread). */
+  lockBlocking(options?: { timeout?: number }): void {
+    if (!this.tryLock()) new SharedLockWait(this).block('SharedMutex.lockBlocking', options?.timeout);
+  }
+
+  unlock(): void {
+    const { view, index } = this;
+    if (Atomics.load(view, index) === FREE) {
+      throw new NotHeldError('SharedMutex.unlock() was called but the mutex is not locked');
+    }
+    if (Atomics.sub(view, index, 1) !== LOCKED) {
+      Atomics.store(view, index, FREE);
+      futexWake(view, index, 1);
+    }
+  }
+}
+
+class SharedLockWait extends SharedWait<void> {
+  private contended = false;
+
+  constructor(private readonly mutex: SharedMutex) {
+    super(mutex.view, mutex.index);
+    this.expected = CONTENDED;
+  }
+
+  protected attempt(): boolean {
+    const { view, index } = this.mutex;
+    if (!this.contended) {
+      if (Atomics.compareExchange(view, index, FREE, LOCKED) === FREE) return true;
+      this.contended = true;
+    }
+    // Once we may sleep, we take the lock as CONTENDED so our unlock wakes the next sleeper.
+    return Atomics.exchange(view, index, CONTENDED) === FREE;
+  }
+
+  protected result(): void {}
+
+  override restore(): void {
+    this.mutex.unlock();
+  }
+}

@@ -1,0 +1,42 @@
+import { bounded, futexWake, type Operation, type WaitOptions } from '@spindle/core-context';
+import { CellWait } from './cell-wait.js';
+import { attach, handleView, initializing, SharedCells, type SharedHandle } from './cells.js';
+
+/** A manual-reset event in one Int32 cell (0 clear, 1 set), shared by worker threads. */
+export class SharedResetEvent extends SharedCells {
+  static readonly SLOTS = 1;
+
+  /** A clear event in its own buffer, or placed (clear) at `index` of the caller's view. */
+  constructor(view?: Int32Array, index = 0) {
+    super(view, index, SharedResetEvent.SLOTS, 'SharedResetEvent');
+    if (initializing() && view !== undefined) Atomics.store(this.view, index, 0);
+  }
+
+  static fromHandle(handle: SharedHandle): SharedResetEvent {
+    return attach(() => new SharedResetEvent(handleView(handle), handle.index));
+  }
+
+  isSet(): boolean {
+    return Atomics.load(this.view, this.index) === 1;
+  }
+
+  set(): void {
+    Atomics.store(this.view, this.index, 1);
+    futexWake(this.view, this.index);
+  }
+
+  reset(): void {
+    Atomics.store(this.view, this.index, 0);
+  }
+
+  /** Waits until the event is set, parking the caller without blocking the thread. */
+  wait(options?: WaitOptions): Operation<void> {
+    const wait = new CellWait(this.view, this.index, 0, false);
+    return options === undefined ? wait : bounded(wait, options);
+  }
+
+  /** Waits by blocking this worker thread (BlockingCallError on the main thread). */
+  waitBlocking(options?: { timeout?: number }): void {
+    new CellWait(this.view, this.index, 0, false).block('SharedResetEvent.waitBlocking', options?.timeout);
+  }
+}

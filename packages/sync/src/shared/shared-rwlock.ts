@@ -1,0 +1,156 @@
+import { bounded, futexWake, NotHeldError, type Operation, type WaitOptions } from '@spindle/core-context';
+import { attach, handleView, initializing, SharedCells, type SharedHandle } from './cells.js';
+import { SharedWait } from './wait-engine.js';
+
+// One cell packs readers (bits 0-14), "a writer holds it" (bit 15) and waiting writers
+// (bits 16-30): one word, so a reader's check of "no writer waits" and its entry are one CAS.
+const READERS_MASK = 0x7fff;
+const WRITER = 1 << 15;
+const WAITING_WRITER = 1 << 16;
+const WAITING_SHIFT = 16;
+
+/**
+ * A readers-writer lock in one Int32 cell shared by worker threads (at most 32,767
+ * readers). Writers are not starved: while a writer waits, new readers wait behind it.
+ */
+export class SharedRwLock extends SharedCells {
+  static readonly SLOTS = 1;
+
+  constructor(view?: Int32Array, index = 0) {
+    super(view, index, SharedRwLock.SLOTS, 'SharedRwLock');
+    if (initializing() && view !== undefined) Atomics.store(this.view, index, 0);
+  }
+
+  static fromHandle(handle: SharedHandle): SharedRwLock {
+    return attach(() => new SharedRwLock(handleView(handle), handle.index));
+  }
+
+  get readerCount(): number {
+    return Atomics.load(this.view, this.index) & READERS_MASK;
+  }
+
+  get writeLocked(): boolean {
+    return (Atomics.load(this.view, this.index) & WRITER) !== 0;
+  }
+
+  tryReadLock(): boolean {
+    return this.enterRead() === true;
+  }
+
+  tryWriteLock(): boolean {
+    return this.enterWrite(false) === true;
+  }
+
+  readLock(options?: WaitOptions): Operation<void> {
+    const wait = new SharedRwWait(this, false);
+    return options === undefined ? wait : bounded(wait, options);
+  }
+
+  writeLock(options?: WaitOptions): Operation<void> {
+    const wait = new SharedRwWait(this, true);
+    return options === undefined ? wait : bounded(wait, options);
+  }
+
+  readLockBlocking(options?: { timeout?: number }): void {
+    new SharedRwWait(this, false).block('SharedRwLock.readLockBlocking', options?.timeout);
+  }
+
+  writeLockBlocking(options?: { timeout?: number }): void {
+    new SharedRwWait(this, true).block('SharedRwLock.writeLockBlocking', options?.timeout);
+  }
+
+  readUnlock(): void {
+    const left = this.update((state) => {
+      if ((state & READERS_MASK) === 0)
+        throw new NotHeldError('SharedRwLock.readUnlock() but no reader holds it');
+      return state - 1;
+    });
+    if ((left & READERS_MASK) === 0) futexWake(this.view, this.index);
+  }
+
+  writeUnlock(): void {
+    this.update((state) => {
+      if ((state & WRITER) === 0) throw new NotHeldError('SharedRwLock.writeUnlock() but no writer holds it');
+      return state & ~WRITER;
+    });
+    futexWake(this.view, this.index);
+  }
+
+  /** Enters as a reader, or returns the state seen to sleep on. @internal */
+  enterRead(): true | number {
+    const { view, index } = this;
+    for (;;) {
+      const state = Atomics.load(view, index);
+      if ((state & WRITER) !== 0 || state >>> WAITING_SHIFT !== 0) return state;
+      if ((state & READERS_MASK) === READERS_MASK) return state;
+      if (Atomics.compareExchange(view, index, state, state + 1) === state) return true;
+    }
+  }
+
+  /**
+   * Enters as a writer, or returns the state seen to sleep on. A writer that `registered`
+   * counts among the waiting writers and leaves that count as it enters. @internal
+   */
+  enterWrite(registered: boolean): true | number {
+    const { view, index } = this;
+    for (;;) {
+      const state = Atomics.load(view, index);
+      if ((state & (WRITER | READERS_MASK)) !== 0) return state;
+      const next = (registered ? state - WAITING_WRITER : state) | WRITER;
+      if (Atomics.compareExchange(view, index, state, next) === state) return true;
+    }
+  }
+
+  /** Applies `change` atomically and returns the new state. @internal */
+  update(change: (state: number) => number): number {
+    for (;;) {
+      const state = Atomics.load(this.view, this.index);
+      const next = change(state);
+      if (Atomics.compareExchange(this.view, this.index, state, next) === state) return next;
+    }
+  }
+}
+
+class SharedRwWait extends SharedWait<void> {
+  private registered = false;
+
+  constructor(
+    private readonly lock: SharedRwLock,
+    private readonly writer: boolean,
+  ) {
+    super(lock.view, lock.index);
+  }
+
+  protected attempt(): boolean {
+    if (!this.writer) return this.settle(this.lock.enterRead());
+    if (this.settle(this.lock.enterWrite(this.registered))) return true;
+    if (!this.registered) {
+      // Count ourselves as a waiting writer so new readers queue behind us.
+      this.registered = true;
+      this.expected = this.lock.update((state) => state + WAITING_WRITER);
+    }
+    return false;
+  }
+
+  protected result(): void {}
+
+  protected override leave(): boolean {
+    if (this.registered) {
+      this.registered = false;
+      this.lock.update((state) => state - WAITING_WRITER);
+      futexWake(this.lock.view, this.lock.index);
+    }
+    return true;
+  }
+
+  override restore(): void {
+    if (this.writer) this.lock.writeUnlock();
+    else this.lock.readUnlock();
+  }
+
+  private settle(outcome: true | number): boolean {
+    if (outcome === true) return true;
+    this.expected = outcome;
+    return false;
+  }
+}

@@ -1,0 +1,110 @@
+import { bounded, futexWake, NotHeldError, type Operation, type WaitOptions } from '@spindle/core-context';
+import { checkInteger } from '../validate.js';
+import { attach, handleView, initializing, SharedCells, type SharedHandle } from './cells.js';
+import { SharedWait } from './wait-engine.js';
+
+const AVAILABLE = 0;
+const CAPACITY = 1;
+
+/**
+ * A weighted counting semaphore in two Int32 cells (available, capacity) shared by worker
+ * threads. Releasing past the capacity (more than was acquired) throws NotHeldError.
+ */
+export class SharedSemaphore extends SharedCells {
+  static readonly SLOTS = 2;
+
+  /** A semaphore with `permits` available (also its capacity), in its own buffer or at `index` of `view`. */
+  constructor(permits: number, view?: Int32Array, index = 0) {
+    super(view, index, SharedSemaphore.SLOTS, 'SharedSemaphore');
+    if (!initializing()) return;
+    checkInteger('SharedSemaphore permits', permits, 0);
+    Atomics.store(this.view, index + AVAILABLE, permits);
+    Atomics.store(this.view, index + CAPACITY, permits);
+  }
+
+  /** Opens, in this thread, the semaphore whose `handle()` was posted here. */
+  static fromHandle(handle: SharedHandle): SharedSemaphore {
+    return attach(() => new SharedSemaphore(0, handleView(handle), handle.index));
+  }
+
+  get available(): number {
+    return Atomics.load(this.view, this.index + AVAILABLE);
+  }
+
+  get capacity(): number {
+    return Atomics.load(this.view, this.index + CAPACITY);
+  }
+
+  tryAcquire(n = 1): boolean {
+    this.checkRequest(n);
+    return this.take(n) === true;
+  }
+
+  /** Takes `n` permits, parking the caller without blocking the thread. */
+  acquire(n = 1, options?: WaitOptions): Operation<void> {
+    this.checkRequest(n);
+    const wait = new SharedAcquireWait(this, n);
+    return options === undefined ? wait : bounded(wait, options);
+  }
+
+  /** Takes `n` permits by blocking this worker thread (BlockingCallError on the main thread). */
+  acquireBlocking(n = 1, options?: { timeout?: number }): void {
+    this.checkRequest(n);
+    new SharedAcquireWait(this, n).block('SharedSemaphore.acquireBlocking', options?.timeout);
+  }
+
+  release(n = 1): void {
+    checkInteger('SharedSemaphore.release count', n, 1);
+    const { view, index } = this;
+    const capacity = this.capacity;
+    for (;;) {
+      const free = Atomics.load(view, index + AVAILABLE);
+      if (free + n > capacity) {
+        throw new NotHeldError(
+          `SharedSemaphore.release(${n}) would raise the permits to ${free + n}, above the capacity ${capacity}: more permits released than acquired`,
+        );
+      }
+      if (Atomics.compareExchange(view, index + AVAILABLE, free, free + n) === free) break;
+    }
+    futexWake(view, index + AVAILABLE);
+  }
+
+  /** Takes `n` permits when available; otherwise returns the count seen, to sleep on. @internal */
+  take(n: number): true | number {
+    const { view, index } = this;
+    for (;;) {
+      const free = Atomics.load(view, index + AVAILABLE);
+      if (free < n) return free;
+      if (Atomics.compareExchange(view, index + AVAILABLE, free, free - n) === free) return true;
+    }
+  }
+
+  private checkRequest(n: number): void {
+    checkInteger('SharedSemaphore permit count', n, 1);
+    if (n > this.capacity) {
+      throw new RangeError(`cannot acquire ${n} permits from a semaphore of capacity ${this.capacity}`);
+    }
+  }
+}
+
+class SharedAcquireWait extends SharedWait<void> {
+  constructor(
+    private readonly semaphore: SharedSemaphore,
+    private readonly permits: number,
+  ) {
+    super(semaphore.view, semaphore.index + AVAILABLE);
+  }
+
+  protected attempt(): boolean {
+    const taken = this.semaphore.take(this.permits);
+    if (taken === true) return true;
+    this.expected = taken;
+    return false;
+  }
+
+  protected result(): void {}
+
+  override restore(): void {
+    this.semaphore.release(this.permits);
+  }
+}

@@ -1,0 +1,56 @@
+import { bounded, futexWake, NotHeldError, type Operation, type WaitOptions } from '@spindle/core-context';
+import { CellWait } from './cell-wait.js';
+import { attach, handleView, initializing, SharedCells, type SharedHandle } from './cells.js';
+
+/** A wait group counter in one Int32 cell, shared by worker threads. */
+export class SharedWaitGroup extends SharedCells {
+  static readonly SLOTS = 1;
+
+  /** A zero counter in its own buffer, or placed (zeroed) at `index` of the caller's view. */
+  constructor(view?: Int32Array, index = 0) {
+    super(view, index, SharedWaitGroup.SLOTS, 'SharedWaitGroup');
+    if (initializing() && view !== undefined) Atomics.store(this.view, index, 0);
+  }
+
+  static fromHandle(handle: SharedHandle): SharedWaitGroup {
+    return attach(() => new SharedWaitGroup(handleView(handle), handle.index));
+  }
+
+  get count(): number {
+    return Atomics.load(this.view, this.index);
+  }
+
+  /** Adds `delta` (may be negative). Throws NotHeldError when the count would go below zero. */
+  add(delta = 1): void {
+    if (!Number.isInteger(delta))
+      throw new RangeError(`WaitGroup.add delta must be an integer, got ${String(delta)}`);
+    const { view, index } = this;
+    for (;;) {
+      const count = Atomics.load(view, index);
+      const next = count + delta;
+      if (next < 0) {
+        throw new NotHeldError(
+          `SharedWaitGroup counter would go below zero (${next}): more done() calls than add()`,
+        );
+      }
+      if (Atomics.compareExchange(view, index, count, next) !== count) continue;
+      if (next === 0) futexWake(view, index);
+      return;
+    }
+  }
+
+  done(): void {
+    this.add(-1);
+  }
+
+  /** Waits until the count is zero, parking the caller without blocking the thread. */
+  wait(options?: WaitOptions): Operation<void> {
+    const wait = new CellWait(this.view, this.index, 0, true);
+    return options === undefined ? wait : bounded(wait, options);
+  }
+
+  /** Waits by blocking this worker thread (BlockingCallError on the main thread). */
+  waitBlocking(options?: { timeout?: number }): void {
+    new CellWait(this.view, this.index, 0, true).block('SharedWaitGroup.waitBlocking', options?.timeout);
+  }
+}

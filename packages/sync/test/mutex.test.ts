@@ -1,0 +1,101 @@
+import { NotHeldError, TimeoutError, type Waitable } from '@spindle/core-context';
+import { runSeeded } from '@spindle/executor';
+import { describe, expect, it } from 'vitest';
+import { Mutex } from '../src/index.js';
+import { haltAtEveryStep, SEEDS, spawnAll } from './helpers/schedule.js';
+
+describe('Mutex', () => {
+  it('keeps fibers mutually exclusive across a yield, loses no wake-up, and serves waiters in bounded order', () => {
+    runSeeded(SEEDS, (executor) => {
+      const mutex = new Mutex();
+      const fibers = 6;
+      let inside = 0;
+      let acquisitions = 0;
+      let worstOvertaking = 0;
+      const all = spawnAll(executor, fibers, function* () {
+        for (let round = 0; round < 15; round++) {
+          const queuedAt = acquisitions;
+          yield* mutex.lock();
+          worstOvertaking = Math.max(worstOvertaking, acquisitions - queuedAt);
+          acquisitions++;
+          inside++;
+          expect(inside).toBe(1);
+          yield;
+          inside--;
+          mutex.unlock();
+          if (round % 3 === 0) yield;
+        }
+      });
+      executor.drain();
+      expect(all.map((f) => f.status)).toEqual(Array(fibers).fill('done'));
+      expect(acquisitions).toBe(fibers * 15);
+      expect(mutex.locked).toBe(false);
+      expect(worstOvertaking).toBeLessThanOrEqual(fibers - 1);
+    });
+  });
+
+  it('stays consistent when a fiber is halted at any point of its wait or critical section', () => {
+    haltAtEveryStep(8, (executor) => {
+      const mutex = new Mutex();
+      let entered = 0;
+      const body = function* () {
+        for (let round = 0; round < 2; round++) {
+          yield* mutex.lock();
+          try {
+            entered++;
+            yield;
+          } finally {
+            mutex.unlock();
+          }
+        }
+      };
+      const [victim, ...others] = spawnAll(executor, 3, body);
+      return {
+        victim: victim!,
+        others,
+        check() {
+          expect(mutex.locked).toBe(false);
+          expect(mutex.waiting).toBe(0);
+          expect(entered).toBeGreaterThanOrEqual(4);
+        },
+      };
+    });
+  });
+
+  it('works from async code, with tryLock, timeouts and abort signals', async () => {
+    const mutex = new Mutex();
+    await mutex.lock();
+    expect(mutex.tryLock()).toBe(false);
+    await expect(mutex.lock({ timeout: 5 })).rejects.toBeInstanceOf(TimeoutError);
+    const controller = new AbortController();
+    const aborted = mutex.lock({ signal: controller.signal });
+    const order: string[] = [];
+    const next = mutex.lock().then(() => order.push('next'));
+    controller.abort(new Error('stop'));
+    await expect(aborted).rejects.toMatchObject({ code: 'ERR_SPINDLE_CANCELLED' });
+    expect(mutex.waiting).toBe(1);
+    mutex.unlock();
+    await next;
+    expect(order).toEqual(['next']);
+    mutex.unlock();
+    expect(mutex.tryLock()).toBe(true);
+    mutex.unlock();
+  });
+
+  it('throws NotHeldError when unlocking a free mutex', () => {
+    expect(() => new Mutex().unlock()).toThrow(NotHeldError);
+  });
+
+  it('passes the lock on when a waiter refuses it, and takes it back through restore', () => {
+    const mutex = new Mutex();
+    mutex.tryLock();
+    const refused = { next: null, prev: null, owner: null, wake: () => false, fail: () => false };
+    const lock = mutex.lock();
+    lock.park(refused);
+    mutex.unlock();
+    expect(mutex.locked).toBe(false);
+    expect(mutex.tryLock()).toBe(true);
+    (lock as Waitable<void>).restore?.(undefined);
+    expect(mutex.locked).toBe(false);
+  });
+});
