@@ -86,7 +86,7 @@ describe('SpinLock across worker threads', () => {
     const workers = [new Worker(workerUrl, { workerData }), new Worker(workerUrl, { workerData })];
     const results = await Promise.all(workers.map((worker) => once(worker, 'message')));
     await Promise.all(workers.map((worker) => worker.terminate()));
-    expect(results.map(([message]) => message)).toEqual(['done', 'done']);
+    expect(results.map(([message]) => message.done)).toEqual([true, true]);
     expect(view[5]).toBe(2 * iterations);
     expect(view[3]).toBe(0);
     expect([view[1], view[2], view[4], view[6], view[7]]).toEqual([0, 0, 0, 0, 0]);

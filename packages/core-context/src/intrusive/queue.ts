@@ -44,7 +44,10 @@ export class Queue<T extends SinglyLinked<T>> {
     return node;
   }
 
-  /** Moves every node of `other` to the end of this queue in O(1). */
+  /**
+   * Moves every node of `other` to the end of this queue, leaving `other` empty. The splice
+   * is O(1); re-tagging the moved nodes as members of this queue is O(length of `other`).
+   */
   concat(other: Queue<T>): void {
     if (other.head === null) return;
     for (let node: T | null = other.head; node !== null; node = node.next) node.owner = this;
