@@ -1,0 +1,116 @@
+import { InvalidStateError, NotHeldError, TimeoutError } from '@spindle/core-context';
+import { runSeeded } from '@spindle/executor';
+import { describe, expect, it } from 'vitest';
+import { Condition, Mutex } from '../src/index.js';
+import { haltAtEveryStep, SEEDS, spawnAll } from './helpers/schedule.js';
+
+describe('Condition', () => {
+  it('hands items from producers to consumers with no lost wake-up under seeded interleavings', () => {
+    runSeeded(SEEDS, (executor) => {
+      const mutex = new Mutex();
+      const nonEmpty = new Condition();
+      const queue: number[] = [];
+      const consumed: number[] = [];
+      const producers = spawnAll(executor, 2, function* (p) {
+        for (let k = 0; k < 10; k++) {
+          yield* mutex.lock();
+          queue.push(p * 100 + k);
+          if (k % 2 === 0) nonEmpty.signal();
+          else nonEmpty.broadcast();
+          mutex.unlock();
+          yield;
+        }
+      });
+      const consumers = spawnAll(executor, 3, function* () {
+        for (;;) {
+          yield* mutex.lock();
+          while (queue.length === 0 && consumed.length < 20) yield* nonEmpty.wait(mutex);
+          expect(mutex.locked).toBe(true);
+          const item = queue.shift();
+          if (item !== undefined) consumed.push(item);
+          const finished = consumed.length === 20;
+          if (finished) nonEmpty.broadcast();
+          mutex.unlock();
+          if (finished) return;
+          yield;
+        }
+      });
+      executor.drain();
+      expect([...producers, ...consumers].every((f) => f.status === 'done')).toBe(true);
+      expect(consumed.sort((a, b) => a - b)).toEqual([
+        ...Array(10).keys(),
+        ...[...Array(10).keys()].map((k) => 100 + k),
+      ]);
+      expect(mutex.locked).toBe(false);
+    });
+  });
+
+  it('takes the mutex back before a timed-out wait throws', async () => {
+    const mutex = new Mutex();
+    const condition = new Condition();
+    await mutex.lock();
+    let settled = false;
+    const outcome = condition.wait(mutex, { timeout: 5 }).then(
+      () => 'woken',
+      (error: unknown) => {
+        settled = true;
+        return error;
+      },
+    );
+    expect(mutex.locked).toBe(false);
+    await mutex.lock();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(settled).toBe(false);
+    mutex.unlock();
+    expect(await outcome).toBeInstanceOf(TimeoutError);
+    expect(mutex.locked).toBe(true);
+    mutex.unlock();
+  });
+
+  it('wakes every signalled waiter and stays consistent when one is halted at any point', () => {
+    haltAtEveryStep(6, (executor) => {
+      const mutex = new Mutex();
+      const condition = new Condition();
+      const ready = [false, false, false];
+      let woken = 0;
+      const [victim, ...others] = spawnAll(executor, 3, function* (i) {
+        yield* mutex.lock();
+        try {
+          ready[i] = true;
+          yield* condition.wait(mutex);
+          woken++;
+        } finally {
+          if (mutex.locked) mutex.unlock();
+        }
+      });
+      const signaller = spawnAll(executor, 1, function* () {
+        while (!(ready[1] && ready[2] && (ready[0] || victim!.status === 'halted'))) yield;
+        yield* mutex.lock();
+        for (let n = condition.waiting; n > 0; n--) condition.signal();
+        mutex.unlock();
+      });
+      return {
+        victim: victim!,
+        others: [...others, ...signaller],
+        check(victimFinished) {
+          expect(mutex.locked).toBe(false);
+          expect(condition.waiting).toBe(0);
+          expect(woken).toBeGreaterThanOrEqual(victimFinished ? 3 : 2);
+        },
+      };
+    });
+  });
+
+  it('needs the mutex held, and one mutex for all current waiters', async () => {
+    const condition = new Condition();
+    const first = new Mutex();
+    const second = new Mutex();
+    expect(() => condition.wait(first)).toThrow(NotHeldError);
+    await first.lock();
+    const waiting = condition.wait(first).then(() => first.unlock());
+    await second.lock();
+    expect(() => condition.wait(second)).toThrow(InvalidStateError);
+    condition.signal();
+    await waiting;
+  });
+});
