@@ -240,4 +240,13 @@ describe('Coroutine', () => {
     expect(() => co.resume()).toThrow(/generator function/);
     expect(co.status).toBe('failed');
   });
+
+  it('fails when calling the body throws before a generator exists', () => {
+    const co = new Coroutine((() => {
+      throw new SyntaxError('bad body');
+    }) as never);
+    expect(() => co.resume()).toThrow(SyntaxError);
+    expect(co.status).toBe('failed');
+    expect(() => co.resume()).toThrow(InvalidStateError);
+  });
 });

@@ -111,10 +111,16 @@ export class Coroutine<Yield = unknown, Return = unknown, Resume = unknown> {
 
   private start(first: Resume): void {
     if (this.state !== 'created') this.expectSuspended('resume');
-    this.generator = this.body(first);
-    if (this.generator === null || typeof this.generator?.next !== 'function') {
+    let generator: Generator<Yield, Return, Resume>;
+    try {
+      generator = this.body(first);
+    } catch (error) {
+      throw this.fail(error);
+    }
+    if (typeof generator?.next !== 'function') {
       throw this.fail(new TypeError('The coroutine body must be a generator function (function*)'));
     }
+    this.generator = generator;
   }
 
   /** The one place the generator moves: `how` picks next / throw / return. */
