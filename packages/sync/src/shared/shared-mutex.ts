@@ -44,7 +44,7 @@ export class SharedMutex extends SharedCells {
 
   /** Takes the lock by blocking this worker thread (BlockingCallError on the main thread). */
   lockBlocking(options?: { timeout?: number }): void {
-    if (!this.tryLock()) new SharedLockWait(this).block('SharedMutex.lockBlocking', options?.timeout);
+    new SharedLockWait(this).block('SharedMutex.lockBlocking', options?.timeout);
   }
 
   unlock(): void {

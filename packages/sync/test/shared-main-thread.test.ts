@@ -1,0 +1,135 @@
+import { BlockingCallError, BrokenBarrierError, NotHeldError, TimeoutError } from '@spindle/core-context';
+import { describe, expect, it } from 'vitest';
+import {
+  SharedBarrier,
+  SharedCondition,
+  SharedMutex,
+  SharedResetEvent,
+  SharedRwLock,
+  SharedSemaphore,
+  SharedWaitGroup,
+} from '../src/index.js';
+
+describe('shared primitives on the main thread', () => {
+  it('refuse every blocking form with BlockingCallError', () => {
+    const mutex = new SharedMutex();
+    expect(() => mutex.lockBlocking()).toThrow(BlockingCallError);
+    expect(mutex.locked).toBe(false);
+    mutex.tryLock();
+    expect(() => new SharedSemaphore(1).acquireBlocking()).toThrow(BlockingCallError);
+    expect(() => new SharedResetEvent().waitBlocking()).toThrow(BlockingCallError);
+    expect(() => new SharedBarrier(2).waitBlocking()).toThrow(BlockingCallError);
+    expect(() => new SharedRwLock().writeLockBlocking()).toThrow(BlockingCallError);
+    expect(() => new SharedCondition().waitBlocking(mutex)).toThrow(BlockingCallError);
+    const group = new SharedWaitGroup();
+    group.add();
+    expect(() => group.waitBlocking()).toThrow(BlockingCallError);
+  });
+
+  it('SharedMutex waits without blocking, times out, aborts, and stays usable', async () => {
+    const mutex = new SharedMutex();
+    await mutex.lock();
+    await expect(mutex.lock({ timeout: 5 })).rejects.toBeInstanceOf(TimeoutError);
+    const controller = new AbortController();
+    const aborted = mutex.lock({ signal: controller.signal }).then(undefined, (error: unknown) => error);
+    controller.abort();
+    expect(await aborted).toMatchObject({ code: 'ERR_SPINDLE_CANCELLED' });
+    const next = mutex.lock();
+    mutex.unlock();
+    await next;
+    expect(mutex.locked).toBe(true);
+    mutex.unlock();
+    expect(() => mutex.unlock()).toThrow(NotHeldError);
+    expect(mutex.tryLock()).toBe(true);
+  });
+
+  it('opens the same cells from a handle, also when placed in a caller view with an offset', () => {
+    const view = new Int32Array(new SharedArrayBuffer(32), 8, 4);
+    const mutex = new SharedMutex(view, 1);
+    const other = SharedMutex.fromHandle(mutex.handle());
+    expect(mutex.handle().index).toBe(3);
+    expect(other.tryLock()).toBe(true);
+    expect(mutex.locked).toBe(true);
+    const semaphore = new SharedSemaphore(5, view, 2);
+    semaphore.tryAcquire(2);
+    const reopened = SharedSemaphore.fromHandle(semaphore.handle());
+    expect(reopened.available).toBe(3);
+    expect(reopened.capacity).toBe(5);
+  });
+
+  it('rejects bad placement and bad counts', () => {
+    expect(() => new SharedMutex(new Int32Array(4) as Int32Array, 0)).toThrow(TypeError);
+    expect(() => new SharedMutex(new Int32Array(new SharedArrayBuffer(8)), 2)).toThrow(RangeError);
+    expect(() => new SharedSemaphore(1).release()).toThrow(NotHeldError);
+    expect(() => new SharedSemaphore(1).acquire(2)).toThrow(RangeError);
+    expect(() => new SharedWaitGroup().done()).toThrow(NotHeldError);
+    expect(() => new SharedBarrier(0)).toThrow(RangeError);
+    expect(() => new SharedRwLock().readUnlock()).toThrow(NotHeldError);
+    expect(() => new SharedRwLock().writeUnlock()).toThrow(NotHeldError);
+    expect(() => SharedMutex.fromHandle({} as never)).toThrow(TypeError);
+  });
+
+  it('SharedSemaphore serves async waiters as permits come back', async () => {
+    const semaphore = new SharedSemaphore(2);
+    await semaphore.acquire(2);
+    const waiting = semaphore.acquire(2);
+    semaphore.release();
+    semaphore.release();
+    await waiting;
+    expect(semaphore.available).toBe(0);
+  });
+
+  it('SharedBarrier is broken by a party that times out, then works again', async () => {
+    const barrier = new SharedBarrier(3);
+    const other = barrier.wait().then(undefined, (error: unknown) => error);
+    await expect(barrier.wait({ timeout: 5 })).rejects.toBeInstanceOf(TimeoutError);
+    expect(await other).toBeInstanceOf(BrokenBarrierError);
+    const results = await Promise.all([barrier.wait(), barrier.wait(), barrier.wait()]);
+    expect(results.filter(Boolean)).toHaveLength(1);
+  });
+
+  it('SharedRwLock queues a reader behind a waiting writer and lets it in when the writer leaves', async () => {
+    const lock = new SharedRwLock();
+    await lock.readLock();
+    const controller = new AbortController();
+    const writer = lock.writeLock({ signal: controller.signal }).then(undefined, (error: unknown) => error);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(lock.tryReadLock()).toBe(false);
+    const reader = lock.readLock();
+    controller.abort();
+    await writer;
+    await reader;
+    expect(lock.readerCount).toBe(2);
+  });
+
+  it('SharedCondition takes the mutex back before a timed-out wait throws, and wakes on signal', async () => {
+    const mutex = new SharedMutex();
+    const condition = new SharedCondition();
+    await mutex.lock();
+    await expect(condition.wait(mutex, { timeout: 5 })).rejects.toBeInstanceOf(TimeoutError);
+    expect(mutex.locked).toBe(true);
+    const woken = condition.wait(mutex).then(() => 'woken');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await mutex.lock();
+    condition.signal();
+    mutex.unlock();
+    expect(await woken).toBe('woken');
+    expect(mutex.locked).toBe(true);
+  });
+
+  it('SharedResetEvent and SharedWaitGroup wake async waiters', async () => {
+    const event = new SharedResetEvent();
+    const waiting = event.wait();
+    event.set();
+    await waiting;
+    expect(event.isSet()).toBe(true);
+    event.reset();
+    await expect(event.wait({ timeout: 5 })).rejects.toBeInstanceOf(TimeoutError);
+    const group = new SharedWaitGroup();
+    group.add(2);
+    const done = group.wait();
+    group.done();
+    group.done();
+    await done;
+  });
+});
