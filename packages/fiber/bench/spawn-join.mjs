@@ -1,0 +1,84 @@
+/**
+ * Spawn and join: a parent starts `n` tasks that each yield once, then joins them all.
+ * The figure is ns per task.
+ */
+import { LoopExecutor } from '@spindle/executor';
+import { run as effectionRun, spawn as effectionSpawn, until } from 'effection';
+import { FiberPool, setFiberDebug, spawnWith } from '../dist/index.js';
+import { effectLibs } from './effect-libs.mjs';
+
+function* yieldOnce() {
+  yield;
+}
+
+function spindle(executor, pool) {
+  return async (n) => {
+    const parent = spawnWith({ executor }, function* () {
+      const children = new Array(n);
+      for (let i = 0; i < n; i++)
+        children[i] = pool === null ? spawnWith({}, yieldOnce) : pool.spawn(yieldOnce);
+      for (let i = 0; i < n; i++) {
+        yield children[i];
+        if (pool !== null) pool.release(children[i]);
+      }
+    });
+    await parent;
+  };
+}
+
+function spindleDebug(executor) {
+  const body = spindle(executor, null);
+  return async (n) => {
+    const previous = setFiberDebug(true);
+    try {
+      await body(n);
+    } finally {
+      setFiberDebug(previous);
+    }
+  };
+}
+
+async function promiseAll(n) {
+  const tasks = new Array(n);
+  for (let i = 0; i < n; i++) {
+    tasks[i] = (async () => {
+      await null;
+    })();
+  }
+  await Promise.all(tasks);
+}
+
+async function effection(n) {
+  await effectionRun(function* () {
+    const tasks = new Array(n);
+    for (let i = 0; i < n; i++) {
+      tasks[i] = yield* effectionSpawn(function* () {
+        yield* until(Promise.resolve());
+      });
+    }
+    for (let i = 0; i < n; i++) yield* tasks[i];
+  });
+}
+
+const effect =
+  ({ Effect, Fiber, fork, yieldNow }) =>
+  async (n) => {
+    const program = Effect.gen(function* () {
+      const fibers = new Array(n);
+      for (let i = 0; i < n; i++) fibers[i] = yield* fork(yieldNow);
+      for (let i = 0; i < n; i++) yield* Fiber.join(fibers[i]);
+    });
+    await Effect.runPromise(program);
+  };
+
+export function spawnJoinImpls() {
+  const loop = new LoopExecutor({ batch: 1 << 30, budgetMs: 60_000 });
+  return [
+    ['spindle', spindle(loop, null), 'LoopExecutor (one large batch), spawnWith'],
+    ['spindle-pool', spindle(loop, new FiberPool()), 'LoopExecutor, FiberPool records reused'],
+    ['spindle-debug', spindleDebug(loop), 'LoopExecutor, spawn sites recorded (setFiberDebug)'],
+    ['promise-all', promiseAll, 'async functions awaiting once, Promise.all'],
+    ['effection', effection, 'spawn + until(Promise.resolve())'],
+    ...effectLibs.map(([impl, lib]) => [impl, effect(lib), 'fork(yieldNow) + Fiber.join']),
+  ];
+}
