@@ -1,0 +1,161 @@
+import v8 from 'node:v8';
+import { S_KIND, S_LENGTH } from './layout.js';
+import type { PoolMemory } from './memory.js';
+
+/** How a slot's payload is encoded (the slot's KIND field). */
+export const K_UNDEFINED = 0;
+export const K_NUMBERS = 1;
+export const K_NUMBER = 2;
+export const K_V8 = 3;
+export const K_MESSAGE = 4;
+export const K_V8_SHARED = 5;
+
+/** Maps SharedArrayBuffers to ids all threads of a pool agree on, so they can be shared by reference. */
+export interface SharedBuffers {
+  idOf(buffer: SharedArrayBuffer): number;
+  bufferOf(id: number): SharedArrayBuffer;
+}
+
+interface SharedMarker {
+  readonly spindleShared: number;
+  readonly view: string | null;
+  readonly offset: number;
+  readonly length: number;
+}
+
+type ViewConstructor = new (buffer: SharedArrayBuffer, offset: number, length: number) => ArrayBufferView;
+const VIEWS: Record<string, ViewConstructor> = {
+  Int8Array,
+  Uint8Array,
+  Uint8ClampedArray,
+  Int16Array,
+  Uint16Array,
+  Int32Array,
+  Uint32Array,
+  Float32Array,
+  Float64Array,
+  BigInt64Array,
+  BigUint64Array,
+};
+
+function isNumberList(value: unknown): value is number[] {
+  if (!Array.isArray(value)) return false;
+  for (let i = 0; i < value.length; i++) if (typeof value[i] !== 'number') return false;
+  return true;
+}
+
+/** Replaces top-level SharedArrayBuffers and typed arrays over them with id markers; null when there are none. */
+function markShared(list: unknown[], shared: SharedBuffers): unknown[] | null {
+  let marked: unknown[] | null = null;
+  for (let i = 0; i < list.length; i++) {
+    const item = list[i];
+    let marker: SharedMarker | null = null;
+    if (item instanceof SharedArrayBuffer) {
+      marker = { spindleShared: shared.idOf(item), view: null, offset: 0, length: item.byteLength };
+    } else if (
+      ArrayBuffer.isView(item) &&
+      item.buffer instanceof SharedArrayBuffer &&
+      !(item instanceof DataView)
+    ) {
+      const length = (item as unknown as { length: number }).length;
+      marker = {
+        spindleShared: shared.idOf(item.buffer),
+        view: item.constructor.name,
+        offset: item.byteOffset,
+        length,
+      };
+    }
+    if (marker !== null) {
+      marked ??= list.slice();
+      marked[i] = marker;
+    }
+  }
+  return marked;
+}
+
+function unmarkShared(list: unknown[], shared: SharedBuffers): unknown[] {
+  for (let i = 0; i < list.length; i++) {
+    const item = list[i] as SharedMarker | null;
+    if (typeof item !== 'object' || item === null || typeof item.spindleShared !== 'number') continue;
+    const buffer = shared.bufferOf(item.spindleShared);
+    const View = item.view === null ? undefined : VIEWS[item.view];
+    list[i] = View === undefined ? buffer : new View(buffer, item.offset, item.length);
+  }
+  return list;
+}
+
+/**
+ * Writes `value` into a slot. A list of numbers and a single number take a fast path of
+ * raw float64s; anything else goes through v8.serialize (with top-level shared buffers
+ * replaced by ids when `shared` is given). Returns false when the value does not fit the
+ * slot, and throws the DataCloneError of a value v8 cannot serialize.
+ */
+export function writeValue(
+  memory: PoolMemory,
+  slot: number,
+  value: unknown,
+  shared: SharedBuffers | null,
+): boolean {
+  const words = memory.words;
+  const offset = memory.payloadOffset(slot);
+  if (typeof value === 'number') {
+    memory.floats[offset >> 3] = value;
+    words[memory.field(slot, S_KIND)] = K_NUMBER;
+    return true;
+  }
+  if (value === undefined) {
+    words[memory.field(slot, S_KIND)] = K_UNDEFINED;
+    return true;
+  }
+  if (isNumberList(value) && value.length * 8 <= memory.slotBytes) {
+    const at = offset >> 3;
+    for (let i = 0; i < value.length; i++) memory.floats[at + i] = value[i]!;
+    words[memory.field(slot, S_LENGTH)] = value.length;
+    words[memory.field(slot, S_KIND)] = K_NUMBERS;
+    return true;
+  }
+  const marked = shared !== null && Array.isArray(value) ? markShared(value, shared) : null;
+  const bytes = v8.serialize(marked ?? value);
+  if (bytes.length > memory.slotBytes) return false;
+  memory.bytes.set(bytes, offset);
+  words[memory.field(slot, S_LENGTH)] = bytes.length;
+  words[memory.field(slot, S_KIND)] = marked === null ? K_V8 : K_V8_SHARED;
+  return true;
+}
+
+/** Marks a slot's value as travelling by message. */
+export function markByMessage(memory: PoolMemory, slot: number): void {
+  memory.words[memory.field(slot, S_KIND)] = K_MESSAGE;
+}
+
+export function isByMessage(memory: PoolMemory, slot: number): boolean {
+  return memory.words[memory.field(slot, S_KIND)] === K_MESSAGE;
+}
+
+/** Reads what `writeValue` wrote (not for K_MESSAGE slots). */
+export function readValue(memory: PoolMemory, slot: number, shared: SharedBuffers | null): unknown {
+  const words = memory.words;
+  const offset = memory.payloadOffset(slot);
+  switch (words[memory.field(slot, S_KIND)]) {
+    case K_NUMBER:
+      return memory.floats[offset >> 3];
+    case K_UNDEFINED:
+      return undefined;
+    case K_NUMBERS: {
+      const count = words[memory.field(slot, S_LENGTH)]!;
+      const at = offset >> 3;
+      const list = new Array<number>(count);
+      for (let i = 0; i < count; i++) list[i] = memory.floats[at + i]!;
+      return list;
+    }
+    default: {
+      const length = words[memory.field(slot, S_LENGTH)]!;
+      // v8.deserialize needs a non-shared buffer.
+      const value = v8.deserialize(Buffer.from(memory.bytes.subarray(offset, offset + length)));
+      if (words[memory.field(slot, S_KIND)] === K_V8_SHARED && shared !== null) {
+        return unmarkShared(value as unknown[], shared);
+      }
+      return value;
+    }
+  }
+}

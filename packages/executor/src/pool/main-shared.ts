@@ -1,0 +1,30 @@
+import type { SharedBuffers } from './codec.js';
+
+/**
+ * The main thread's registry of SharedArrayBuffers passed as task arguments: each gets an
+ * id once and is announced to every worker (and to replacements), so it crosses by
+ * reference inside slots and forks can pass it on.
+ */
+export class MainSharedBuffers implements SharedBuffers {
+  private readonly ids = new WeakMap<SharedArrayBuffer, number>();
+  readonly list: SharedArrayBuffer[] = [];
+
+  constructor(private readonly announce: (id: number, buffer: SharedArrayBuffer) => void) {}
+
+  idOf(buffer: SharedArrayBuffer): number {
+    let id = this.ids.get(buffer);
+    if (id === undefined) {
+      id = this.list.length;
+      this.list.push(buffer);
+      this.ids.set(buffer, id);
+      this.announce(id, buffer);
+    }
+    return id;
+  }
+
+  bufferOf(id: number): SharedArrayBuffer {
+    const buffer = this.list[id];
+    if (buffer === undefined) throw new Error(`unknown shared buffer id ${id}`);
+    return buffer;
+  }
+}

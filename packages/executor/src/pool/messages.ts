@@ -1,0 +1,28 @@
+import type { MessagePort } from 'node:worker_threads';
+import type { PoolGeometry } from './layout.js';
+
+/** Sent through a worker's synchronous inbox port (drained with receiveMessageOnPort). */
+export type ToWorker =
+  | { t: 'fn'; id: number; moduleId: number; url: string; name: string }
+  | { t: 'share'; id: number; buffer: SharedArrayBuffer }
+  | { t: 'payload'; slot: number; value: unknown };
+
+/** Sent through a worker's synchronous outbox port: a result too large for its slot. */
+export interface ToMain {
+  slot: number;
+  value: unknown;
+}
+
+/** Asynchronous control messages (worker.postMessage / parentPort). */
+export type Control = { t: 'abort'; slot: number };
+export type Status = { t: 'ready'; tid: number; cpus: number[] } | { t: 'pin-failed'; message: string };
+
+export interface WorkerInit {
+  buffer: SharedArrayBuffer;
+  geometry: PoolGeometry;
+  index: number;
+  stealing: boolean;
+  toWorker: MessagePort;
+  toMain: MessagePort;
+  pin: number[] | null;
+}

@@ -1,0 +1,44 @@
+import type { TransferListItem } from 'node:worker_threads';
+import type { SinglyLinked } from '@spindle/core-context';
+import { TaskResult } from './operation.js';
+
+/** A task function registered with a pool: a module URL and an export name, called by id. */
+export class TaskHandle {
+  /** @internal */
+  constructor(
+    readonly id: number,
+    readonly url: string,
+    readonly name: string,
+  ) {}
+}
+
+/** What identifies a task function: a handle from `pool.task()`, or a module and export name. */
+export type TaskRef = TaskHandle | { module: string | URL; name?: string };
+
+export interface RunOptions {
+  /** Cancels the task: a queued task is removed, a running one sees its `taskSignal()` abort. */
+  signal?: AbortSignal;
+  /** Objects to transfer rather than copy (the task then travels by message). */
+  transfer?: readonly TransferListItem[];
+}
+
+/** The main thread's record of one call: its result operation and the intrusive backlog link. */
+export class PoolTask<T = unknown> extends TaskResult<T> implements SinglyLinked<PoolTask> {
+  next: PoolTask | null = null;
+  owner: object | null = null;
+  /** Slot in shared memory, or -1 while in the backlog. */
+  slot = -1;
+  /** Worker a by-message task was sent to. */
+  target = -1;
+  enqueuedAt = 0;
+  abortListener: (() => void) | null = null;
+
+  constructor(
+    readonly fnId: number,
+    readonly args: unknown[],
+    readonly transfer: readonly TransferListItem[] | undefined,
+    readonly signal: AbortSignal | undefined,
+  ) {
+    super();
+  }
+}

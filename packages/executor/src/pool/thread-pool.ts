@@ -1,0 +1,622 @@
+import os from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import {
+  MessageChannel,
+  type MessagePort,
+  type ResourceLimits,
+  receiveMessageOnPort,
+  Worker,
+} from 'node:worker_threads';
+import {
+  Cancelled,
+  ClosedError,
+  InvalidStateError,
+  Queue,
+  QueueFullError,
+  tracer,
+  WorkerCrashedError,
+} from '@spindle/core-context';
+import { isByMessage, markByMessage, readValue, writeValue } from './codec.js';
+import { errorToRecord, recordToError } from './errors.js';
+import { Histogram, type HistogramSnapshot } from './histogram.js';
+import {
+  ACTIVE,
+  CANCELLED,
+  COMPLETE_SEQ,
+  checkGeometry,
+  DEFAULT_GEOMETRY,
+  DONE,
+  FAILED,
+  FLAG_ABORT,
+  FREE,
+  IDLE_WORKERS,
+  MAIN_WAITING,
+  PARK_SEQ,
+  type PoolGeometry,
+  poolMemoryBytes,
+  QUEUED,
+  S_FLAGS,
+  S_FN,
+  S_RUNNER,
+  SHUTDOWN,
+  STAT_RUN,
+  STAT_STOLEN,
+  STOP,
+} from './layout.js';
+import { MainSharedBuffers } from './main-shared.js';
+import { PoolMemory } from './memory.js';
+import type { Status, ToMain, ToWorker, WorkerInit } from './messages.js';
+import type { TaskResult } from './operation.js';
+import { usableCpus } from './pinning.js';
+import { PoolTask, type RunOptions, TaskHandle, type TaskRef } from './task.js';
+
+export interface ThreadPoolOptions extends Partial<Omit<PoolGeometry, 'workers'>> {
+  /** Worker threads (default: the usable CPUs). */
+  workers?: number;
+  /** `global`: one shared queue. `stealing` (default): per-worker deques with work stealing. */
+  mode?: 'global' | 'stealing';
+  /** `true`: worker i on the i-th usable CPU; or a CPU per worker (reused round-robin). */
+  pin?: boolean | readonly number[];
+  /** Most tasks waiting for a worker; `trySubmit` fails and `submit` waits beyond it. */
+  maxQueue?: number;
+  /** Caller-provided shared memory of at least `ThreadPool.memoryBytes(options)` bytes. */
+  memory?: SharedArrayBuffer;
+  /** Passed to each Worker. */
+  resourceLimits?: ResourceLimits;
+}
+
+export interface WorkerMetrics {
+  index: number;
+  tasksRun: number;
+  tasksStolen: number;
+  /** OS thread id once the worker is ready (Linux), else -1. */
+  threadId: number;
+  /** CPUs the worker thread may run on, as it reported them. */
+  cpus: number[];
+  crashes: number;
+}
+
+export interface PoolMetrics {
+  workers: WorkerMetrics[];
+  /** Tasks accepted but not yet started (approximate while workers run). */
+  queueDepth: number;
+  /** Tasks accepted and not yet settled. */
+  pending: number;
+  /** Time from submit to start, ms. */
+  waitTime: HistogramSnapshot;
+  /** Time from start to end, ms. */
+  runTime: HistogramSnapshot;
+}
+
+interface WorkerState {
+  index: number;
+  worker: Worker;
+  toWorker: MessagePort;
+  toMain: MessagePort;
+  ready: Promise<void>;
+  threadId: number;
+  cpus: number[];
+  crashes: number;
+  lastError: unknown;
+  /** Results that came by message, by slot, taken in completion order. */
+  results: Map<number, unknown>;
+}
+
+const WORKER_ENTRY = new URL('../worker-entry.js', import.meta.url);
+
+function now(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+/**
+ * A pool of worker threads that take tasks from shared memory themselves. The main thread
+ * writes a task (function id and arguments) into a slot of a SharedArrayBuffer and pushes
+ * the slot's index onto a lock-free queue; a worker pops it, runs it, writes the result
+ * back and pushes the index onto a completion ring. No message crosses per task unless its
+ * arguments or result do not fit the slot or must be transferred.
+ */
+export class ThreadPool {
+  /** Bytes of caller-provided memory a pool with these options needs. */
+  static memoryBytes(options: ThreadPoolOptions = {}): number {
+    return poolMemoryBytes(geometryOf(options));
+  }
+
+  readonly size: number;
+  readonly mode: 'global' | 'stealing';
+  private readonly memory: PoolMemory;
+  private readonly workers: WorkerState[] = [];
+  private readonly pin: number[] | null;
+  private readonly resourceLimits: ResourceLimits | undefined;
+  private readonly maxQueue: number;
+  private readonly handles = new Map<string, TaskHandle>();
+  private readonly moduleIds = new Map<string, number>();
+  private readonly registrations: ToWorker[] = [];
+  private readonly shared: MainSharedBuffers;
+  private readonly freeSlots: number[] = [];
+  private readonly bySlot: (PoolTask | null)[];
+  private readonly backlog = new Queue<PoolTask>();
+  private readonly roomWaiters: (() => void)[] = [];
+  private readonly waitTime = new Histogram();
+  private readonly runTime = new Histogram();
+  private readonly drainCompletions = (): void => this.onCompletions();
+  private inShared = 0;
+  private pendingCount = 0;
+  private armed = false;
+  private nextTarget = 0;
+  private state: 'open' | 'closing' | 'closed' = 'open';
+  private idleResolvers: (() => void)[] = [];
+
+  constructor(options: ThreadPoolOptions = {}) {
+    const geometry = geometryOf(options);
+    this.size = geometry.workers;
+    if (options.mode !== undefined && options.mode !== 'global' && options.mode !== 'stealing') {
+      throw new TypeError(`mode must be "global" or "stealing", got ${String(options.mode)}`);
+    }
+    this.mode = options.mode ?? 'stealing';
+    const maxQueue = options.maxQueue ?? Number.POSITIVE_INFINITY;
+    if (!(maxQueue >= 0) || (Number.isFinite(maxQueue) && !Number.isInteger(maxQueue))) {
+      throw new RangeError(`maxQueue must be a non-negative integer, got ${String(options.maxQueue)}`);
+    }
+    this.maxQueue = maxQueue;
+    this.pin = pinList(options.pin, geometry.workers);
+    this.resourceLimits = options.resourceLimits;
+    const buffer = options.memory ?? new SharedArrayBuffer(poolMemoryBytes(geometry));
+    if (!(buffer instanceof SharedArrayBuffer)) throw new TypeError('memory must be a SharedArrayBuffer');
+    this.memory = new PoolMemory(buffer, geometry);
+    this.memory.initialize();
+    for (let slot = geometry.slots - 1; slot >= 0; slot--) this.freeSlots.push(slot);
+    this.bySlot = new Array(geometry.slots).fill(null);
+    this.shared = new MainSharedBuffers((id, sharedBuffer) =>
+      this.broadcast({ t: 'share', id, buffer: sharedBuffer }),
+    );
+    for (let i = 0; i < geometry.workers; i++) this.workers.push(this.spawn(i));
+  }
+
+  /** Registers `name` exported by `module` once; call the handle with `run`. */
+  task(module: string | URL, name = 'default'): TaskHandle {
+    const url = moduleUrl(module);
+    if (typeof name !== 'string' || name === '') throw new TypeError('name must be a non-empty export name');
+    const key = `${url}#${name}`;
+    let handle = this.handles.get(key);
+    if (handle === undefined) {
+      let moduleId = this.moduleIds.get(url);
+      if (moduleId === undefined) this.moduleIds.set(url, (moduleId = this.moduleIds.size));
+      handle = new TaskHandle(this.handles.size, url, name);
+      this.handles.set(key, handle);
+      const message: ToWorker = { t: 'fn', id: handle.id, moduleId, url, name };
+      this.registrations.push(message);
+      this.broadcast(message);
+    }
+    return handle;
+  }
+
+  /**
+   * Calls a task and returns its result as an operation (`await` it, or `yield*` it in a
+   * fiber). With `maxQueue` set, fails like `trySubmit` when the queue is full.
+   */
+  run<T = unknown>(task: TaskRef, args: readonly unknown[] = [], options: RunOptions = {}): TaskResult<T> {
+    return this.trySubmit<T>(task, args, options);
+  }
+
+  /** Like `run`, but throws `QueueFullError` at once when `maxQueue` tasks are waiting. */
+  trySubmit<T = unknown>(
+    task: TaskRef,
+    args: readonly unknown[] = [],
+    options: RunOptions = {},
+  ): TaskResult<T> {
+    const record = this.prepare<T>(task, args, options);
+    if (this.isFull()) {
+      throw new QueueFullError(
+        `the pool queue is full (maxQueue ${this.maxQueue}); use submit() to wait for room`,
+      );
+    }
+    return this.accept(record);
+  }
+
+  /** Waits until the queue has room, then submits; resolves to the task's result operation. */
+  async submit<T = unknown>(
+    task: TaskRef,
+    args: readonly unknown[] = [],
+    options: RunOptions = {},
+  ): Promise<TaskResult<T>> {
+    const record = this.prepare<T>(task, args, options);
+    while (this.isFull()) {
+      await new Promise<void>((resolve) => this.roomWaiters.push(resolve));
+      if (this.state !== 'open') throw new ClosedError('the pool was closed while submit() waited for room');
+      if (record.signal?.aborted) throw new Cancelled('submit() was aborted while waiting for room');
+    }
+    return this.accept(record);
+  }
+
+  /** Tasks accepted and not yet settled. */
+  get pending(): number {
+    return this.pendingCount;
+  }
+
+  /** Resolves when every worker has started (and pinned itself, when asked to). */
+  async ready(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.ready));
+  }
+
+  metrics(): PoolMetrics {
+    const { words, layout } = this.memory;
+    let queueDepth = this.backlog.size + this.memory.global.size;
+    for (let w = 0; w < this.size; w++) {
+      queueDepth += this.memory.inboxes[w]!.size + this.memory.deques[w]!.size;
+    }
+    return {
+      workers: this.workers.map((w) => ({
+        index: w.index,
+        tasksRun: Atomics.load(words, layout.statIndex(w.index, STAT_RUN)),
+        tasksStolen: Atomics.load(words, layout.statIndex(w.index, STAT_STOLEN)),
+        threadId: w.threadId,
+        cpus: w.cpus,
+        crashes: w.crashes,
+      })),
+      queueDepth,
+      pending: this.pendingCount,
+      waitTime: this.waitTime.snapshot(),
+      runTime: this.runTime.snapshot(),
+    };
+  }
+
+  /** Stops accepting tasks, finishes every queued and running one, then stops the workers. */
+  async close(): Promise<void> {
+    if (this.state === 'closed') return;
+    if (this.state === 'open') {
+      this.state = 'closing';
+      this.wakeRoomWaiters();
+    }
+    if (this.pendingCount > 0) await new Promise<void>((resolve) => this.idleResolvers.push(resolve));
+    await this.stopWorkers(false);
+  }
+
+  /** Stops at once: every unsettled task is rejected with `Cancelled` and the workers are terminated. */
+  async destroy(): Promise<void> {
+    if (this.state === 'closed') return;
+    this.state = 'closing';
+    this.wakeRoomWaiters();
+    const error = new Cancelled('The pool was destroyed before this task finished');
+    for (let task = this.backlog.shift(); task !== null; task = this.backlog.shift())
+      this.settle(task, false, error);
+    for (const task of this.bySlot) if (task !== null) this.settle(task, false, error);
+    await this.stopWorkers(true);
+  }
+
+  private prepare<T>(task: TaskRef, args: readonly unknown[], options: RunOptions): PoolTask<T> {
+    if (this.state !== 'open')
+      throw new ClosedError('the pool is closed; create a new ThreadPool to run more tasks');
+    const handle = task instanceof TaskHandle ? task : this.task(task.module, task.name);
+    if (!Array.isArray(args)) throw new TypeError('args must be an array of arguments');
+    const { signal, transfer } = options;
+    if (signal !== undefined && !(signal instanceof AbortSignal))
+      throw new TypeError('signal must be an AbortSignal');
+    if (transfer !== undefined && !Array.isArray(transfer)) throw new TypeError('transfer must be an array');
+    return new PoolTask<T>(handle.id, args as unknown[], transfer, signal);
+  }
+
+  private isFull(): boolean {
+    return this.pendingCount >= this.maxQueue + this.size;
+  }
+
+  private accept<T>(task: PoolTask<T>): TaskResult<T> {
+    const signal = task.signal;
+    if (signal?.aborted) {
+      task.reject(new Cancelled('The task was aborted before it was submitted', { cause: signal.reason }));
+      return task;
+    }
+    if (this.pendingCount++ === 0) for (const w of this.workers) w.worker.ref();
+    task.enqueuedAt = now();
+    if (signal !== undefined) {
+      task.abortListener = () => this.cancel(task);
+      signal.addEventListener('abort', task.abortListener, { once: true });
+    }
+    if (this.freeSlots.length > 0 && this.backlog.isEmpty) this.dispatch(task);
+    else this.backlog.push(task as PoolTask);
+    return task;
+  }
+
+  /** Writes a task into a free slot and queues it for the workers. */
+  private dispatch(task: PoolTask): void {
+    const memory = this.memory;
+    const words = memory.words;
+    const slot = this.freeSlots.pop()!;
+    task.slot = slot;
+    this.bySlot[slot] = task;
+    this.inShared++;
+    words[memory.field(slot, S_FN)] = task.fnId;
+    words[memory.field(slot, S_FLAGS)] = 0;
+    words[memory.field(slot, S_RUNNER)] = -1;
+    memory.times[slot * 3] = task.enqueuedAt;
+    let fits = false;
+    if (task.transfer === undefined) {
+      try {
+        fits = writeValue(memory, slot, task.args, this.shared);
+      } catch {
+        fits = false; // not v8-serializable as is (a nested SharedArrayBuffer, a port): send by message
+      }
+    }
+    Atomics.store(words, memory.field(slot, 0), QUEUED);
+    if (fits) {
+      memory.global.push(slot);
+      if (Atomics.load(words, IDLE_WORKERS) > 0) wake(words, 1);
+    } else {
+      this.sendByMessage(task, slot);
+    }
+    if (tracer !== null) tracer.instant('pool', 'submit', slot);
+    this.arm();
+  }
+
+  private sendByMessage(task: PoolTask, slot: number): void {
+    const memory = this.memory;
+    markByMessage(memory, slot);
+    const target = this.nextTarget++ % this.size;
+    task.target = target;
+    const message: ToWorker = { t: 'payload', slot, value: task.args };
+    this.workers[target]!.toWorker.postMessage(message, task.transfer as never);
+    memory.inboxes[target]!.push(slot);
+    wake(memory.words, this.size); // the target must wake, and a futex cannot pick which waiter
+  }
+
+  /** Waits (without blocking) for the workers to report completions. */
+  private arm(): void {
+    if (this.armed || this.inShared === 0) return;
+    this.armed = true;
+    const words = this.memory.words;
+    Atomics.store(words, MAIN_WAITING, 1);
+    const seq = Atomics.load(words, COMPLETE_SEQ);
+    if (this.memory.completions.size > 0) {
+      queueMicrotask(this.drainCompletions);
+      return;
+    }
+    const wait = Atomics.waitAsync(words, COMPLETE_SEQ, seq);
+    if (wait.async) void wait.value.then(this.drainCompletions);
+    else queueMicrotask(this.drainCompletions);
+  }
+
+  private onCompletions(): void {
+    this.armed = false;
+    const completions = this.memory.completions;
+    for (let slot = completions.shift(); slot >= 0; slot = completions.shift()) this.complete(slot);
+    while (this.freeSlots.length > 0 && !this.backlog.isEmpty) {
+      const task = this.backlog.shift()!;
+      if (!task.isSettled) this.dispatch(task);
+    }
+    this.wakeRoomWaiters();
+    this.arm();
+  }
+
+  private complete(slot: number): void {
+    const memory = this.memory;
+    const task = this.bySlot[slot]!;
+    const state = memory.state(slot);
+    const runner = memory.words[memory.field(slot, S_RUNNER)]!;
+    if (state === DONE || state === FAILED) {
+      const value = isByMessage(memory, slot) ? this.takeResult(runner, slot) : readValue(memory, slot, null);
+      const times = memory.times;
+      this.waitTime.record(times[slot * 3 + 1]! - times[slot * 3]!);
+      this.runTime.record(times[slot * 3 + 2]! - times[slot * 3 + 1]!);
+      if (state === DONE) this.settle(task, true, value);
+      else this.settle(task, false, recordToError(value));
+    }
+    this.release(slot);
+  }
+
+  private release(slot: number): void {
+    Atomics.store(this.memory.words, this.memory.field(slot, 0), FREE);
+    this.bySlot[slot] = null;
+    this.freeSlots.push(slot);
+    this.inShared--;
+  }
+
+  private takeResult(runner: number, slot: number): unknown {
+    const state = this.workers[runner]!;
+    while (!state.results.has(slot)) {
+      const received = receiveMessageOnPort(state.toMain);
+      if (received === undefined) throw new InvalidStateError(`the result of slot ${slot} never arrived`);
+      const message = received.message as ToMain;
+      state.results.set(message.slot, message.value);
+    }
+    const value = state.results.get(slot);
+    state.results.delete(slot);
+    return value;
+  }
+
+  /** Settles a task once and updates the pending count. */
+  private settle(task: PoolTask, ok: boolean, value: unknown): void {
+    const settled = ok ? task.resolve(value) : task.reject(value);
+    if (!settled) return;
+    if (task.abortListener !== null) task.signal!.removeEventListener('abort', task.abortListener);
+    task.abortListener = null;
+    if (--this.pendingCount === 0) {
+      for (const w of this.workers) w.worker.unref();
+      const resolvers = this.idleResolvers;
+      this.idleResolvers = [];
+      for (const resolve of resolvers) resolve();
+    }
+  }
+
+  private cancel(task: PoolTask): void {
+    if (task.isSettled) return;
+    const reason = new Cancelled('The task was aborted by its signal', { cause: task.signal?.reason });
+    const memory = this.memory;
+    const slot = task.slot;
+    if (slot >= 0 && !memory.transition(slot, QUEUED, CANCELLED) && memory.state(slot) === ACTIVE) {
+      // Running: tell the worker; the slot is freed when its completion arrives.
+      Atomics.or(memory.words, memory.field(slot, S_FLAGS), FLAG_ABORT);
+      const runner = memory.words[memory.field(slot, S_RUNNER)]!;
+      if (runner >= 0) this.workers[runner]!.worker.postMessage({ t: 'abort', slot });
+    }
+    // Queued in the backlog: it is skipped when its turn comes.
+    this.settle(task, false, reason);
+    this.wakeRoomWaiters();
+  }
+
+  private wakeRoomWaiters(): void {
+    while (this.roomWaiters.length > 0 && (!this.isFull() || this.state !== 'open'))
+      this.roomWaiters.shift()!();
+  }
+
+  private broadcast(message: ToWorker): void {
+    for (const w of this.workers) w.toWorker.postMessage(message);
+  }
+
+  private spawn(index: number): WorkerState {
+    const toWorker = new MessageChannel();
+    const toMain = new MessageChannel();
+    const init: WorkerInit = {
+      buffer: this.memory.buffer,
+      geometry: this.memory.layout.geometry,
+      index,
+      stealing: this.mode === 'stealing',
+      toWorker: toWorker.port2,
+      toMain: toMain.port1,
+      pin: this.pin === null ? null : [this.pin[index % this.pin.length]!],
+    };
+    const worker = new Worker(WORKER_ENTRY, {
+      workerData: init,
+      transferList: [toWorker.port2, toMain.port1],
+      ...(this.resourceLimits ? { resourceLimits: this.resourceLimits } : {}),
+    });
+    toWorker.port1.unref();
+    toMain.port2.unref();
+    let markReady: () => void = () => {};
+    let failReady: (error: Error) => void = () => {};
+    const state: WorkerState = {
+      index,
+      worker,
+      toWorker: toWorker.port1,
+      toMain: toMain.port2,
+      ready: new Promise<void>((resolve, reject) => {
+        markReady = resolve;
+        failReady = reject;
+      }),
+      threadId: -1,
+      cpus: [],
+      crashes: 0,
+      lastError: undefined,
+      results: new Map(),
+    };
+    state.ready.catch(() => {}); // observed through ready()
+    for (const message of this.registrations) state.toWorker.postMessage(message);
+    for (const [id, buffer] of this.shared.list.entries())
+      state.toWorker.postMessage({ t: 'share', id, buffer });
+    worker.on('message', (status: Status) => {
+      if (status.t === 'ready') {
+        state.threadId = status.tid;
+        state.cpus = status.cpus;
+        markReady();
+      } else {
+        failReady(new Error(`worker ${index} could not pin itself: ${status.message}`));
+      }
+    });
+    worker.on('error', (error) => {
+      state.lastError = error;
+    });
+    worker.on('exit', (code) => this.onExit(state, code));
+    if (this.pendingCount === 0) worker.unref();
+    return state;
+  }
+
+  /** A worker died outside shutdown: fail what it was running, keep what it had queued, replace it. */
+  private onExit(dead: WorkerState, code: number): void {
+    if (this.state === 'closed' || this.workers[dead.index] !== dead) return;
+    const memory = this.memory;
+    const words = memory.words;
+    const index = dead.index;
+    const cause = dead.lastError;
+    const describe = cause instanceof Error ? `: ${cause.message}` : ` with exit code ${code}`;
+    const crash = () =>
+      new WorkerCrashedError(index, `worker ${index} died while running this task${describe}`, { cause });
+    // Running main tasks fail; fork slots it was running fail so joiners elsewhere wake.
+    for (let slot = 0; slot < memory.layout.totalSlots; slot++) {
+      if (memory.state(slot) !== ACTIVE || words[memory.field(slot, S_RUNNER)] !== index) continue;
+      const task = slot < this.bySlot.length ? this.bySlot[slot] : null;
+      if (task) {
+        this.settle(task, false, crash());
+        this.release(slot);
+      } else {
+        writeValue(memory, slot, errorToRecord(crash()), null);
+        Atomics.store(words, memory.field(slot, 0), FAILED);
+        Atomics.notify(words, memory.field(slot, 0));
+      }
+    }
+    // Main tasks on its deque go back to the global queue; its own forks have no joiner left.
+    const deque = memory.deques[index]!;
+    for (let slot = deque.steal(); deque.size > 0 || slot >= 0; slot = deque.steal()) {
+      if (slot < 0) continue;
+      if (slot < this.bySlot.length) memory.global.push(slot);
+      else memory.transition(slot, QUEUED, CANCELLED);
+    }
+    // By-message tasks sent to it are sent again (their payload died with it).
+    const inbox = memory.inboxes[index]!;
+    while (inbox.shift() >= 0) {}
+    for (let slot = 0; slot < this.bySlot.length; slot++) {
+      const task = this.bySlot[slot];
+      if (task && task.target === index && memory.state(slot) === QUEUED) {
+        this.release(slot);
+        task.slot = -1;
+        this.backlog.push(task);
+      }
+    }
+    const replacement = this.spawn(index);
+    replacement.crashes = dead.crashes + 1;
+    this.workers[index] = replacement;
+    if (this.pendingCount > 0) replacement.worker.ref();
+    dead.toWorker.close();
+    dead.toMain.close();
+    this.onCompletions();
+  }
+
+  private async stopWorkers(terminate: boolean): Promise<void> {
+    this.state = 'closed';
+    const words = this.memory.words;
+    Atomics.store(words, SHUTDOWN, STOP);
+    wake(words, this.size);
+    Atomics.notify(words, COMPLETE_SEQ); // releases our own pending waitAsync
+    await Promise.all(
+      this.workers.map(async (w) => {
+        const exited = new Promise<void>((resolve) => w.worker.once('exit', () => resolve()));
+        w.worker.ref(); // hold the process open until the worker has gone
+        if (terminate) await w.worker.terminate();
+        await exited;
+        w.toWorker.close();
+        w.toMain.close();
+      }),
+    );
+  }
+}
+
+function wake(words: Int32Array, count: number): void {
+  Atomics.add(words, PARK_SEQ, 1);
+  Atomics.notify(words, PARK_SEQ, count);
+}
+
+function geometryOf(options: ThreadPoolOptions): PoolGeometry {
+  return checkGeometry({
+    workers: options.workers ?? Math.max(1, os.availableParallelism()),
+    slots: options.slots ?? DEFAULT_GEOMETRY.slots,
+    forkSlots: options.forkSlots ?? DEFAULT_GEOMETRY.forkSlots,
+    slotBytes: options.slotBytes ?? DEFAULT_GEOMETRY.slotBytes,
+  });
+}
+
+function pinList(pin: ThreadPoolOptions['pin'], workers: number): number[] | null {
+  if (pin === undefined || pin === false) return null;
+  if (pin === true) {
+    const cpus = usableCpus();
+    return Array.from({ length: workers }, (_, i) => cpus[i % cpus.length]!);
+  }
+  if (!Array.isArray(pin) || pin.length === 0 || !pin.every((cpu) => Number.isInteger(cpu) && cpu >= 0)) {
+    throw new TypeError('pin must be true, false, or a non-empty list of CPU numbers');
+  }
+  return [...pin];
+}
+
+function moduleUrl(module: string | URL): string {
+  if (module instanceof URL) return module.href;
+  if (typeof module !== 'string' || module === '') throw new TypeError('module must be a URL or a path');
+  if (/^[a-z][a-z0-9+.-]*:/i.test(module)) return module;
+  return pathToFileURL(module).href;
+}

@@ -1,0 +1,501 @@
+import { performance } from 'node:perf_hooks';
+import { parentPort } from 'node:worker_threads';
+import { Cancelled, InvalidStateError, tracer } from '@spindle/core-context';
+import { createRandom } from '../random.js';
+import { isByMessage, markByMessage, readValue, writeValue } from './codec.js';
+import { type ErrorRecord, errorToRecord, recordToError } from './errors.js';
+import {
+  ACTIVE,
+  CANCELLED,
+  COMPLETE_SEQ,
+  DONE,
+  FAILED,
+  FLAG_ABORT,
+  FLAG_FORK,
+  FREE,
+  IDLE_WORKERS,
+  MAIN_WAITING,
+  PARK_SEQ,
+  QUEUED,
+  S_FLAGS,
+  S_FN,
+  S_RUNNER,
+  SHUTDOWN,
+  STAT_RUN,
+  STAT_STOLEN,
+  STOP,
+} from './layout.js';
+import { PoolMemory } from './memory.js';
+import type { Control, Status, ToMain, WorkerInit } from './messages.js';
+import { currentThreadId, pinCurrentThread, threadAffinity } from './pinning.js';
+import { WorkerCatalog } from './worker-catalog.js';
+
+type TaskFunction = (...args: unknown[]) => unknown;
+
+/** A fork that could not get a slot ran inline; its outcome is kept here. */
+interface ForkHandle<T> {
+  readonly slot: number;
+  readonly ok: boolean;
+  readonly value: T | undefined;
+}
+
+/** Frames of the tasks running on this thread's stack (helping joins nest them). */
+interface Frame {
+  slot: number;
+  controller: AbortController | null;
+}
+
+const PARK_TIMEOUT_MS = 50;
+/** How long the loop runs tasks back to back before it lets the event loop turn once. */
+const TURN_EVERY_MS = 10;
+const EMPTY_FORK: ForkHandle<never> = { slot: -1, ok: true, value: undefined };
+
+let runtime: WorkerRuntime | null = null;
+
+function now(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as PromiseLike<unknown>).then === 'function'
+  );
+}
+
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** The pool's side of one worker thread: takes tasks from shared memory, runs them, reports results. */
+class WorkerRuntime {
+  readonly memory: PoolMemory;
+  readonly index: number;
+  readonly stealing: boolean;
+  readonly catalog: WorkerCatalog;
+  private readonly words: Int32Array;
+  private readonly freeForks: number[] = [];
+  private readonly frames: Frame[] = [];
+  private readonly asyncControllers = new Map<number, AbortController>();
+  /** Tasks taken inside a helping join whose module had not loaded yet: run by the loop later. */
+  private readonly deferred: number[] = [];
+  private readonly random: () => number;
+  private background = 0;
+
+  constructor(private readonly init: WorkerInit) {
+    this.memory = new PoolMemory(init.buffer, init.geometry);
+    this.index = init.index;
+    this.stealing = init.stealing;
+    this.words = this.memory.words;
+    this.catalog = new WorkerCatalog(init.toWorker);
+    this.random = createRandom(init.index + 1);
+    const start = this.memory.layout.forkSlotStart(init.index);
+    for (let slot = start + init.geometry.forkSlots - 1; slot >= start; slot--) {
+      const state = this.memory.state(slot);
+      if (state !== QUEUED && state !== ACTIVE) this.freeForks.push(slot);
+    }
+  }
+
+  async start(): Promise<void> {
+    const port = parentPort!;
+    port.on('message', (message: Control) => this.abort(message.slot));
+    let status: Status;
+    try {
+      if (this.init.pin !== null) await pinCurrentThread(this.init.pin);
+      status = { t: 'ready', tid: currentThreadId(), cpus: threadAffinity() };
+    } catch (error) {
+      status = { t: 'pin-failed', message: String((error as Error).message ?? error) };
+    }
+    port.postMessage(status);
+    this.catalog.drain();
+    await this.loop();
+    process.exit(0);
+  }
+
+  private async loop(): Promise<void> {
+    let lastTurn = performance.now();
+    while (Atomics.load(this.words, SHUTDOWN) !== STOP) {
+      const slot = this.deferred.length > 0 ? this.deferred.shift()! : this.take();
+      if (slot < 0) {
+        await this.park();
+        lastTurn = performance.now();
+        continue;
+      }
+      this.wakeAnotherIfBusy();
+      await this.ensureLoaded(this.words[this.memory.field(slot, S_FN)]!);
+      const pending = this.run(slot, false);
+      if (pending !== null) await pending;
+      if (performance.now() - lastTurn > TURN_EVERY_MS) {
+        await turn();
+        lastTurn = performance.now();
+      }
+    }
+  }
+
+  private async ensureLoaded(fnId: number): Promise<void> {
+    let loaded = true;
+    try {
+      loaded = this.catalog.lookup(fnId) !== null;
+    } catch {
+      // run() reports the failure as the task's error
+    }
+    if (!loaded) await this.catalog.load(fnId);
+  }
+
+  /** Next task slot from this worker's inbox, its deque, the global queue, or a victim's deque; -1 if none. */
+  take(): number {
+    const memory = this.memory;
+    let slot = memory.inboxes[this.index]!.shift();
+    if (slot >= 0) return slot;
+    if (this.stealing) {
+      slot = memory.deques[this.index]!.pop();
+      if (slot >= 0) return slot;
+    }
+    slot = memory.global.shift();
+    if (slot >= 0) {
+      if (this.stealing) this.grabBatch();
+      return slot;
+    }
+    return this.stealing ? this.steal() : -1;
+  }
+
+  /** Moves a share of the global queue onto this worker's deque, where thieves can balance it. */
+  private grabBatch(): void {
+    const memory = this.memory;
+    const deque = memory.deques[this.index]!;
+    let count = Math.min(
+      32,
+      Math.floor(memory.global.size / memory.layout.geometry.workers),
+      deque.capacity - deque.size - memory.layout.geometry.forkSlots,
+    );
+    while (count-- > 0) {
+      const slot = memory.global.shift();
+      if (slot < 0) break;
+      deque.push(slot);
+    }
+  }
+
+  /** Steals half of a random victim's deque: runs the first, keeps the rest on its own deque. */
+  private steal(): number {
+    const memory = this.memory;
+    const workers = memory.layout.geometry.workers;
+    if (workers < 2) return -1;
+    const start = Math.floor(this.random() * workers);
+    for (let i = 0; i < workers; i++) {
+      const victim = (start + i) % workers;
+      if (victim === this.index) continue;
+      const source = memory.deques[victim]!;
+      const available = source.size;
+      if (available === 0) continue;
+      const first = source.steal();
+      if (first < 0) continue;
+      const own = memory.deques[this.index]!;
+      let stolen = 1;
+      for (let more = (available >> 1) - 1; more > 0 && own.size < own.capacity - 1; more--) {
+        const slot = source.steal();
+        if (slot < 0) break;
+        own.push(slot);
+        stolen++;
+      }
+      Atomics.add(this.words, memory.layout.statIndex(this.index, STAT_STOLEN), stolen);
+      if (tracer !== null) tracer.instant('pool', 'steal', this.index, stolen);
+      return first;
+    }
+    return -1;
+  }
+
+  private hasWork(): boolean {
+    const memory = this.memory;
+    if (this.deferred.length > 0 || memory.inboxes[this.index]!.size > 0 || memory.global.size > 0)
+      return true;
+    if (!this.stealing) return false;
+    for (const deque of memory.deques) if (deque.size > 0) return true;
+    return false;
+  }
+
+  /** Wakes one parked worker when work is left over (each woken worker passes it on: no herd). */
+  private wakeAnotherIfBusy(): void {
+    if (Atomics.load(this.words, IDLE_WORKERS) > 0 && this.hasWork()) wakeOne(this.words);
+  }
+
+  private async park(): Promise<void> {
+    const words = this.words;
+    const seq = Atomics.load(words, PARK_SEQ);
+    Atomics.add(words, IDLE_WORKERS, 1);
+    if (!this.hasWork() && Atomics.load(words, SHUTDOWN) !== STOP) {
+      if (tracer !== null) tracer.instant('pool', 'park', this.index);
+      if (this.background > 0) {
+        const wait = Atomics.waitAsync(words, PARK_SEQ, seq, PARK_TIMEOUT_MS);
+        if (wait.async) await wait.value;
+      } else if (Atomics.wait(words, PARK_SEQ, seq, PARK_TIMEOUT_MS) === 'timed-out') {
+        Atomics.sub(words, IDLE_WORKERS, 1);
+        await turn(); // let timers and control messages run while idle
+        return;
+      }
+    }
+    Atomics.sub(words, IDLE_WORKERS, 1);
+  }
+
+  /**
+   * Runs the task in `slot`. Returns a promise when the task is async and `sync` is false
+   * (the loop awaits it); in a helping join (`sync`) an async task finishes in the background.
+   */
+  run(slot: number, sync: boolean): Promise<void> | null {
+    const memory = this.memory;
+    const words = this.words;
+    const fork = (words[memory.field(slot, S_FLAGS)]! & FLAG_FORK) !== 0;
+    const args = isByMessage(memory, slot) ? this.catalog.takePayload(slot) : null;
+    if (!memory.transition(slot, QUEUED, ACTIVE)) {
+      if (!fork) this.reportToMain(slot); // cancelled while queued: the main thread frees it
+      return null;
+    }
+    words[memory.field(slot, S_RUNNER)] = this.index;
+    memory.times[slot * 3 + 1] = now();
+    let fn: TaskFunction | null;
+    let list: unknown[];
+    try {
+      fn = this.catalog.lookup(words[memory.field(slot, S_FN)]!);
+      list = (args ?? readValue(memory, slot, this.catalog)) as unknown[];
+    } catch (error) {
+      this.finish(slot, fork, false, error);
+      return null;
+    }
+    if (fn === null) {
+      // Only inside a helping join: the module is still loading; the loop runs it later.
+      Atomics.store(words, memory.field(slot, 0), QUEUED);
+      if (args !== null) this.catalog.keepPayload(slot, args);
+      this.deferred.push(slot);
+      return null;
+    }
+    const frame: Frame = { slot, controller: null };
+    this.frames.push(frame);
+    if (tracer !== null) tracer.begin('pool', 'task', slot);
+    let result: unknown;
+    try {
+      result = fn(...list);
+    } catch (error) {
+      this.finish(slot, fork, false, error);
+      return null;
+    } finally {
+      this.frames.pop();
+    }
+    if (!isThenable(result)) {
+      this.finish(slot, fork, true, result);
+      return null;
+    }
+    if (fork) {
+      this.finish(slot, fork, false, new TypeError('fork-join subtasks must be synchronous functions'));
+      return null;
+    }
+    this.trackAsync(slot, frame);
+    const settled = Promise.resolve(result).then(
+      (value) => this.finish(slot, false, true, value),
+      (error: unknown) => this.finish(slot, false, false, error),
+    );
+    if (!sync) return settled;
+    this.background++;
+    settled.finally(() => this.background--);
+    return null;
+  }
+
+  private trackAsync(slot: number, frame: Frame): void {
+    const controller = frame.controller ?? new AbortController();
+    frame.controller = controller;
+    this.asyncControllers.set(slot, controller);
+    if ((Atomics.load(this.words, this.memory.field(slot, S_FLAGS)) & FLAG_ABORT) !== 0)
+      controller.abort(cancelReason());
+  }
+
+  private abort(slot: number): void {
+    this.asyncControllers.get(slot)?.abort(cancelReason());
+  }
+
+  /** The signal of the task running on top of this thread's stack. */
+  signal(): AbortSignal {
+    const frame = this.frames[this.frames.length - 1];
+    if (frame === undefined) {
+      throw new InvalidStateError('taskSignal() must be called synchronously inside a pool task');
+    }
+    frame.controller ??= new AbortController();
+    const aborted = (Atomics.load(this.words, this.memory.field(frame.slot, S_FLAGS)) & FLAG_ABORT) !== 0;
+    if (aborted && !frame.controller.signal.aborted) frame.controller.abort(cancelReason());
+    return frame.controller.signal;
+  }
+
+  private finish(slot: number, fork: boolean, ok: boolean, value: unknown): void {
+    const memory = this.memory;
+    if (tracer !== null) tracer.end('pool', 'task', slot);
+    this.asyncControllers.delete(slot);
+    memory.times[slot * 3 + 2] = now();
+    const problem = this.store(slot, fork, ok ? value : errorToRecord(value));
+    if (problem !== null) {
+      // A failing task keeps its own error (shortened if need be); a result that cannot cross becomes one.
+      const error = ok ? problem : value;
+      ok = false;
+      if (this.store(slot, fork, errorToRecord(error)) !== null)
+        writeValue(memory, slot, shortRecord(error), null);
+    }
+    Atomics.add(this.words, memory.layout.statIndex(this.index, STAT_RUN), 1);
+    Atomics.store(this.words, memory.field(slot, 0), ok ? DONE : FAILED);
+    if (fork) Atomics.notify(this.words, memory.field(slot, 0));
+    else this.reportToMain(slot);
+  }
+
+  /** Puts a result in its slot (or, for a main task, in a message); returns why it could not. */
+  private store(slot: number, fork: boolean, payload: unknown): Error | null {
+    try {
+      if (writeValue(this.memory, slot, payload, null)) return null;
+    } catch (error) {
+      return new TypeError(`the task's result cannot be sent to its caller: ${(error as Error).message}`);
+    }
+    if (fork)
+      return new RangeError('a fork-join result does not fit its slot: raise the pool option slotBytes');
+    try {
+      const message: ToMain = { slot, value: payload };
+      this.init.toMain.postMessage(message);
+    } catch (error) {
+      return new TypeError(`the task's result cannot be sent to its caller: ${(error as Error).message}`);
+    }
+    markByMessage(this.memory, slot);
+    return null;
+  }
+
+  private reportToMain(slot: number): void {
+    const words = this.words;
+    this.memory.completions.push(slot);
+    Atomics.add(words, COMPLETE_SEQ, 1);
+    if (Atomics.compareExchange(words, MAIN_WAITING, 1, 0) === 1) Atomics.notify(words, COMPLETE_SEQ, 1);
+  }
+
+  fork<T>(fn: TaskFunction, args: unknown[]): ForkHandle<T> {
+    const memory = this.memory;
+    const id = this.catalog.forkIdOf(fn);
+    if (id === undefined) {
+      throw new TypeError('fork() takes a function exported from a task module that this pool has loaded');
+    }
+    const slot = this.freeForks.pop();
+    if (slot === undefined) return runInline(fn, args);
+    const words = this.words;
+    let fits = false;
+    try {
+      fits = writeValue(memory, slot, args, this.catalog);
+    } catch {
+      fits = false;
+    }
+    if (!fits) {
+      this.freeForks.push(slot);
+      return runInline(fn, args);
+    }
+    words[memory.field(slot, S_FN)] = id;
+    words[memory.field(slot, S_FLAGS)] = FLAG_FORK;
+    Atomics.store(words, memory.field(slot, 0), QUEUED);
+    const queued = (this.stealing && memory.deques[this.index]!.push(slot)) || memory.global.push(slot);
+    if (!queued) {
+      Atomics.store(words, memory.field(slot, 0), FREE);
+      this.freeForks.push(slot);
+      return runInline(fn, args);
+    }
+    if (Atomics.load(words, IDLE_WORKERS) > 0) wakeOne(words);
+    return { slot, ok: true, value: undefined };
+  }
+
+  /** Waits for a fork, running other tasks meanwhile (a helping join), and returns its result. */
+  join<T>(handle: ForkHandle<T>): T {
+    if (handle.slot < 0) {
+      if (handle.ok) return handle.value as T;
+      throw handle.value;
+    }
+    const memory = this.memory;
+    const slot = handle.slot;
+    const stateIndex = memory.field(slot, 0);
+    for (;;) {
+      const state = Atomics.load(this.words, stateIndex);
+      if (state === DONE || state === FAILED || state === CANCELLED) break;
+      const other = this.take();
+      if (other >= 0) {
+        this.run(other, true);
+        continue;
+      }
+      Atomics.wait(this.words, stateIndex, state, 1);
+    }
+    const state = Atomics.load(this.words, stateIndex);
+    const value =
+      state === CANCELLED ? new Cancelled('the fork was cancelled') : readValue(memory, slot, null);
+    Atomics.store(this.words, stateIndex, FREE);
+    this.freeForks.push(slot);
+    if (state === DONE) return value as T;
+    throw recordToError(value);
+  }
+}
+
+function wakeOne(words: Int32Array): void {
+  Atomics.add(words, PARK_SEQ, 1);
+  Atomics.notify(words, PARK_SEQ, 1);
+}
+
+function cancelReason(): Cancelled {
+  return new Cancelled('The task was cancelled by its caller');
+}
+
+/** An error record small enough for any slot: name and the start of the message. */
+function shortRecord(error: unknown): ErrorRecord {
+  const named = error instanceof Error ? error : new Error(String(error));
+  return {
+    isError: true,
+    name: named.name,
+    message: named.message.slice(0, 80),
+    stack: undefined,
+    fields: {},
+  };
+}
+
+function runInline<T>(fn: TaskFunction, args: unknown[]): ForkHandle<T> {
+  try {
+    const value = fn(...args) as T;
+    if (isThenable(value))
+      return {
+        slot: -1,
+        ok: false,
+        value: new TypeError('fork-join subtasks must be synchronous functions') as T,
+      };
+    return value === undefined ? (EMPTY_FORK as ForkHandle<T>) : { slot: -1, ok: true, value };
+  } catch (error) {
+    return { slot: -1, ok: false, value: error as T };
+  }
+}
+
+function current(what: string): WorkerRuntime {
+  if (runtime === null) throw new InvalidStateError(`${what} can only be called inside a ThreadPool worker`);
+  return runtime;
+}
+
+/** Starts the pool runtime of this worker thread (called by the worker entry script). */
+export function startWorker(init: WorkerInit): Promise<void> {
+  runtime = new WorkerRuntime(init);
+  return runtime.start();
+}
+
+/** A subtask spawned by `fork`, to be passed to `join`. */
+export type Fork<T> = ForkHandle<T>;
+
+/**
+ * Inside a pool task: spawns `fn(...args)` as a subtask on this worker's deque, where idle
+ * workers may steal it. `fn` must be a synchronous function exported from a task module
+ * the pool has loaded. When no fork slot is free it runs at once, inline.
+ */
+export function fork<A extends unknown[], T>(fn: (...args: A) => T, ...args: A): Fork<T> {
+  return current('fork()').fork(fn as TaskFunction, args);
+}
+
+/** Inside a pool task: the result of a fork; runs other tasks while it waits, so nesting never deadlocks. */
+export function join<T>(handle: Fork<T>): T {
+  return current('join()').join(handle);
+}
+
+/**
+ * Inside a pool task: its AbortSignal, aborted when the caller cancels. Call it
+ * synchronously (at the start of an async task, keep the signal); synchronous loops may
+ * call it again to poll, since each call reads the cancel flag from shared memory.
+ */
+export function taskSignal(): AbortSignal {
+  return current('taskSignal()').signal();
+}

@@ -1,0 +1,132 @@
+import { Cancelled, ClosedError, setTracer, type Tracer } from '@spindle/core-context';
+import { describe, expect, it } from 'vitest';
+import { ThreadPool } from '../dist/index.js';
+import { TASKS, viaYield, withPool } from './pool-helpers.js';
+
+describe.each(['global', 'stealing'] as const)('ThreadPool (%s mode)', (mode) => {
+  it('runs tasks by handle and by module + name, awaited or yielded', async () => {
+    await withPool({ workers: 2, mode }, async (pool) => {
+      const addOne = pool.task(TASKS, 'addOne');
+      expect(await pool.run(addOne, [41])).toBe(42);
+      expect(await pool.run({ module: TASKS, name: 'addOne' }, [1])).toBe(2);
+      expect(await viaYield<number>(pool.run(addOne, [9]))).toBe(10);
+      const results = await Promise.all(Array.from({ length: 500 }, (_, i) => pool.run<number>(addOne, [i])));
+      expect(results).toEqual(Array.from({ length: 500 }, (_, i) => i + 1));
+    });
+  });
+
+  it('carries structured values, large values by message, and transfer lists', async () => {
+    await withPool({ workers: 2, mode, slotBytes: 64 }, async (pool) => {
+      const echo = pool.task(TASKS, 'echo');
+      const value = {
+        text: 'hé',
+        list: [1, 'two', null],
+        map: new Map([[1, { deep: true }]]),
+        big: 2n ** 70n,
+      };
+      expect(await pool.run(echo, [value])).toEqual(value);
+      const large = 'x'.repeat(10_000);
+      expect(await pool.run(echo, [large])).toBe(large);
+      const buffer = new ArrayBuffer(32);
+      expect(await pool.run(pool.task(TASKS, 'byteLengthOf'), [buffer], { transfer: [buffer] })).toBe(32);
+      expect(buffer.byteLength).toBe(0); // moved, not copied
+      expect(await pool.run(echo, [])).toBeUndefined();
+    });
+  });
+
+  it('rejects with the original error: class, name, message, stack, cause and fields', async () => {
+    await withPool({ workers: 1, mode }, async (pool) => {
+      const error = await pool.run(pool.task(TASKS, 'fail'), ['bad input']).then(
+        () => null,
+        (e: unknown) => e as Error & { code: string },
+      );
+      expect(error).toBeInstanceOf(RangeError);
+      expect(error?.message).toBe('bad input');
+      expect(error?.code).toBe('E_FIXTURE');
+      expect(error?.stack).toContain('tasks.mjs');
+      expect((error?.cause as Error).message).toBe('inner cause');
+      const custom = await pool.run(pool.task(TASKS, 'failCustom')).then(
+        () => null,
+        (e: unknown) => e as Error & { line: number },
+      );
+      expect(custom?.name).toBe('ParseFailure');
+      expect(custom?.line).toBe(7);
+      const missing = pool.run({ module: TASKS, name: 'noSuchExport' });
+      await expect(missing).rejects.toThrow(/no exported function named "noSuchExport"/);
+    });
+  });
+
+  it('counts tasks per worker and records wait and run times', async () => {
+    await withPool({ workers: 2, mode }, async (pool) => {
+      const addOne = pool.task(TASKS, 'addOne');
+      await Promise.all(Array.from({ length: 300 }, (_, i) => pool.run(addOne, [i])));
+      const metrics = pool.metrics();
+      expect(metrics.workers.reduce((sum, w) => sum + w.tasksRun, 0)).toBe(300);
+      expect(metrics.waitTime.count).toBe(300);
+      expect(metrics.runTime.count).toBe(300);
+      expect(metrics.pending).toBe(0);
+      expect(metrics.queueDepth).toBe(0);
+    });
+  });
+});
+
+describe('ThreadPool lifecycle and memory', () => {
+  it('close() finishes queued work, then refuses new tasks and holds no handles', async () => {
+    const pool = new ThreadPool({ workers: 2 });
+    const later = pool.task(TASKS, 'later');
+    const results = Array.from({ length: 20 }, (_, i) => pool.run(later, [i, 2]));
+    await pool.close();
+    expect(await Promise.all(results)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    expect(() => pool.run(later, [1, 1])).toThrow(ClosedError);
+    const kinds = process.getActiveResourcesInfo();
+    expect(kinds.filter((k) => k === 'Worker' || k === 'MessagePort')).toEqual([]);
+  });
+
+  it('destroy() stops at once and rejects unfinished tasks with Cancelled', async () => {
+    const pool = new ThreadPool({ workers: 1 });
+    const later = pool.task(TASKS, 'later');
+    const results = Array.from({ length: 5 }, (_, i) => pool.run(later, [i, 50]));
+    await pool.destroy();
+    for (const result of results) await expect(result).rejects.toBeInstanceOf(Cancelled);
+    expect(process.getActiveResourcesInfo().filter((k) => k === 'Worker' || k === 'MessagePort')).toEqual([]);
+  });
+
+  it('runs on caller-provided memory sized by memoryBytes()', async () => {
+    const options = { workers: 2, slots: 8, forkSlots: 8 };
+    const memory = new SharedArrayBuffer(ThreadPool.memoryBytes(options));
+    await withPool({ ...options, memory }, async (pool) => {
+      const addOne = pool.task(TASKS, 'addOne');
+      const results = await Promise.all(Array.from({ length: 100 }, (_, i) => pool.run<number>(addOne, [i])));
+      expect(results[99]).toBe(100);
+    });
+    expect(() => new ThreadPool({ ...options, memory: new SharedArrayBuffer(64) })).toThrow(
+      /poolMemoryBytes/,
+    );
+  });
+
+  it('reports submits through the tracing hook', async () => {
+    const events: string[] = [];
+    const recorder: Tracer = {
+      begin: () => {},
+      end: () => {},
+      instant: (source, name) => events.push(`${source}:${name}`),
+    };
+    const previous = setTracer(recorder);
+    try {
+      await withPool({ workers: 1 }, async (pool) => {
+        await pool.run(pool.task(TASKS, 'addOne'), [1]);
+      });
+    } finally {
+      setTracer(previous);
+    }
+    expect(events).toContain('pool:submit');
+  });
+
+  it('rejects bad arguments at the call', () => {
+    expect(() => new ThreadPool({ workers: 0 })).toThrow(RangeError);
+    expect(() => new ThreadPool({ mode: 'lifo' as never })).toThrow(TypeError);
+    expect(() => new ThreadPool({ pin: [-1] })).toThrow(TypeError);
+    expect(() => new ThreadPool({ slotBytes: 100 })).toThrow(RangeError);
+    expect(() => new ThreadPool({ maxQueue: -1 })).toThrow(RangeError);
+  });
+});

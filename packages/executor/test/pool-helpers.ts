@@ -1,0 +1,46 @@
+import { ThreadPool, type ThreadPoolOptions } from '../dist/index.js';
+
+export const TASKS = new URL('./fixtures/tasks.mjs', import.meta.url);
+
+/** Runs `body` with a fresh pool and always destroys it, so a failed test leaves no threads. */
+export async function withPool(
+  options: ThreadPoolOptions,
+  body: (pool: ThreadPool) => Promise<void>,
+): Promise<void> {
+  const pool = new ThreadPool(options);
+  try {
+    await body(pool);
+  } finally {
+    await pool.destroy();
+  }
+}
+
+/** A flag pair in shared memory: word 0 releases `hold` tasks, word 1 says one has started. */
+export function gate(): { buffer: SharedArrayBuffer; started: () => Promise<void>; release: () => void } {
+  const buffer = new SharedArrayBuffer(8);
+  const words = new Int32Array(buffer);
+  return {
+    buffer,
+    started: async () => {
+      while (Atomics.load(words, 1) === 0) {
+        const wait = Atomics.waitAsync(words, 1, 0, 1000);
+        if (wait.async) await wait.value;
+      }
+    },
+    release: () => {
+      Atomics.store(words, 0, 1);
+      Atomics.notify(words, 0);
+    },
+  };
+}
+
+/** Drives an operation the way a fiber does: `yield*` it and feed the awaited result back. */
+export async function viaYield<T>(op: Iterable<unknown>): Promise<T> {
+  function* body(): Generator<unknown, T, unknown> {
+    return (yield* op as Generator<unknown, T, unknown>) as T;
+  }
+  const generator = body();
+  let step = generator.next();
+  while (!step.done) step = generator.next(await (step.value as PromiseLike<unknown>));
+  return step.value;
+}
