@@ -15,8 +15,9 @@ import type { SpawnSite } from './debug.js';
 import { FiberFailedError } from './errors.js';
 import { type LocalsHolder, rootLocals, setLocalsSource } from './locals.js';
 import { isPromiseLike, PromiseWait } from './promise-wait.js';
-import { register, reportUnjoinedLater, unregister } from './registry.js';
+import { register, unregister } from './registry.js';
 import { RESCHEDULE } from './reschedule.js';
+import { reportUnjoinedLater } from './unjoined.js';
 
 /** What a fiber is doing; `halting` means it runs its `finally` blocks after `halt()`. */
 export type FiberStatus = 'ready' | 'running' | 'suspended' | 'halting' | 'done' | 'failed' | 'halted';

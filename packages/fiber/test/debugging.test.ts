@@ -1,7 +1,8 @@
-import { setTracer, type Tracer } from '@spindle/core-context';
+import { InvalidStateError, setTracer, type Tracer } from '@spindle/core-context';
 import { ManualExecutor } from '@spindle/executor';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  drainReportingStuck,
   type Fiber,
   formatFiberReport,
   liveFiberCount,
@@ -60,6 +61,18 @@ describe('debugging', () => {
       `1 fiber can never be woken:\n  #${stuck.id} "consumer" suspended on TestEvent\n`,
     );
     expect(formatFiberReport([])).toBe('');
+  });
+
+  it('fails a drain that leaves fibers of that executor stuck, naming them and the seed', () => {
+    const exec = new ManualExecutor({ seed: 42 });
+    const { stuck } = scenario(exec);
+    const other = new ManualExecutor();
+    expect(drainReportingStuck(other)).toBe(0);
+    expect(() => drainReportingStuck(exec)).toThrow(
+      new InvalidStateError(
+        `The executor drained (seed 42) but 1 fiber can never be woken:\n  #${stuck.id} "consumer" suspended on TestEvent\n`,
+      ),
+    );
   });
 
   it('writes the report on beforeExit when asked to, once', () => {

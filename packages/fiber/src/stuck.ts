@@ -1,0 +1,63 @@
+import { type Executor, InvalidStateError } from '@spindle/core-context';
+import { type FiberInfo, liveFibers } from './registry.js';
+import { Sleep } from './sleep.js';
+
+/**
+ * The fibers parked on something other than a timer. Call it when the run is over (the
+ * executor drained, the event loop is empty): nothing is left that could wake them, so
+ * they never will be. A fiber waiting on a promise counts too, since by then no I/O is
+ * left to settle it. With `executor`, only the fibers that run on it.
+ */
+export function stuckFibers(executor?: Executor): FiberInfo[] {
+  return liveFibers().filter((info) => {
+    const waitable = info.fiber.parkedOn();
+    return (
+      waitable !== null &&
+      !(waitable instanceof Sleep) &&
+      (executor === undefined || info.fiber.executor === executor)
+    );
+  });
+}
+
+/** A readable report of `fibers` (by default the stuck ones), or '' when there are none. */
+export function formatFiberReport(fibers: FiberInfo[] = stuckFibers()): string {
+  if (fibers.length === 0) return '';
+  const lines = fibers.map(
+    (f) => `  #${f.id} "${f.name}" ${f.status}${f.waitingOn === null ? '' : ` on ${f.waitingOn}`}`,
+  );
+  const noun = fibers.length === 1 ? 'fiber' : 'fibers';
+  return `${fibers.length} ${noun} can never be woken:\n${lines.join('\n')}\n`;
+}
+
+/**
+ * Reports stuck fibers when the process is about to exit because its event loop is
+ * empty ('beforeExit'), through `write` (stderr by default). Opt-in; returns a function
+ * that removes the hook.
+ */
+export function reportStuckFibersAtExit(
+  write: (report: string) => void = (report) => process.stderr.write(report),
+): () => void {
+  const onBeforeExit = (): void => {
+    // Once: writing may schedule work, which would bring 'beforeExit' back.
+    process.off('beforeExit', onBeforeExit);
+    const report = formatFiberReport();
+    if (report !== '') write(report);
+  };
+  process.on('beforeExit', onBeforeExit);
+  return () => process.off('beforeExit', onBeforeExit);
+}
+
+/**
+ * Drains a test executor (a ManualExecutor) and throws an InvalidStateError naming its
+ * fibers left parked where nothing can wake them, with the executor's seed when it has one.
+ * Returns how many runnables ran.
+ */
+export function drainReportingStuck(executor: Executor & { drain(): number; seed?: number }): number {
+  const ran = executor.drain();
+  const report = formatFiberReport(stuckFibers(executor));
+  if (report !== '') {
+    const seed = executor.seed === undefined ? '' : ` (seed ${executor.seed})`;
+    throw new InvalidStateError(`The executor drained${seed} but ${report}`);
+  }
+  return ran;
+}
