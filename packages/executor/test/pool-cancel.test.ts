@@ -1,0 +1,74 @@
+import { Cancelled, QueueFullError } from '@spindle/core-context';
+import { describe, expect, it } from 'vitest';
+import { gate, TASKS, withPool } from './pool-helpers.js';
+
+describe('ThreadPool cancellation', () => {
+  it('removes a queued task: it never runs, and the worker goes on', async () => {
+    await withPool({ workers: 1 }, async (pool) => {
+      const blocker = gate();
+      const counter = new SharedArrayBuffer(4);
+      const held = pool.run(pool.task(TASKS, 'hold'), [blocker.buffer]);
+      await blocker.started();
+      const controller = new AbortController();
+      const queued = pool.run(pool.task(TASKS, 'mark'), [counter], { signal: controller.signal });
+      controller.abort();
+      await expect(queued).rejects.toBeInstanceOf(Cancelled);
+      blocker.release();
+      expect(await held).toBe('released');
+      expect(await pool.run(pool.task(TASKS, 'mark'), [counter])).toBe(1); // the cancelled one never counted
+      expect(pool.metrics().workers[0]?.crashes).toBe(0);
+    });
+  });
+
+  it('aborts the signal a running task sees, without killing its worker', async () => {
+    await withPool({ workers: 1 }, async (pool) => {
+      await pool.ready();
+      const threadBefore = pool.metrics().workers[0]?.threadId;
+      const marker = new SharedArrayBuffer(4);
+      const flag = new Int32Array(marker);
+      const controller = new AbortController();
+      const running = pool.run(pool.task(TASKS, 'untilAborted'), [marker], { signal: controller.signal });
+      while (Atomics.load(flag, 0) !== 1) await new Promise((r) => setTimeout(r, 1));
+      controller.abort();
+      await expect(running).rejects.toBeInstanceOf(Cancelled);
+      while (Atomics.load(flag, 0) !== 2) await new Promise((r) => setTimeout(r, 1));
+      expect(await pool.run(pool.task(TASKS, 'addOne'), [1])).toBe(2);
+      const after = pool.metrics().workers[0];
+      expect(after?.threadId).toBe(threadBefore);
+      expect(after?.crashes).toBe(0);
+    });
+  });
+
+  it('rejects at once a task whose signal is already aborted', async () => {
+    await withPool({ workers: 1 }, async (pool) => {
+      const result = pool.run(pool.task(TASKS, 'addOne'), [1], { signal: AbortSignal.abort() });
+      await expect(result).rejects.toBeInstanceOf(Cancelled);
+      expect(pool.pending).toBe(0);
+    });
+  });
+});
+
+describe('ThreadPool backpressure', () => {
+  it('fails fast in trySubmit and waits in submit when the queue is full', async () => {
+    await withPool({ workers: 1, maxQueue: 2 }, async (pool) => {
+      const blocker = gate();
+      const addOne = pool.task(TASKS, 'addOne');
+      const held = pool.trySubmit(pool.task(TASKS, 'hold'), [blocker.buffer]);
+      await blocker.started();
+      const queued = [pool.trySubmit(addOne, [1]), pool.trySubmit(addOne, [2])];
+      expect(() => pool.trySubmit(addOne, [3])).toThrow(QueueFullError);
+      expect(() => pool.run(addOne, [3])).toThrow(QueueFullError);
+      let admitted = false;
+      const waiting = pool.submit(addOne, [3]).then((op) => {
+        admitted = true;
+        return op;
+      });
+      await new Promise((r) => setTimeout(r, 20));
+      expect(admitted).toBe(false);
+      blocker.release();
+      expect(await held).toBe('released');
+      expect(await Promise.all(queued)).toEqual([2, 3]);
+      expect(await await waiting).toBe(4);
+    });
+  });
+});

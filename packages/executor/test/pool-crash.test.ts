@@ -1,0 +1,33 @@
+import { WorkerCrashedError } from '@spindle/core-context';
+import { describe, expect, it } from 'vitest';
+import { TASKS, withPool } from './pool-helpers.js';
+
+describe('ThreadPool worker crashes', () => {
+  it('rejects the running task with a typed error naming the worker, replaces the worker, keeps queued tasks', async () => {
+    await withPool({ workers: 1 }, async (pool) => {
+      const crash = pool.run(pool.task(TASKS, 'crash'), [3]);
+      const queued = Array.from({ length: 50 }, (_, i) => pool.run<number>(pool.task(TASKS, 'addOne'), [i]));
+      const error = await crash.then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(WorkerCrashedError);
+      expect((error as WorkerCrashedError).workerId).toBe(0);
+      expect((error as Error).message).toMatch(/worker 0 died .*exit code 3/);
+      expect(await Promise.all(queued)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+      expect(pool.metrics().workers[0]?.crashes).toBe(1);
+    });
+  });
+
+  it('reports an uncaught error in the worker as the cause', async () => {
+    await withPool({ workers: 2 }, async (pool) => {
+      const error = await pool.run(pool.task(TASKS, 'crashLater')).then(
+        () => null,
+        (e: unknown) => e as WorkerCrashedError,
+      );
+      expect(error).toBeInstanceOf(WorkerCrashedError);
+      expect((error?.cause as Error).message).toBe('uncaught in worker');
+      expect(await pool.run(pool.task(TASKS, 'addOne'), [1])).toBe(2);
+    });
+  });
+});

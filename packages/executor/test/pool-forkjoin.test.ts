@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { TASKS, withPool } from './pool-helpers.js';
+
+function fib(n: number): number {
+  return n < 2 ? n : fib(n - 1) + fib(n - 2);
+}
+
+describe.each(['stealing', 'global'] as const)('fork-join inside workers (%s mode)', (mode) => {
+  it('computes a nested fork-join fib with helping joins', async () => {
+    await withPool({ workers: 2, mode }, async (pool) => {
+      expect(await pool.run(pool.task(TASKS, 'fib'), [22, 12])).toBe(fib(22));
+      const metrics = pool.metrics();
+      expect(metrics.workers.reduce((sum, w) => sum + w.tasksRun, 0)).toBeGreaterThan(50);
+    });
+  });
+
+  it('recurses 20 levels deep, several chains at once, without deadlock', async () => {
+    await withPool({ workers: 2, mode }, async (pool) => {
+      const chain = pool.task(TASKS, 'chain');
+      expect(await Promise.all([20, 20, 20, 20].map((depth) => pool.run(chain, [depth])))).toEqual([
+        20, 20, 20, 20,
+      ]);
+    });
+  });
+
+  it('shares a SharedArrayBuffer with forks by reference', async () => {
+    await withPool({ workers: 2, mode }, async (pool) => {
+      const data = new Int32Array(new SharedArrayBuffer(4 * 10_000));
+      for (let i = 0; i < data.length; i++) data[i] = i;
+      expect(await pool.run(pool.task(TASKS, 'sumShared'), [data, 0, data.length, 500])).toBe(
+        (9_999 * 10_000) / 2,
+      );
+    });
+  });
+});
+
+describe('fork-join rules', () => {
+  it('runs inline when fork slots run out, with the same results', async () => {
+    await withPool({ workers: 2, forkSlots: 2 }, async (pool) => {
+      expect(await pool.run(pool.task(TASKS, 'fib'), [20, 8])).toBe(fib(20));
+    });
+  });
+
+  it('rejects an async subtask', async () => {
+    await withPool({ workers: 1 }, async (pool) => {
+      await expect(pool.run(pool.task(TASKS, 'asyncFork'))).rejects.toThrow(/must be synchronous/);
+    });
+  });
+});

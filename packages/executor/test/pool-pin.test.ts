@@ -1,0 +1,38 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseCpuList, usableCpus } from '../dist/index.js';
+import { withPool } from './pool-helpers.js';
+
+/** Reads a thread's affinity straight from /proc, independently of the pool's own report. */
+function procAffinity(tid: number): number[] {
+  const status = readFileSync(`/proc/self/task/${tid}/status`, 'utf8');
+  return parseCpuList(/^Cpus_allowed_list:\s*(.*)$/m.exec(status)![1]!);
+}
+
+describe('ThreadPool pinning', () => {
+  it('parses CPU lists', () => {
+    expect(parseCpuList('0-3,6,8-9\n')).toEqual([0, 1, 2, 3, 6, 8, 9]);
+  });
+
+  it('pins worker i to the i-th usable CPU with pin: true', async () => {
+    const cpus = usableCpus();
+    await withPool({ workers: 2, pin: true }, async (pool) => {
+      await pool.ready();
+      for (const worker of pool.metrics().workers) {
+        const expected = [cpus[worker.index % cpus.length]];
+        expect(worker.threadId).toBeGreaterThan(0);
+        expect(procAffinity(worker.threadId)).toEqual(expected);
+        expect(worker.cpus).toEqual(expected);
+      }
+    });
+    expect(procAffinity(Number(readFileSync('/proc/self/stat', 'utf8').split(' ')[0]))).toEqual(cpus);
+  });
+
+  it('pins to an explicit CPU list', async () => {
+    const last = usableCpus().at(-1)!;
+    await withPool({ workers: 2, pin: [last] }, async (pool) => {
+      await pool.ready();
+      for (const worker of pool.metrics().workers) expect(procAffinity(worker.threadId)).toEqual([last]);
+    });
+  });
+});
