@@ -1,0 +1,83 @@
+//! Native benchmarks of @spindle/core-context, printed as JSON lines (ARCHITECTURE.md):
+//!
+//! * round-trip: ns per resume + suspend, spindle against the `corosensei` crate measured
+//!   in the same run;
+//! * coroutines-alive: coroutines alive at once on small caller-provided stacks, each
+//!   resumed twice, with the resident set size.
+//!
+//! `cargo run --release -p spindle-core-context-native --example native-bench -- [--quick]`
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use corosensei::stack::DefaultStack;
+use corosensei::{Coroutine, CoroutineResult};
+use spindle_core_context_native::bench::{expected_checksum, many_coroutines, round_trip_ns};
+
+const SUITE: &str = "core-context-native";
+const RUNS: usize = 7;
+const SMALL_STACK: usize = 4096;
+
+fn corosensei_round_trip_ns(iterations: u64) -> f64 {
+    let stack = DefaultStack::new(64 * 1024).expect("cannot map a 64 KiB stack");
+    let mut coroutine = Coroutine::with_stack(stack, |yielder, mut value: u64| loop {
+        value = yielder.suspend(value.wrapping_add(1));
+    });
+    let start = Instant::now();
+    let mut checksum = 0u64;
+    for i in 0..iterations {
+        match coroutine.resume(black_box(i)) {
+            CoroutineResult::Yield(value) => checksum = checksum.wrapping_add(value),
+            CoroutineResult::Return(()) => unreachable!("the loop never returns"),
+        }
+    }
+    let elapsed = start.elapsed();
+    assert_eq!(
+        checksum,
+        expected_checksum(iterations),
+        "round trips lost values"
+    );
+    elapsed.as_nanos() as f64 / iterations as f64
+}
+
+fn median(mut samples: Vec<f64>) -> f64 {
+    samples.sort_by(f64::total_cmp);
+    let mid = samples.len() / 2;
+    if samples.len() % 2 == 1 {
+        samples[mid]
+    } else {
+        (samples[mid - 1] + samples[mid]) / 2.0
+    }
+}
+
+fn main() {
+    let quick = std::env::args().any(|arg| arg == "--quick");
+    let iterations: u64 = if quick { 2_000_000 } else { 20_000_000 };
+    let alive = if quick { 100_000 } else { 1_000_000 };
+
+    // Interleave the two implementations so that drift in the machine's load hits both.
+    let (mut spindle, mut peer) = (Vec::new(), Vec::new());
+    round_trip_ns(iterations / 10);
+    corosensei_round_trip_ns(iterations / 10);
+    for _ in 0..RUNS {
+        spindle.push(round_trip_ns(iterations));
+        peer.push(corosensei_round_trip_ns(iterations));
+    }
+    for (name, samples) in [("spindle", spindle), ("corosensei", peer)] {
+        println!(
+            r#"{{"suite":"{SUITE}","case":"round-trip","impl":"{name}","value":{:.3},"unit":"ns/op","better":"lower","n":{iterations}}}"#,
+            median(samples)
+        );
+    }
+
+    let report = many_coroutines(alive, SMALL_STACK).expect("cannot reserve the stacks");
+    println!(
+        r#"{{"suite":"{SUITE}","case":"coroutines-alive","impl":"spindle","value":{},"unit":"coroutines","better":"higher","n":{},"stackSize":{},"rssBytes":{},"bytesPerCoroutine":{:.1},"nsPerCoroutine":{:.1},"resumesEach":2}}"#,
+        report.count,
+        report.count,
+        report.stack_size,
+        report.rss_bytes,
+        report.bytes_per_coroutine,
+        report.ns_per_coroutine
+    );
+}

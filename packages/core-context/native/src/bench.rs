@@ -1,0 +1,128 @@
+//! The native benchmarks, shared by the `native-bench` example and the Node.js addon.
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use crate::coroutine::{Coroutine, CoroutineResult};
+use crate::stack::{page_size, Mapping, MmapStack, SliceStack};
+
+/// Nanoseconds per round trip (one resume plus one suspend) over `iterations` round
+/// trips of a coroutine that adds one to what it receives.
+pub fn round_trip_ns(iterations: u64) -> f64 {
+    let stack = MmapStack::new(64 * 1024).expect("cannot map a 64 KiB stack");
+    let mut coroutine = Coroutine::with_stack(stack, |yielder, mut value: u64| loop {
+        value = yielder.suspend(value.wrapping_add(1));
+    });
+    let start = Instant::now();
+    let mut checksum = 0u64;
+    for i in 0..iterations {
+        match coroutine.resume(black_box(i)) {
+            CoroutineResult::Yield(value) => checksum = checksum.wrapping_add(value),
+            CoroutineResult::Return(()) => unreachable!("the loop never returns"),
+        }
+    }
+    let elapsed = start.elapsed();
+    assert_eq!(
+        checksum,
+        expected_checksum(iterations),
+        "round trips lost values"
+    );
+    elapsed.as_nanos() as f64 / iterations as f64
+}
+
+/// Sum of `i + 1` for `i` in `0..n`, wrapping.
+pub fn expected_checksum(n: u64) -> u64 {
+    let n = n as u128;
+    ((n * (n + 1) / 2) % (1u128 << 64)) as u64
+}
+
+/// What `many_coroutines` measured.
+#[derive(Clone, Copy, Debug)]
+pub struct ManyReport {
+    /// Coroutines alive at once.
+    pub count: usize,
+    /// Usable bytes of each coroutine's stack.
+    pub stack_size: usize,
+    /// Resident set size with all of them alive and suspended.
+    pub rss_bytes: u64,
+    /// Growth of the resident set per coroutine.
+    pub bytes_per_coroutine: f64,
+    /// Nanoseconds per coroutine to create it and resume it twice.
+    pub ns_per_coroutine: f64,
+}
+
+/// Keeps `count` coroutines alive at once on caller-provided `stack_size`-byte stacks
+/// carved from one mapping, resumes each twice, checks what they yielded, and reports
+/// the resident memory.
+pub fn many_coroutines(count: usize, stack_size: usize) -> std::io::Result<ManyReport> {
+    let stack_size = stack_size.max(2048).next_multiple_of(16);
+    let rss_before = resident_bytes();
+    let start = Instant::now();
+    let mut memory = Mapping::new(count * stack_size)?;
+    let mut coroutines: Vec<_> = memory
+        .as_mut_slice()
+        .chunks_exact_mut(stack_size)
+        .take(count)
+        .map(|chunk| {
+            Coroutine::with_stack(SliceStack::new(chunk), |yielder, first: u64| {
+                let second = yielder.suspend(first * 2);
+                yielder.suspend(second * 3)
+            })
+        })
+        .collect();
+    for round in 0..2u64 {
+        for (i, coroutine) in coroutines.iter_mut().enumerate() {
+            let expected = if round == 0 {
+                i as u64 * 2
+            } else {
+                (i as u64 + 1) * 3
+            };
+            let input = if round == 0 { i as u64 } else { i as u64 + 1 };
+            match coroutine.resume(input) {
+                CoroutineResult::Yield(value) if value == expected => {}
+                other => panic!("coroutine {i} answered {other:?} in round {round}"),
+            }
+        }
+    }
+    let ns_per_coroutine = start.elapsed().as_nanos() as f64 / count as f64;
+    let rss_bytes = resident_bytes();
+    let report = ManyReport {
+        count: coroutines.len(),
+        stack_size,
+        rss_bytes,
+        bytes_per_coroutine: rss_bytes.saturating_sub(rss_before) as f64 / count as f64,
+        ns_per_coroutine,
+    };
+    drop(coroutines);
+    drop(memory);
+    Ok(report)
+}
+
+/// The process's resident set size, from /proc/self/statm.
+pub fn resident_bytes() -> u64 {
+    let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
+    let pages: u64 = statm
+        .split_whitespace()
+        .nth(1)
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(0);
+    pages * page_size() as u64
+}
+
+/// Recurses on a 32 KiB coroutine stack above a `guard`-byte guard until it hits the
+/// guard, which ends the process with the "coroutine stack overflow" message (used by the
+/// crash tests).
+pub fn overflow_coroutine_stack(guard: usize) -> ! {
+    fn recurse(depth: u64) -> u64 {
+        let pad = black_box([depth; 64]);
+        if black_box(true) {
+            recurse(depth + 1) + pad[3]
+        } else {
+            pad[0]
+        }
+    }
+    let stack = MmapStack::with_guard(32 * 1024, guard).expect("cannot map a stack");
+    let mut coroutine = Coroutine::<(), (), u64, _>::with_stack(stack, |_, ()| recurse(0));
+    coroutine.resume(());
+    unreachable!("the recursion cannot end")
+}

@@ -1,0 +1,267 @@
+//! Native coroutines: a body runs on its own stack and trades values with whoever
+//! resumes it.
+//!
+//! * `resume(input)` runs the body until it suspends (`Yielder::suspend(value)`) or
+//!   returns; the first resume passes the body's argument.
+//! * A panic in the body is caught at the coroutine's root and raised again in the
+//!   resumer (`std::panic::resume_unwind`); the coroutine is then finished.
+//! * Dropping a coroutine that is suspended unwinds its stack: its pending `suspend` call
+//!   panics with a private payload (without running the panic hook), so every destructor
+//!   on the coroutine stack runs before the stack is released. A body that catches that
+//!   unwind cannot suspend again: every later `suspend` unwinds at once. Dropping a
+//!   coroutine that never started drops its body closure; a finished one frees its stack.
+//!
+//! Coroutines are neither `Send` nor `Sync`: the thread that creates one runs it.
+
+use std::any::Any;
+use std::marker::PhantomData;
+use std::mem::{align_of, size_of};
+use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
+use std::ptr;
+
+use crate::arch::{init_stack, spindle_ctx_switch};
+use crate::overflow;
+use crate::stack::Stack;
+
+/// What a resume produced.
+#[derive(Debug, PartialEq, Eq)]
+pub enum CoroutineResult<Y, R> {
+    /// The body suspended with this value.
+    Yield(Y),
+    /// The body returned this value; the coroutine is finished.
+    Return(R),
+}
+
+/// Where a coroutine is in its life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CoroutineStatus {
+    /// Created, not yet resumed.
+    Created,
+    /// Suspended inside its body.
+    Suspended,
+    /// Returned or panicked.
+    Done,
+}
+
+/// Bookkeeping both sides reach, kept at the top of the coroutine stack so it never moves.
+struct Shared {
+    /// Stack pointer of the resumer while the coroutine runs.
+    caller_sp: *mut u8,
+    /// Stack pointer of the coroutine while it is suspended.
+    coroutine_sp: *mut u8,
+    /// The body closure, read once by the coroutine's root.
+    closure: *mut u8,
+    /// Set by the root before its last switch: the pointer it passes is the outcome.
+    finished: bool,
+    /// Set while the coroutine is being unwound by a drop.
+    unwinding: bool,
+}
+
+/// The outcome the root hands over when the body ends.
+type Outcome<R> = Result<R, Box<dyn Any + Send>>;
+
+/// Panic payload used to unwind a suspended coroutine that is being dropped.
+struct ForcedUnwind;
+
+/// Bytes the body needs below the header, the closure and the initial frame at least.
+const MIN_FREE_STACK: usize = 1024;
+
+/// A coroutine taking `I` on each resume, yielding `Y`, returning `R`, on stack `S`.
+pub struct Coroutine<I, Y, R, S: Stack> {
+    shared: *mut Shared,
+    status: CoroutineStatus,
+    drop_closure: unsafe fn(*mut u8),
+    stack: S,
+    _types: PhantomData<*mut (I, Y, R)>,
+}
+
+/// The body's handle for suspending its coroutine.
+pub struct Yielder<I, Y> {
+    shared: *mut Shared,
+    _types: PhantomData<*mut (I, Y)>,
+}
+
+impl<I, Y, R, S: Stack> Coroutine<I, Y, R, S> {
+    /// Prepares `body` to run on `stack`; nothing runs until the first `resume`.
+    ///
+    /// # Panics
+    /// If the stack is too small to hold the body closure plus a minimal frame.
+    pub fn with_stack<F>(stack: S, body: F) -> Self
+    where
+        F: FnOnce(&Yielder<I, Y>, I) -> R,
+    {
+        let top = stack.top() as usize;
+        let limit = stack.limit() as usize;
+        let shared_at = (top - size_of::<Shared>()) & !15;
+        let closure_at = (shared_at - size_of::<F>()) & !(align_of::<F>().max(16) - 1);
+        assert!(
+            closure_at > limit && closure_at - limit >= MIN_FREE_STACK,
+            "coroutine stack of {} bytes is too small for a {}-byte body",
+            top - limit,
+            size_of::<F>()
+        );
+        if stack.guard().is_some() {
+            overflow::prepare_current_thread();
+        }
+        // SAFETY: both locations lie inside the stack, suitably aligned and unused.
+        let shared = unsafe {
+            let shared = shared_at as *mut Shared;
+            shared.write(Shared {
+                caller_sp: ptr::null_mut(),
+                coroutine_sp: ptr::null_mut(),
+                closure: closure_at as *mut u8,
+                finished: false,
+                unwinding: false,
+            });
+            (closure_at as *mut F).write(body);
+            (*shared).coroutine_sp =
+                init_stack(closure_at as *mut u8, root::<F, I, Y, R>, shared.cast());
+            shared
+        };
+        Coroutine {
+            shared,
+            status: CoroutineStatus::Created,
+            drop_closure: drop_closure::<F>,
+            stack,
+            _types: PhantomData,
+        }
+    }
+
+    /// Where the coroutine is in its life.
+    pub fn status(&self) -> CoroutineStatus {
+        self.status
+    }
+
+    /// The stack the coroutine runs on.
+    pub fn stack(&self) -> &S {
+        &self.stack
+    }
+
+    /// Runs the body until it suspends or ends. A panic in the body is raised here.
+    ///
+    /// # Panics
+    /// If the coroutine is already finished.
+    pub fn resume(&mut self, input: I) -> CoroutineResult<Y, R> {
+        assert!(
+            self.status != CoroutineStatus::Done,
+            "resumed a coroutine that has already finished"
+        );
+        let mut input = Some(input);
+        // SAFETY: the coroutine is suspended (or new) and its shared block is live.
+        unsafe {
+            let handed = self.switch_in(ptr::addr_of_mut!(input) as usize);
+            if (*self.shared).finished {
+                self.status = CoroutineStatus::Done;
+                match take(handed as *mut Option<Outcome<R>>) {
+                    Ok(value) => CoroutineResult::Return(value),
+                    Err(payload) => resume_unwind(payload),
+                }
+            } else {
+                self.status = CoroutineStatus::Suspended;
+                CoroutineResult::Yield(take(handed as *mut Option<Y>))
+            }
+        }
+    }
+
+    unsafe fn switch_in(&mut self, value: usize) -> usize {
+        let shared = self.shared;
+        spindle_ctx_switch(
+            ptr::addr_of_mut!((*shared).caller_sp),
+            (*shared).coroutine_sp,
+            value,
+        )
+    }
+
+    /// Unwinds a suspended coroutine's stack (see the module docs).
+    fn force_unwind(&mut self) {
+        // SAFETY: the coroutine is suspended; a null value tells `suspend` to unwind.
+        let outcome = unsafe {
+            (*self.shared).unwinding = true;
+            let handed = self.switch_in(0);
+            debug_assert!(
+                (*self.shared).finished,
+                "an unwinding coroutine cannot suspend"
+            );
+            take(handed as *mut Option<Outcome<R>>)
+        };
+        self.status = CoroutineStatus::Done;
+        if let Err(payload) = outcome {
+            if !payload.is::<ForcedUnwind>() {
+                // A destructor panicked while the stack unwound: report it to the dropper.
+                resume_unwind(payload);
+            }
+        }
+    }
+}
+
+impl<I, Y, R, S: Stack> Drop for Coroutine<I, Y, R, S> {
+    fn drop(&mut self) {
+        match self.status {
+            // SAFETY: the closure was written by `with_stack` and never read.
+            CoroutineStatus::Created => unsafe { (self.drop_closure)((*self.shared).closure) },
+            CoroutineStatus::Suspended => self.force_unwind(),
+            CoroutineStatus::Done => {}
+        }
+    }
+}
+
+impl<I, Y> Yielder<I, Y> {
+    /// Suspends the coroutine, handing `value` to the resumer, and returns the input of
+    /// the next resume.
+    pub fn suspend(&self, value: Y) -> I {
+        // SAFETY: called on the coroutine's own stack while it runs.
+        unsafe {
+            if (*self.shared).unwinding {
+                resume_unwind(Box::new(ForcedUnwind));
+            }
+            let mut value = Some(value);
+            let shared = self.shared;
+            let handed = spindle_ctx_switch(
+                ptr::addr_of_mut!((*shared).coroutine_sp),
+                (*shared).caller_sp,
+                ptr::addr_of_mut!(value) as usize,
+            );
+            if handed == 0 {
+                resume_unwind(Box::new(ForcedUnwind));
+            }
+            take(handed as *mut Option<I>)
+        }
+    }
+}
+
+/// Moves the value out of a slot on the other side's (suspended) stack.
+unsafe fn take<T>(slot: *mut Option<T>) -> T {
+    (*slot)
+        .take()
+        .expect("context switch handed over an empty slot")
+}
+
+unsafe fn drop_closure<F>(closure: *mut u8) {
+    ptr::drop_in_place(closure.cast::<F>());
+}
+
+/// The bottom frame of every coroutine: runs the body, catches its panic, hands the
+/// outcome over and switches away for good.
+unsafe extern "C" fn root<F, I, Y, R>(first: usize, data: *mut u8) -> !
+where
+    F: FnOnce(&Yielder<I, Y>, I) -> R,
+{
+    let shared = data.cast::<Shared>();
+    let body = ptr::read((*shared).closure.cast::<F>());
+    let yielder = Yielder {
+        shared,
+        _types: PhantomData,
+    };
+    let input = take(first as *mut Option<I>);
+    let mut outcome: Option<Outcome<R>> = Some(catch_unwind(AssertUnwindSafe(move || {
+        body(&yielder, input)
+    })));
+    (*shared).finished = true;
+    spindle_ctx_switch(
+        ptr::addr_of_mut!((*shared).coroutine_sp),
+        (*shared).caller_sp,
+        ptr::addr_of_mut!(outcome) as usize,
+    );
+    // Nothing switches back to a finished coroutine.
+    std::process::abort()
+}

@@ -1,0 +1,37 @@
+// Builds the native addon (the Rust crate in ../native, with its `node` feature) and
+// copies it next to package.json as spindle-core-context.<platform>-<arch>.node, where
+// src/native/binding.ts looks for it. Cargo is incremental, so a rebuild with nothing
+// changed costs a second.
+import { spawnSync } from 'node:child_process';
+import { copyFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+const crate = 'spindle-core-context-native';
+const library = {
+  linux: `lib${crate.replaceAll('-', '_')}.so`,
+  darwin: `lib${crate.replaceAll('-', '_')}.dylib`,
+  win32: `${crate.replaceAll('-', '_')}.dll`,
+}[process.platform];
+if (library === undefined) {
+  console.error(`build-native: no native build for platform ${process.platform}`);
+  process.exit(1);
+}
+
+const cargo = spawnSync('cargo', ['build', '--release', '-p', crate, '--features', 'node'], {
+  cwd: packageDir,
+  stdio: 'inherit',
+});
+if (cargo.error) {
+  console.error(
+    `build-native: cannot run cargo (${cargo.error.message}); install Rust from https://rustup.rs`,
+  );
+  process.exit(1);
+}
+if (cargo.status !== 0) process.exit(cargo.status ?? 1);
+
+const targetDir = resolve(packageDir, process.env.CARGO_TARGET_DIR ?? join('..', '..', 'target'));
+const destination = join(packageDir, `spindle-core-context.${process.platform}-${process.arch}.node`);
+copyFileSync(join(targetDir, 'release', library), destination);
+console.log(`build-native: wrote ${destination}`);

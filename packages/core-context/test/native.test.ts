@@ -1,0 +1,123 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { NativeBindingError, SystemError } from '../src/errors.js';
+import { benchManyCoroutines, benchRoundTrip } from '../src/native/bench.js';
+import { defaultBindingPath, loadBinding } from '../src/native/binding.js';
+import { currentAffinity, pinThread, threadId, usableParallelism } from '../src/native/topology.js';
+
+/** The affinity this process started with, restored after every test that pins. */
+const original = currentAffinity();
+
+afterEach(() => {
+  pinThread(original);
+});
+
+function allowedListOf(tid: number): string {
+  const status = readFileSync(`/proc/self/task/${tid}/status`, 'utf8');
+  return /^Cpus_allowed_list:\s*(.+)$/m.exec(status)?.[1] ?? '';
+}
+
+describe('pinning and topology', () => {
+  it('pins the calling thread to one CPU and reads it back, then restores', () => {
+    const target = original[original.length - 1]!;
+    pinThread([target]);
+    expect(currentAffinity()).toEqual([target]);
+    expect(allowedListOf(threadId())).toBe(String(target));
+    pinThread(original);
+    expect(currentAffinity()).toEqual(original);
+  });
+
+  it('reports the kernel thread id of the calling thread', () => {
+    // vitest's forks pool runs tests on the main thread of a child process.
+    expect(threadId()).toBe(process.pid);
+  });
+
+  it('throws SystemError with errno EINVAL for a CPU that does not exist', () => {
+    let caught: unknown;
+    try {
+      pinThread([100_000]);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(SystemError);
+    const error = caught as SystemError;
+    expect(error.errno).toBe(os.constants.errno.EINVAL);
+    expect(error.syscall).toBe('sched_setaffinity');
+    expect(error.code).toBe('ERR_SPINDLE_SYSTEM');
+    expect(error.message).toMatch(/sched_setaffinity failed \(errno 22\): Invalid argument/);
+    expect(currentAffinity()).toEqual(original);
+  });
+
+  it('rejects bad CPU lists at the call', () => {
+    expect(() => pinThread([])).toThrow(RangeError);
+    expect(() => pinThread([-1])).toThrow(RangeError);
+    expect(() => pinThread([0.5])).toThrow(RangeError);
+    expect(() => pinThread('0' as unknown as number[])).toThrow(TypeError);
+  });
+
+  it('gives a usable parallelism within the affinity mask and the machine', () => {
+    const usable = usableParallelism();
+    expect(usable).toBeGreaterThanOrEqual(1);
+    expect(usable).toBeLessThanOrEqual(os.availableParallelism());
+    expect(usable).toBeLessThanOrEqual(original.length);
+  });
+
+  it('sees a narrower affinity in the usable parallelism', () => {
+    pinThread([original[0]!]);
+    expect(usableParallelism()).toBe(1);
+  });
+});
+
+describe('native coroutine benchmarks', () => {
+  it('measures a round trip', () => {
+    const ns = benchRoundTrip(10_000);
+    expect(Number.isFinite(ns)).toBe(true);
+    expect(ns).toBeGreaterThan(0);
+  });
+
+  it('keeps many coroutines alive and reports memory', () => {
+    const report = benchManyCoroutines(2_000, 4096);
+    expect(report.count).toBe(2_000);
+    expect(report.stackSize).toBe(4096);
+    expect(report.rssBytes).toBeGreaterThan(0);
+  });
+
+  it('rejects bad sizes at the call', () => {
+    expect(() => benchRoundTrip(0)).toThrow(RangeError);
+    expect(() => benchManyCoroutines(10, 100)).toThrow(RangeError);
+    expect(() => benchManyCoroutines(1.5)).toThrow(RangeError);
+  });
+});
+
+describe('the loader', () => {
+  it('names the missing file and tells to run the build', () => {
+    const missing = join(os.tmpdir(), 'spindle-does-not-exist', 'spindle-core-context.linux-x64.node');
+    expect(() => loadBinding(missing)).toThrow(NativeBindingError);
+    expect(() => loadBinding(missing)).toThrow(
+      `The native addon of @spindle/core-context was not found at ${missing}. Run \`pnpm build\``,
+    );
+  });
+
+  it('reports a file that is not an addon', () => {
+    const dir = mkdtempSync(join(os.tmpdir(), 'spindle-binding-'));
+    const broken = join(dir, 'broken.node');
+    writeFileSync(broken, 'not a shared object');
+    try {
+      expect(() => loadBinding(broken)).toThrow(/could not be loaded .*Run `pnpm build`/);
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
+  });
+});
+
+describe('coroutine stack overflow', () => {
+  it('ends the process with a clear message, in a child process', () => {
+    const script = `require(${JSON.stringify(defaultBindingPath())}).overflowCoroutineStack()`;
+    const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 20_000 });
+    expect(child.signal).toBe('SIGABRT');
+    expect(child.stderr).toMatch(/coroutine stack overflow: fault at 0x[0-9a-f]+ in the guard page/);
+  });
+});
