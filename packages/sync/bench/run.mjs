@@ -1,0 +1,21 @@
+// Suite "sync": mutex contention (fibers vs async-mutex, p-queue, Effect) and a SharedMutex
+// shared by 2 worker threads (vs a mutex coordinated by postMessage through the main thread).
+import { benchOptions, emit, printRatios } from '@spindle/bench-kit';
+import { mutexContention } from './mutex-contention.mjs';
+import { sharedMutexThroughput } from './shared-mutex.mjs';
+
+const { quick } = benchOptions();
+
+for (const row of await mutexContention(
+  quick ? { tasks: 1000, rounds: 20, runs: 1 } : { tasks: 1000, rounds: 100, runs: 3 },
+)) {
+  emit({ suite: 'sync', case: 'mutex-contention', unit: 'ns/op', better: 'lower', ...row });
+}
+
+for (const row of await sharedMutexThroughput(
+  quick ? { iterations: 20_000, runs: 1 } : { iterations: 200_000, runs: 3 },
+)) {
+  emit({ suite: 'sync', case: 'shared-mutex-2-workers', unit: 'ops/s', better: 'higher', ...row });
+}
+
+printRatios();
