@@ -82,6 +82,21 @@ describe('Mutex', () => {
     mutex.unlock();
   });
 
+  it('tells fiber listings what a parked fiber waits on', () => {
+    runSeeded([1], (executor) => {
+      const mutex = new Mutex();
+      mutex.tryLock();
+      const [waiter] = spawnAll(executor, 1, function* () {
+        yield* mutex.lock();
+      });
+      executor.drain();
+      expect(waiter!.waitingOn()).toBe('Mutex.lock()');
+      mutex.unlock();
+      executor.drain();
+      expect(waiter!.status).toBe('done');
+    });
+  });
+
   it('throws NotHeldError when unlocking a free mutex', () => {
     expect(() => new Mutex().unlock()).toThrow(NotHeldError);
   });

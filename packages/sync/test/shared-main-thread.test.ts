@@ -1,4 +1,5 @@
 import { BlockingCallError, BrokenBarrierError, NotHeldError, TimeoutError } from '@spindle/core-context';
+import { spawn } from '@spindle/fiber';
 import { describe, expect, it } from 'vitest';
 import {
   SharedBarrier,
@@ -41,6 +42,26 @@ describe('shared primitives on the main thread', () => {
     mutex.unlock();
     expect(() => mutex.unlock()).toThrow(NotHeldError);
     expect(mutex.tryLock()).toBe(true);
+  });
+
+  it('SharedMutex: a fiber halted while it waits leaves the wait, and the next fiber gets the lock', async () => {
+    const mutex = new SharedMutex();
+    mutex.tryLock();
+    const halted = spawn(function* () {
+      yield* mutex.lock();
+      return 'halted fiber got the lock';
+    });
+    const next = spawn(function* () {
+      yield* mutex.lock();
+      mutex.unlock();
+      return 'next';
+    });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    halted.halt();
+    mutex.unlock();
+    expect(await next).toBe('next');
+    expect(halted.status).toBe('halted');
+    expect(mutex.locked).toBe(false);
   });
 
   it('opens the same cells from a handle, also when placed in a caller view with an offset', () => {

@@ -67,6 +67,11 @@ class BarrierWait extends Operation<boolean> {
     super();
   }
 
+  /** What a waiting fiber waits on, for debugging listings. */
+  describe(): string {
+    return 'Barrier.wait()';
+  }
+
   park(waiter: Waiter<boolean>): void {
     this.barrier.arrive(waiter);
   }

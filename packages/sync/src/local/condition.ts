@@ -73,6 +73,11 @@ class ConditionWait extends Operation<void> {
     super();
   }
 
+  /** What a waiting fiber waits on, for debugging listings. */
+  describe(): string {
+    return 'Condition.wait(mutex)';
+  }
+
   park(waiter: Waiter<void>): void {
     this.condition.waiters.pushBack(waiter);
     this.mutex.unlock();

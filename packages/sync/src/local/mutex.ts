@@ -69,6 +69,11 @@ class LockOperation extends Operation<void> {
     super();
   }
 
+  /** What a waiting fiber waits on, for debugging listings. */
+  describe(): string {
+    return 'Mutex.lock()';
+  }
+
   park(waiter: Waiter<void>): void {
     this.mutex.acquireFor(waiter);
   }

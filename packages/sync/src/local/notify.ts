@@ -35,6 +35,11 @@ class NotifiedOperation extends Operation<void> {
     super();
   }
 
+  /** What a waiting fiber waits on, for debugging listings. */
+  describe(): string {
+    return 'Notify.notified()';
+  }
+
   park(waiter: Waiter<void>): void {
     const notify = this.notify;
     if (!notify.permit) {

@@ -5,7 +5,7 @@ import { WaitUntilReady, wakeAll } from './waiter-list.js';
 export class ResetEvent {
   private flag = false;
   private readonly waiters = new List<Waiter<void>>();
-  private readonly waitOperation = new WaitUntilReady(() => this.flag, this.waiters);
+  private readonly waitOperation = new WaitUntilReady(() => this.flag, this.waiters, 'ResetEvent.wait()');
 
   isSet(): boolean {
     return this.flag;

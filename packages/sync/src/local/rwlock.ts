@@ -101,6 +101,11 @@ class ReadLockOperation extends Operation<void> {
     super();
   }
 
+  /** What a waiting fiber waits on, for debugging listings. */
+  describe(): string {
+    return 'RwLock.readLock()';
+  }
+
   park(waiter: Waiter<void>): void {
     this.lock.parkReader(waiter);
   }
@@ -117,6 +122,11 @@ class ReadLockOperation extends Operation<void> {
 class WriteLockOperation extends Operation<void> {
   constructor(private readonly lock: RwLock) {
     super();
+  }
+
+  /** What a waiting fiber waits on, for debugging listings. */
+  describe(): string {
+    return 'RwLock.writeLock()';
   }
 
   park(waiter: Waiter<void>): void {

@@ -89,6 +89,11 @@ class AcquireOperation extends Operation<void> {
     super();
   }
 
+  /** What a waiting fiber waits on, for debugging listings. */
+  describe(): string {
+    return 'Semaphore.acquire()';
+  }
+
   park(waiter: Waiter<void>): void {
     this.semaphore.park(waiter, 1);
   }
@@ -114,6 +119,11 @@ class AcquireMany extends Operation<void> implements Waiter<void> {
     readonly permits: number,
   ) {
     super();
+  }
+
+  /** What a waiting fiber waits on, for debugging listings. */
+  describe(): string {
+    return `Semaphore.acquire(${this.permits})`;
   }
 
   park(waiter: Waiter<void>): void {

@@ -12,7 +12,11 @@ import { WaitUntilReady, wakeAll } from './waiter-list.js';
 export class WaitGroup {
   private counter = 0;
   private readonly waiters = new List<Waiter<void>>();
-  private readonly waitOperation = new WaitUntilReady(() => this.counter === 0, this.waiters);
+  private readonly waitOperation = new WaitUntilReady(
+    () => this.counter === 0,
+    this.waiters,
+    'WaitGroup.wait()',
+  );
 
   /** Outstanding count. */
   get count(): number {

@@ -19,8 +19,14 @@ export class WaitUntilReady extends Operation<void> {
   constructor(
     private readonly isReady: () => boolean,
     private readonly waiters: List<Waiter<void>>,
+    private readonly label: string,
   ) {
     super();
+  }
+
+  /** What a waiting fiber waits on, for debugging listings. */
+  describe(): string {
+    return this.label;
   }
 
   park(waiter: Waiter<void>): void {
