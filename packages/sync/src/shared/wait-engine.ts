@@ -3,6 +3,7 @@ import {
   BlockingCallError,
   futexWait,
   futexWaitAsync,
+  InvalidStateError,
   Operation,
   TimeoutError,
   type Waiter,
@@ -39,6 +40,11 @@ export abstract class SharedWait<T> extends Operation<T> {
   restore(_value: T): void {}
 
   park(waiter: Waiter<T>): void {
+    if (this.outer !== null) {
+      throw new InvalidStateError(
+        'This shared wait is already in progress: call the waiting method again for another wait',
+      );
+    }
     this.outer = waiter;
     try {
       if (this.attempt()) {
