@@ -4,7 +4,7 @@
  */
 import { LoopExecutor } from '@spindle/executor';
 import { run as effectionRun, spawn as effectionSpawn, until } from 'effection';
-import { FiberPool, setFiberDebug, spawnWith } from '../dist/index.js';
+import { FiberPool, setFiberDebug, spawn, spawnWith } from '../dist/index.js';
 import { effectLibs } from './effect-libs.mjs';
 
 function* yieldOnce() {
@@ -15,8 +15,7 @@ function spindle(executor, pool) {
   return async (n) => {
     const parent = spawnWith({ executor }, function* () {
       const children = new Array(n);
-      for (let i = 0; i < n; i++)
-        children[i] = pool === null ? spawnWith({}, yieldOnce) : pool.spawn(yieldOnce);
+      for (let i = 0; i < n; i++) children[i] = pool === null ? spawn(yieldOnce) : pool.spawn(yieldOnce);
       for (let i = 0; i < n; i++) {
         yield children[i];
         if (pool !== null) pool.release(children[i]);
@@ -74,7 +73,7 @@ const effect =
 export function spawnJoinImpls() {
   const loop = new LoopExecutor({ batch: 1 << 30, budgetMs: 60_000 });
   return [
-    ['spindle', spindle(loop, null), 'LoopExecutor (one large batch), spawnWith'],
+    ['spindle', spindle(loop, null), 'LoopExecutor (one large batch), spawn inside a parent fiber'],
     ['spindle-pool', spindle(loop, new FiberPool()), 'LoopExecutor, FiberPool records reused'],
     ['spindle-debug', spindleDebug(loop), 'LoopExecutor, spawn sites recorded (setFiberDebug)'],
     ['promise-all', promiseAll, 'async functions awaiting once, Promise.all'],
