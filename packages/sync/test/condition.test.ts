@@ -2,47 +2,51 @@ import { InvalidStateError, NotHeldError, TimeoutError } from '@spindle/core-con
 import { runSeeded } from '@spindle/executor';
 import { describe, expect, it } from 'vitest';
 import { Condition, Mutex } from '../src/index.js';
-import { haltAtEveryStep, SEEDS, spawnAll } from './helpers/schedule.js';
+import { FAULTS, HALT_SEEDS, haltAtEveryStep, SEEDS, spawnAll } from './helpers/schedule.js';
 
 describe('Condition', () => {
   it('hands items from producers to consumers with no lost wake-up under seeded interleavings', () => {
-    runSeeded(SEEDS, (executor) => {
-      const mutex = new Mutex();
-      const nonEmpty = new Condition();
-      const queue: number[] = [];
-      const consumed: number[] = [];
-      const producers = spawnAll(executor, 2, function* (p) {
-        for (let k = 0; k < 10; k++) {
-          yield* mutex.lock();
-          queue.push(p * 100 + k);
-          if (k % 2 === 0) nonEmpty.signal();
-          else nonEmpty.broadcast();
-          mutex.unlock();
-          yield;
-        }
-      });
-      const consumers = spawnAll(executor, 3, function* () {
-        for (;;) {
-          yield* mutex.lock();
-          while (queue.length === 0 && consumed.length < 20) yield* nonEmpty.wait(mutex);
-          expect(mutex.locked).toBe(true);
-          const item = queue.shift();
-          if (item !== undefined) consumed.push(item);
-          const finished = consumed.length === 20;
-          if (finished) nonEmpty.broadcast();
-          mutex.unlock();
-          if (finished) return;
-          yield;
-        }
-      });
-      executor.drain();
-      expect([...producers, ...consumers].every((f) => f.status === 'done')).toBe(true);
-      expect(consumed.sort((a, b) => a - b)).toEqual([
-        ...Array(10).keys(),
-        ...[...Array(10).keys()].map((k) => 100 + k),
-      ]);
-      expect(mutex.locked).toBe(false);
-    });
+    runSeeded(
+      SEEDS,
+      (executor) => {
+        const mutex = new Mutex();
+        const nonEmpty = new Condition();
+        const queue: number[] = [];
+        const consumed: number[] = [];
+        const producers = spawnAll(executor, 2, function* (p) {
+          for (let k = 0; k < 10; k++) {
+            yield* mutex.lock();
+            queue.push(p * 100 + k);
+            if (k % 2 === 0) nonEmpty.signal();
+            else nonEmpty.broadcast();
+            mutex.unlock();
+            yield;
+          }
+        });
+        const consumers = spawnAll(executor, 3, function* () {
+          for (;;) {
+            yield* mutex.lock();
+            while (queue.length === 0 && consumed.length < 20) yield* nonEmpty.wait(mutex);
+            expect(mutex.locked).toBe(true);
+            const item = queue.shift();
+            if (item !== undefined) consumed.push(item);
+            const finished = consumed.length === 20;
+            if (finished) nonEmpty.broadcast();
+            mutex.unlock();
+            if (finished) return;
+            yield;
+          }
+        });
+        executor.drain();
+        expect([...producers, ...consumers].every((f) => f.status === 'done')).toBe(true);
+        expect(consumed.sort((a, b) => a - b)).toEqual([
+          ...Array(10).keys(),
+          ...[...Array(10).keys()].map((k) => 100 + k),
+        ]);
+        expect(mutex.locked).toBe(false);
+      },
+      FAULTS,
+    );
   });
 
   it('takes the mutex back before a timed-out wait throws', async () => {
@@ -68,19 +72,23 @@ describe('Condition', () => {
   });
 
   it('wakes every signalled waiter and stays consistent when one is halted at any point', () => {
-    haltAtEveryStep(6, (executor) => {
+    haltAtEveryStep(HALT_SEEDS, (executor) => {
       const mutex = new Mutex();
       const condition = new Condition();
       const ready = [false, false, false];
       let woken = 0;
       const [victim, ...others] = spawnAll(executor, 3, function* (i) {
         yield* mutex.lock();
+        // A fiber halted inside the wait leaves it without the mutex: only unlock what we hold.
+        let holding = true;
         try {
           ready[i] = true;
+          holding = false;
           yield* condition.wait(mutex);
+          holding = true;
           woken++;
         } finally {
-          if (mutex.locked) mutex.unlock();
+          if (holding) mutex.unlock();
         }
       });
       const signaller = spawnAll(executor, 1, function* () {

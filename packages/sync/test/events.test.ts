@@ -2,7 +2,7 @@ import { NotHeldError, TimeoutError } from '@spindle/core-context';
 import { runSeeded } from '@spindle/executor';
 import { describe, expect, it } from 'vitest';
 import { Notify, ResetEvent, WaitGroup } from '../src/index.js';
-import { haltAtEveryStep, SEEDS, spawnAll } from './helpers/schedule.js';
+import { FAULTS, HALT_SEEDS, haltAtEveryStep, SEEDS, spawnAll } from './helpers/schedule.js';
 
 describe('ResetEvent', () => {
   it('releases every waiter on set and lets later waits pass until reset', async () => {
@@ -21,7 +21,7 @@ describe('ResetEvent', () => {
   });
 
   it('wakes the fibers still waiting when one is halted at any point', () => {
-    haltAtEveryStep(5, (executor) => {
+    haltAtEveryStep(HALT_SEEDS, (executor) => {
       const event = new ResetEvent();
       let passed = 0;
       const [victim, ...waiters] = spawnAll(executor, 3, function* () {
@@ -43,24 +43,28 @@ describe('ResetEvent', () => {
 
 describe('WaitGroup', () => {
   it('wakes waiters when the count drops to zero under seeded interleavings', () => {
-    runSeeded(SEEDS, (executor) => {
-      const group = new WaitGroup();
-      let finished = 0;
-      group.add(4);
-      spawnAll(executor, 4, function* () {
-        yield;
-        finished++;
-        group.done();
-      });
-      let seen = -1;
-      const waiter = spawnAll(executor, 1, function* () {
-        yield* group.wait();
-        seen = finished;
-      });
-      executor.drain();
-      expect(waiter[0]!.status).toBe('done');
-      expect(seen).toBe(4);
-    });
+    runSeeded(
+      SEEDS,
+      (executor) => {
+        const group = new WaitGroup();
+        let finished = 0;
+        group.add(4);
+        spawnAll(executor, 4, function* () {
+          yield;
+          finished++;
+          group.done();
+        });
+        let seen = -1;
+        const waiter = spawnAll(executor, 1, function* () {
+          yield* group.wait();
+          seen = finished;
+        });
+        executor.drain();
+        expect(waiter[0]!.status).toBe('done');
+        expect(seen).toBe(4);
+      },
+      FAULTS,
+    );
   });
 
   it('throws NotHeldError when the counter would go below zero', () => {
@@ -83,7 +87,7 @@ describe('Notify', () => {
   });
 
   it('loses no notification when the notified fiber is halted at any point', () => {
-    haltAtEveryStep(6, (executor) => {
+    haltAtEveryStep(HALT_SEEDS, (executor) => {
       const notify = new Notify();
       let received = 0;
       const [victim, ...others] = spawnAll(executor, 2, function* () {
@@ -91,16 +95,15 @@ describe('Notify', () => {
         received++;
       });
       const notifier = spawnAll(executor, 1, function* () {
-        yield;
         notify.notifyOne();
-        yield;
+        // A notification must reach a live waiter even when the victim took it and was halted.
+        while (received === 0) yield;
         notify.notifyOne();
       });
       return {
         victim: victim!,
         others: [...others, ...notifier],
         check(victimFinished) {
-          // Two notifications for two waiters: the survivor always gets one.
           expect(received).toBe(victimFinished ? 2 : 1);
         },
       };

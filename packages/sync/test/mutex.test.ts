@@ -2,40 +2,44 @@ import { NotHeldError, TimeoutError, type Waitable } from '@spindle/core-context
 import { runSeeded } from '@spindle/executor';
 import { describe, expect, it } from 'vitest';
 import { Mutex } from '../src/index.js';
-import { haltAtEveryStep, SEEDS, spawnAll } from './helpers/schedule.js';
+import { FAULTS, HALT_SEEDS, haltAtEveryStep, SEEDS, spawnAll } from './helpers/schedule.js';
 
 describe('Mutex', () => {
   it('keeps fibers mutually exclusive across a yield, loses no wake-up, and serves waiters in bounded order', () => {
-    runSeeded(SEEDS, (executor) => {
-      const mutex = new Mutex();
-      const fibers = 6;
-      let inside = 0;
-      let acquisitions = 0;
-      let worstOvertaking = 0;
-      const all = spawnAll(executor, fibers, function* () {
-        for (let round = 0; round < 15; round++) {
-          const queuedAt = acquisitions;
-          yield* mutex.lock();
-          worstOvertaking = Math.max(worstOvertaking, acquisitions - queuedAt);
-          acquisitions++;
-          inside++;
-          expect(inside).toBe(1);
-          yield;
-          inside--;
-          mutex.unlock();
-          if (round % 3 === 0) yield;
-        }
-      });
-      executor.drain();
-      expect(all.map((f) => f.status)).toEqual(Array(fibers).fill('done'));
-      expect(acquisitions).toBe(fibers * 15);
-      expect(mutex.locked).toBe(false);
-      expect(worstOvertaking).toBeLessThanOrEqual(fibers - 1);
-    });
+    runSeeded(
+      SEEDS,
+      (executor) => {
+        const mutex = new Mutex();
+        const fibers = 6;
+        let inside = 0;
+        let acquisitions = 0;
+        let worstOvertaking = 0;
+        const all = spawnAll(executor, fibers, function* () {
+          for (let round = 0; round < 15; round++) {
+            const queuedAt = acquisitions;
+            yield* mutex.lock();
+            worstOvertaking = Math.max(worstOvertaking, acquisitions - queuedAt);
+            acquisitions++;
+            inside++;
+            expect(inside).toBe(1);
+            yield;
+            inside--;
+            mutex.unlock();
+            if (round % 3 === 0) yield;
+          }
+        });
+        executor.drain();
+        expect(all.map((f) => f.status)).toEqual(Array(fibers).fill('done'));
+        expect(acquisitions).toBe(fibers * 15);
+        expect(mutex.locked).toBe(false);
+        expect(worstOvertaking).toBeLessThanOrEqual(fibers - 1);
+      },
+      FAULTS,
+    );
   });
 
   it('stays consistent when a fiber is halted at any point of its wait or critical section', () => {
-    haltAtEveryStep(8, (executor) => {
+    haltAtEveryStep(HALT_SEEDS, (executor) => {
       const mutex = new Mutex();
       let entered = 0;
       const body = function* () {

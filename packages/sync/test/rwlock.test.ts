@@ -2,42 +2,46 @@ import { NotHeldError, TimeoutError } from '@spindle/core-context';
 import { runSeeded } from '@spindle/executor';
 import { describe, expect, it } from 'vitest';
 import { RwLock } from '../src/index.js';
-import { haltAtEveryStep, SEEDS, spawnAll } from './helpers/schedule.js';
+import { FAULTS, HALT_SEEDS, haltAtEveryStep, SEEDS, spawnAll } from './helpers/schedule.js';
 
 describe('RwLock', () => {
   it('admits many readers or one writer, never both, under seeded interleavings', () => {
-    runSeeded(SEEDS, (executor) => {
-      const lock = new RwLock();
-      let readers = 0;
-      let writers = 0;
-      let writes = 0;
-      const all = spawnAll(executor, 6, function* (i) {
-        for (let round = 0; round < 10; round++) {
-          if (i % 3 === 0) {
-            yield* lock.writeLock();
-            writers++;
-            expect(readers).toBe(0);
-            expect(writers).toBe(1);
-            yield;
-            writes++;
-            writers--;
-            lock.writeUnlock();
-          } else {
-            yield* lock.readLock();
-            readers++;
-            expect(writers).toBe(0);
-            yield;
-            readers--;
-            lock.readUnlock();
+    runSeeded(
+      SEEDS,
+      (executor) => {
+        const lock = new RwLock();
+        let readers = 0;
+        let writers = 0;
+        let writes = 0;
+        const all = spawnAll(executor, 6, function* (i) {
+          for (let round = 0; round < 10; round++) {
+            if (i % 3 === 0) {
+              yield* lock.writeLock();
+              writers++;
+              expect(readers).toBe(0);
+              expect(writers).toBe(1);
+              yield;
+              writes++;
+              writers--;
+              lock.writeUnlock();
+            } else {
+              yield* lock.readLock();
+              readers++;
+              expect(writers).toBe(0);
+              yield;
+              readers--;
+              lock.readUnlock();
+            }
           }
-        }
-      });
-      executor.drain();
-      expect(all.every((f) => f.status === 'done')).toBe(true);
-      expect(writes).toBe(20);
-      expect(lock.readerCount).toBe(0);
-      expect(lock.writeLocked).toBe(false);
-    });
+        });
+        executor.drain();
+        expect(all.every((f) => f.status === 'done')).toBe(true);
+        expect(writes).toBe(20);
+        expect(lock.readerCount).toBe(0);
+        expect(lock.writeLocked).toBe(false);
+      },
+      FAULTS,
+    );
   });
 
   it('queues new readers behind a waiting writer, so writers are not starved', async () => {
@@ -70,7 +74,7 @@ describe('RwLock', () => {
   });
 
   it('stays consistent when a reader or writer is halted at any point', () => {
-    haltAtEveryStep(6, (executor) => {
+    haltAtEveryStep(HALT_SEEDS, (executor) => {
       const lock = new RwLock();
       const [victim, ...others] = spawnAll(executor, 4, function* (i) {
         const write = i % 2 === 0;

@@ -2,30 +2,34 @@ import { NotHeldError } from '@spindle/core-context';
 import { runSeeded } from '@spindle/executor';
 import { describe, expect, it } from 'vitest';
 import { Semaphore } from '../src/index.js';
-import { haltAtEveryStep, SEEDS, spawnAll } from './helpers/schedule.js';
+import { FAULTS, HALT_SEEDS, haltAtEveryStep, SEEDS, spawnAll } from './helpers/schedule.js';
 
 describe('Semaphore', () => {
   it('never lets more than its permits in, with weighted requests, under seeded interleavings', () => {
-    runSeeded(SEEDS, (executor) => {
-      const semaphore = new Semaphore(3);
-      let held = 0;
-      let peak = 0;
-      const all = spawnAll(executor, 6, function* (i) {
-        const weight = (i % 3) + 1;
-        for (let round = 0; round < 8; round++) {
-          yield* semaphore.acquire(weight);
-          held += weight;
-          peak = Math.max(peak, held);
-          yield;
-          held -= weight;
-          semaphore.release(weight);
-        }
-      });
-      executor.drain();
-      expect(all.every((f) => f.status === 'done')).toBe(true);
-      expect(peak).toBeLessThanOrEqual(3);
-      expect(semaphore.available).toBe(3);
-    });
+    runSeeded(
+      SEEDS,
+      (executor) => {
+        const semaphore = new Semaphore(3);
+        let held = 0;
+        let peak = 0;
+        const all = spawnAll(executor, 6, function* (i) {
+          const weight = (i % 3) + 1;
+          for (let round = 0; round < 8; round++) {
+            yield* semaphore.acquire(weight);
+            held += weight;
+            peak = Math.max(peak, held);
+            yield;
+            held -= weight;
+            semaphore.release(weight);
+          }
+        });
+        executor.drain();
+        expect(all.every((f) => f.status === 'done')).toBe(true);
+        expect(peak).toBeLessThanOrEqual(3);
+        expect(semaphore.available).toBe(3);
+      },
+      FAULTS,
+    );
   });
 
   it('serves a large request at the head before smaller ones behind it', async () => {
@@ -55,7 +59,7 @@ describe('Semaphore', () => {
   });
 
   it('gives permits back when a waiter is halted at any point', () => {
-    haltAtEveryStep(6, (executor) => {
+    haltAtEveryStep(HALT_SEEDS, (executor) => {
       const semaphore = new Semaphore(2);
       const [victim, ...others] = spawnAll(executor, 4, function* (i) {
         const weight = i === 0 ? 2 : 1;

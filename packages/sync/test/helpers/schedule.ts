@@ -1,8 +1,14 @@
-import { ManualExecutor, runSeeded } from '@spindle/executor';
+import { ManualExecutor, runSeeded, withFaultSource } from '@spindle/executor';
 import { type Fiber, type FiberGenerator, spawnWith } from '@spindle/fiber';
 
 /** Seeds each interleaving test runs (SPINDLE_SEED replays one). */
 export const SEEDS = 40;
+
+/** Seeds of each halt-at-every-step test (each seed runs the scenario once per step). */
+export const HALT_SEEDS = 8;
+
+/** Seeded fault injection: fibers take extra trips through the executor at wake points. */
+export const FAULTS = { faults: true } as const;
 
 /** Spawns `count` fibers running `body(i)` on `executor`. */
 export function spawnAll(
@@ -26,26 +32,34 @@ export interface Scenario {
  * else still finishes and the primitive is consistent. Failures name the seed and step.
  */
 export function haltAtEveryStep(seeds: number, build: (executor: ManualExecutor) => Scenario): void {
-  runSeeded(seeds, (executor, seed) => {
-    const steps = build(executor);
-    const total = executor.drain();
-    steps.check(true);
-    for (let k = 0; k <= total; k++) {
-      const cutExecutor = new ManualExecutor({ random: true, seed });
-      const scenario = build(cutExecutor);
-      cutExecutor.runAtMost(k);
-      const finishedBefore = scenario.victim.status === 'done';
-      scenario.victim.halt();
-      try {
-        cutExecutor.drain();
-        for (const fiber of scenario.others) {
-          if (fiber.status !== 'done') throw new Error(`${fiber.name} is ${fiber.status}, not done`);
-        }
-        scenario.check(finishedBefore);
-      } catch (error) {
-        if (error instanceof Error) error.message = `halted after ${k} steps: ${error.message}`;
-        throw error;
+  runSeeded(
+    seeds,
+    (executor, seed) => {
+      const steps = build(executor);
+      const total = executor.drain();
+      for (const fiber of [steps.victim, ...steps.others]) {
+        if (fiber.status !== 'done')
+          throw new Error(`without a halt, ${fiber.name} is ${fiber.status}, not done`);
       }
-    }
-  });
+      steps.check(true);
+      for (let k = 0; k <= total; k++) {
+        const cutExecutor = new ManualExecutor({ random: true, seed, ...FAULTS });
+        const scenario = build(cutExecutor);
+        withFaultSource(cutExecutor, () => cutExecutor.runAtMost(k));
+        const finishedBefore = scenario.victim.status === 'done';
+        scenario.victim.halt();
+        try {
+          withFaultSource(cutExecutor, () => cutExecutor.drain());
+          for (const fiber of scenario.others) {
+            if (fiber.status !== 'done') throw new Error(`${fiber.name} is ${fiber.status}, not done`);
+          }
+          scenario.check(finishedBefore);
+        } catch (error) {
+          if (error instanceof Error) error.message = `halted after ${k} steps: ${error.message}`;
+          throw error;
+        }
+      }
+    },
+    FAULTS,
+  );
 }
