@@ -67,6 +67,25 @@ describe('WaitGroup', () => {
     );
   });
 
+  it('still wakes the other waiter when one waiter is halted at any point', () => {
+    haltAtEveryStep(HALT_SEEDS, (executor) => {
+      const group = new WaitGroup();
+      group.add(2);
+      const [victim, ...waiters] = spawnAll(executor, 2, function* () {
+        yield* group.wait();
+      });
+      const workers = spawnAll(executor, 2, function* () {
+        yield;
+        group.done();
+      });
+      return {
+        victim: victim!,
+        others: [...waiters, ...workers],
+        check: () => expect(group.count).toBe(0),
+      };
+    });
+  });
+
   it('throws NotHeldError when the counter would go below zero', () => {
     const group = new WaitGroup();
     expect(() => group.done()).toThrow(NotHeldError);

@@ -25,7 +25,7 @@ describe('RwLock', () => {
               writers--;
               lock.writeUnlock();
             } else {
-              yield* lock.readLock();
+              yield lock.readLock(); // a bare yield of the operation works too
               readers++;
               expect(writers).toBe(0);
               yield;
