@@ -202,6 +202,7 @@ export class Fiber<T = unknown> extends Operation<T> implements Runnable, Waiter
   }
 
   run(): void {
+    if (this.state >= DONE) return; // a stray resubmit of a finished fiber
     const previous = running;
     running = this as Fiber;
     if (tracer !== null) tracer.begin('fiber', 'resume', this.id);

@@ -191,6 +191,17 @@ describe('fiber lifecycle', () => {
     expect(await result).toBe(InvalidStateError.name);
   });
 
+  it('ignores a stray run of a finished fiber', async () => {
+    const exec = new ManualExecutor();
+    const fiber = spawnWith({ executor: exec }, function* () {
+      return 1;
+    });
+    exec.drain();
+    fiber.run();
+    expect(fiber.status).toBe('done');
+    expect(await fiber).toBe(1);
+  });
+
   it('rejects bad arguments at the call', () => {
     const exec = new ManualExecutor();
     expect(() => spawnWith({ executor: exec }, 5 as never)).toThrow(TypeError);
