@@ -1,5 +1,6 @@
+import { bounded } from '@spindle/core-context';
 import { ManualExecutor } from '@spindle/executor';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { run, spawnWith, waitPromise } from '../src/index.js';
 import { TestEvent } from './helpers.js';
 
@@ -65,5 +66,50 @@ describe('promise interop', () => {
 
   it('rejects a non-thenable', () => {
     expect(() => waitPromise(5 as never)).toThrow(TypeError);
+  });
+});
+
+describe('bounded waits', () => {
+  it('times out a fiber wait through core-context bounded() and withdraws it', async () => {
+    vi.useFakeTimers();
+    try {
+      const exec = new ManualExecutor();
+      const event = new TestEvent<number>();
+      const fiber = spawnWith({ executor: exec }, function* () {
+        try {
+          return yield* bounded(event, { timeout: 50 });
+        } catch (error) {
+          return (error as Error).name;
+        }
+      });
+      exec.drain();
+      expect(event.waiters.size).toBe(1);
+      await vi.advanceTimersByTimeAsync(50);
+      exec.drain();
+      expect(await fiber).toBe('TimeoutError');
+      expect(event.waiters.size).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('clears the timer of a bounded wait when the fiber is halted', () => {
+    vi.useFakeTimers();
+    try {
+      const exec = new ManualExecutor();
+      const event = new TestEvent<number>();
+      const fiber = spawnWith({ executor: exec }, function* () {
+        yield* bounded(event, { timeout: 50 });
+      });
+      exec.drain();
+      expect(vi.getTimerCount()).toBe(1);
+      fiber.halt();
+      exec.drain();
+      expect(vi.getTimerCount()).toBe(0);
+      expect(event.waiters.size).toBe(0);
+      expect(fiber.status).toBe('halted');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
