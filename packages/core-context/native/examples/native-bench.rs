@@ -16,7 +16,7 @@ use spindle_core_context_native::bench::{expected_checksum, many_coroutines, rou
 
 const SUITE: &str = "core-context-native";
 const RUNS: usize = 7;
-const SMALL_STACK: usize = 4096;
+const SMALL_STACK: usize = 2048;
 
 fn corosensei_round_trip_ns(iterations: u64) -> f64 {
     let stack = DefaultStack::new(64 * 1024).expect("cannot map a 64 KiB stack");

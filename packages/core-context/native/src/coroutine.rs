@@ -10,6 +10,9 @@
 //!   on the coroutine stack runs before the stack is released. A body that catches that
 //!   unwind cannot suspend again: every later `suspend` unwinds at once. Dropping a
 //!   coroutine that never started drops its body closure; a finished one frees its stack.
+//!   Unwinding runs the system unwinder on the coroutine stack, which needs a few KiB of
+//!   room: run coroutines on very small stacks to completion instead of dropping them
+//!   suspended.
 //!
 //! Coroutines are neither `Send` nor `Sync`: the thread that creates one runs it.
 
