@@ -1,0 +1,43 @@
+import { createRandom, runSeeded } from '@spindle/executor';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { type TimerEntry, TimerHeap } from '../src/timer-heap.js';
+
+function entry(deadline: number, name: number, fired: number[]): TimerEntry {
+  return { deadline, seq: 0, index: -1, expire: () => fired.push(name) };
+}
+
+describe('TimerHeap', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ now: 0 });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('expires entries by deadline then arrival, after random removals, on one timer', () => {
+    runSeeded(30, (_exec, seed) => {
+      vi.setSystemTime(0);
+      const random = createRandom(seed);
+      const heap = new TimerHeap();
+      const fired: number[] = [];
+      const entries = Array.from({ length: 60 }, (_, i) => entry(Math.floor(random() * 20), i, fired));
+      for (const e of entries) heap.add(e);
+      const removed = new Set<number>();
+      for (let i = 0; i < 20; i++) {
+        const victim = Math.floor(random() * entries.length);
+        expect(heap.remove(entries[victim]!)).toBe(!removed.has(victim));
+        removed.add(victim);
+      }
+      expect(vi.getTimerCount()).toBe(1);
+      vi.advanceTimersByTime(25);
+      const expected = entries
+        .map((e, name) => ({ deadline: e.deadline, name }))
+        .filter(({ name }) => !removed.has(name))
+        .sort((a, b) => a.deadline - b.deadline || a.name - b.name)
+        .map(({ name }) => name);
+      expect(fired).toEqual(expected);
+      expect(heap.size).toBe(0);
+      expect(vi.getTimerCount()).toBe(0);
+    });
+  });
+});
