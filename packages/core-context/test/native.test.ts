@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { NativeBindingError, SystemError } from '../src/errors.js';
 import { benchManyCoroutines, benchRoundTrip } from '../src/native/bench.js';
@@ -28,6 +29,32 @@ describe('pinning and topology', () => {
     expect(allowedListOf(threadId())).toBe(String(target));
     pinThread(original);
     expect(currentAffinity()).toEqual(original);
+  });
+
+  it('pins a worker thread without touching the main thread', async () => {
+    const target = original[0]!;
+    const worker = new Worker(
+      `const { parentPort } = require('node:worker_threads');
+       const binding = require(${JSON.stringify(defaultBindingPath())});
+       const errno = binding.pinThread([${target}]);
+       parentPort.postMessage({ tid: binding.threadId(), errno, cpus: binding.currentAffinity().cpus });
+       parentPort.once('message', () => process.exit(0));`,
+      { eval: true },
+    );
+    try {
+      const report = await new Promise<{ tid: number; errno: number; cpus: number[] }>((resolve, reject) => {
+        worker.once('message', resolve);
+        worker.once('error', reject);
+      });
+      expect(report.errno).toBe(0);
+      expect(report.cpus).toEqual([target]);
+      expect(report.tid).not.toBe(process.pid);
+      expect(allowedListOf(report.tid)).toBe(String(target));
+      expect(currentAffinity()).toEqual(original);
+    } finally {
+      worker.postMessage('done');
+      await new Promise((resolve) => worker.once('exit', resolve));
+    }
   });
 
   it('reports the kernel thread id of the calling thread', () => {
