@@ -123,13 +123,14 @@ class SharedRwWait extends SharedWait<void> {
 
   protected attempt(): boolean {
     if (!this.writer) return this.settle(this.lock.enterRead());
-    if (this.settle(this.lock.enterWrite(this.registered))) return true;
     if (!this.registered) {
-      // Count ourselves as a waiting writer so new readers queue behind us.
+      if (this.lock.enterWrite(false) === true) return true;
+      // Count ourselves as a waiting writer so new readers queue behind us, then look
+      // again: the last reader may have left before we registered, waking nobody.
       this.registered = true;
-      this.expected = this.lock.update((state) => state + WAITING_WRITER);
+      this.lock.update((state) => state + WAITING_WRITER);
     }
-    return false;
+    return this.settle(this.lock.enterWrite(true));
   }
 
   protected result(): void {}
