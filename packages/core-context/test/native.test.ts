@@ -141,6 +141,26 @@ describe('the loader', () => {
 });
 
 describe('coroutine stack overflow', () => {
+  it('leaves faults that are not ours to V8 (WebAssembly bounds traps still work)', () => {
+    // (module (memory 1) (func (export "load") (param i32) (result i32) local.get 0 i32.load))
+    const wasm = [
+      0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x06, 0x01, 0x60, 0x01, 0x7f, 0x01, 0x7f, 0x03,
+      0x02, 0x01, 0x00, 0x05, 0x03, 0x01, 0x00, 0x01, 0x07, 0x08, 0x01, 0x04, 0x6c, 0x6f, 0x61, 0x64, 0x00,
+      0x00, 0x0a, 0x09, 0x01, 0x07, 0x00, 0x20, 0x00, 0x28, 0x02, 0x00, 0x0b,
+    ];
+    const script = `
+      const module = new WebAssembly.Module(new Uint8Array(${JSON.stringify(wasm)}));
+      const { load } = new WebAssembly.Instance(module).exports;
+      try { load(0x7ffffff0); } catch {} // V8 has installed its trap handler by now
+      const binding = require(${JSON.stringify(defaultBindingPath())});
+      binding.benchRoundTrip(10); // maps a guarded stack: installs ours in front of V8's
+      try { load(0x7ffffff0); console.log('no trap'); } catch (error) { console.log('trapped:', error.message); }`;
+    const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 20_000 });
+    expect(child.stderr).toBe('');
+    expect(child.stdout.trim()).toBe('trapped: memory access out of bounds');
+    expect(child.status).toBe(0);
+  });
+
   it('ends the process with a clear message, in a child process', () => {
     const script = `require(${JSON.stringify(defaultBindingPath())}).overflowCoroutineStack()`;
     const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 20_000 });
