@@ -16,4 +16,5 @@ export {
   futexWaitAsync,
   futexWake,
 } from './shared/futex.js';
+export { checkCells, placeCells } from './shared/cells.js';
 export { SpinLock } from './shared/spin-lock.js';

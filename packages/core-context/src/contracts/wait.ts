@@ -35,6 +35,8 @@ export interface Waitable<T = unknown> {
    * Waitables whose results carry no obligation need not implement it.
    */
   restore?(value: T): void;
+  /** A short human description of the wait (`"Mutex.lock()"`), for listings of stuck fibers. */
+  describe?(): string;
 }
 
 /** True when `value` implements the wait protocol. */

@@ -1,3 +1,5 @@
+import { placeCells } from '@spindle/core-context';
+
 /** What a worker needs to open a shared primitive: the buffer and the Int32 index of its first cell. */
 export interface SharedHandle {
   buffer: SharedArrayBuffer;
@@ -30,17 +32,7 @@ export abstract class SharedCells {
   readonly index: number;
 
   protected constructor(view: Int32Array | undefined, index: number, slots: number, what: string) {
-    this.view = view ?? new Int32Array(new SharedArrayBuffer(slots * Int32Array.BYTES_PER_ELEMENT));
-    if (!(this.view.buffer instanceof SharedArrayBuffer)) {
-      throw new TypeError(`${what} needs an Int32Array over a SharedArrayBuffer`);
-    }
-    if (!Number.isInteger(index) || index < 0 || index + slots > this.view.length) {
-      throw new RangeError(
-        `${what}: index ${String(index)} is out of range: ${slots} Int32 slot(s) from it must fit in a view of length ${this.view.length}`,
-      );
-    }
-    if (view === undefined && index !== 0)
-      throw new RangeError(`${what}: an index needs a view to index into`);
+    this.view = placeCells(view, index, slots, what);
     this.index = index;
   }
 
