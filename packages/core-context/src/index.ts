@@ -8,6 +8,7 @@ export { ForwardList } from './intrusive/forward-list.js';
 export type { DoublyLinked, SinglyLinked } from './intrusive/links.js';
 export { List } from './intrusive/list.js';
 export { Queue } from './intrusive/queue.js';
+export { checkCells, placeCells } from './shared/cells.js';
 export {
   Futex,
   type FutexWaitAsyncOptions,
@@ -16,5 +17,4 @@ export {
   futexWaitAsync,
   futexWake,
 } from './shared/futex.js';
-export { checkCells, placeCells } from './shared/cells.js';
 export { SpinLock } from './shared/spin-lock.js';
