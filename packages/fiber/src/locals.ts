@@ -30,11 +30,7 @@ let nextIndex = 0;
 export class FiberLocal<T> {
   private readonly index = nextIndex++;
 
-  constructor(
-    private readonly initial: T,
-    /** Shown in debug output. */
-    readonly name = `local${nextIndex}`,
-  ) {}
+  constructor(private readonly initial: T) {}
 
   /** The current fiber's value (outside fibers: the root value). */
   get(): T {
