@@ -150,6 +150,26 @@ fn dropping_a_suspended_coroutine_unwinds_its_stack() {
 }
 
 #[test]
+fn a_suspended_coroutine_is_unwound_while_its_owner_panics() {
+    let drops = Rc::new(Cell::new(0));
+    let inner_drops = drops.clone();
+    let outcome = catch_unwind(AssertUnwindSafe(move || {
+        let mut co = Coroutine::with_stack(stack(), move |y, _: ()| {
+            let _guard = SetOnDrop(inner_drops);
+            y.suspend(1u8);
+        });
+        assert_eq!(co.resume(()), CoroutineResult::Yield(1));
+        panic!("the owner fails while the coroutine is suspended");
+    }));
+    assert!(outcome.is_err());
+    assert_eq!(
+        drops.get(),
+        1,
+        "the coroutine's destructors ran during the owner's unwinding"
+    );
+}
+
+#[test]
 fn a_coroutine_that_catches_the_unwind_cannot_suspend_again() {
     let suspends_after_catch = Rc::new(Cell::new(0));
     {
