@@ -11,8 +11,8 @@ import { benchOptions, emit, printRatios } from '@spindle/bench-kit';
 
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** Runs the native benchmark binary and emits its rows; returns them. */
-export function runNativeBench({ quick } = benchOptions()) {
+/** Runs the native benchmark binary and emits its rows (the suite interface of bench/run.mjs); returns them. */
+export function run({ quick } = benchOptions()) {
   const args = [
     'run',
     '--quiet',
@@ -38,6 +38,6 @@ export function runNativeBench({ quick } = benchOptions()) {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
-  runNativeBench();
+  run();
   printRatios();
 }
