@@ -35,6 +35,8 @@ export interface Waitable<T = unknown> {
    * Waitables whose results carry no obligation need not implement it.
    */
   restore?(value: T): void;
+  /** True when a timer ends the wait by itself, so a waiter parked here is not stuck. */
+  readonly timed?: boolean;
   /** A short human description of the wait (`"Mutex.lock()"`), for listings of stuck fibers. */
   describe?(): string;
 }
