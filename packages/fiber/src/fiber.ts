@@ -387,7 +387,5 @@ export class Fiber<T = unknown> extends Operation<T> implements Runnable, Waiter
 
 /** A waitable's `describe()`, else its class name. */
 export function describeWaitable(waitable: Waitable): string {
-  const describe = (waitable as { describe?: () => string }).describe;
-  if (typeof describe === 'function') return describe.call(waitable);
-  return waitable.constructor?.name ?? 'a waitable';
+  return waitable.describe?.() ?? waitable.constructor?.name ?? 'a waitable';
 }

@@ -9,6 +9,7 @@ const timers = new TimerHeap();
  * takes its entry out of the heap. One Sleep serves one waiter at a time.
  */
 export class Sleep extends Operation<void> implements TimerEntry {
+  readonly timed = true;
   deadline = 0;
   seq = 0;
   index = -1;

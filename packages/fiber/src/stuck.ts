@@ -1,9 +1,8 @@
 import { type Executor, InvalidStateError } from '@spindle/core-context';
 import { type FiberInfo, liveFibers } from './registry.js';
-import { Sleep } from './sleep.js';
 
 /**
- * The fibers parked on something other than a timer. Call it when the run is over (the
+ * The fibers parked on something no timer will end (not a sleep, not a wait with a timeout). Call it when the run is over (the
  * executor drained, the event loop is empty): nothing is left that could wake them, so
  * they never will be. A fiber waiting on a promise counts too, since by then no I/O is
  * left to settle it. With `executor`, only the fibers that run on it.
@@ -13,7 +12,7 @@ export function stuckFibers(executor?: Executor): FiberInfo[] {
     const waitable = info.fiber.parkedOn();
     return (
       waitable !== null &&
-      !(waitable instanceof Sleep) &&
+      waitable.timed !== true &&
       (executor === undefined || info.fiber.executor === executor)
     );
   });

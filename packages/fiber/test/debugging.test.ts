@@ -1,4 +1,4 @@
-import { InvalidStateError, setTracer, type Tracer } from '@spindle/core-context';
+import { bounded, InvalidStateError, setTracer, type Tracer } from '@spindle/core-context';
 import { ManualExecutor } from '@spindle/executor';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -32,8 +32,11 @@ describe('debugging', () => {
     const sleeper = spawnWith({ executor: exec, name: 'sleeper' }, function* () {
       yield* sleep(60_000);
     });
+    const patient = spawnWith({ executor: exec, name: 'patient' }, function* () {
+      yield* bounded(new TestEvent(), { timeout: 60_000 });
+    });
     const finished = spawnWith({ executor: exec, name: 'finished' }, function* () {});
-    started.push([stuck, exec], [sleeper, exec]);
+    started.push([stuck, exec], [sleeper, exec], [patient, exec]);
     return { stuck, sleeper, finished };
   }
 
@@ -41,17 +44,17 @@ describe('debugging', () => {
     const exec = new ManualExecutor();
     const before = liveFiberCount();
     const { stuck, sleeper } = scenario(exec);
-    expect(liveFiberCount()).toBe(before + 3);
+    expect(liveFiberCount()).toBe(before + 4);
     exec.drain();
     const mine = liveFibers().filter((f) => f.fiber === stuck || f.fiber === sleeper);
     expect(mine.map(({ name, status, waitingOn }) => ({ name, status, waitingOn }))).toEqual([
       { name: 'consumer', status: 'suspended', waitingOn: 'TestEvent' },
       { name: 'sleeper', status: 'suspended', waitingOn: 'sleep(60000 ms)' },
     ]);
-    expect(liveFiberCount()).toBe(before + 2);
+    expect(liveFiberCount()).toBe(before + 3);
   });
 
-  it('reports fibers that can never be woken once the executor drained', () => {
+  it('reports fibers that can never be woken once the executor drained, not those a timer ends', () => {
     const exec = new ManualExecutor();
     const { stuck } = scenario(exec);
     exec.drain();
