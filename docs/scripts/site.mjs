@@ -44,17 +44,19 @@ function escapeHtml(text) {
 
 /** Renders one page to a complete HTML document with the site's navigation. */
 export function renderPage(page, pages) {
-  const withExamples = page.source.replace(exampleDirective, (_, path) => {
+  // Examples go in after markdown rendering, so their code is never read as markdown.
+  const body = marked.parse(page.source).replace(exampleDirective, (_, path) => {
     const file = join(repoRoot, path);
     if (!existsSync(file)) throw new Error(`${page.file} embeds ${path}, which does not exist`);
-    return `\n<figure class="example"><figcaption>${path}</figcaption><pre><code class="language-js">${escapeHtml(
+    return `<figure class="example"><figcaption>${path}</figcaption><pre><code class="language-js">${escapeHtml(
       readFileSync(file, 'utf8'),
-    )}</code></pre></figure>\n`;
+    )}</code></pre></figure>`;
   });
   const nav = pages
-    .map(
-      (p) => `<a href="${p.slug}.html"${p === page ? ' aria-current="page"' : ''}>${escapeHtml(p.title)}</a>`,
-    )
+    .map((p) => {
+      const label = p.slug === 'index' ? 'Overview' : p.title;
+      return `<a href="${p.slug}.html"${p === page ? ' aria-current="page"' : ''}>${escapeHtml(label)}</a>`;
+    })
     .join('\n');
   return `<!doctype html>
 <html lang="en">
@@ -69,7 +71,7 @@ export function renderPage(page, pages) {
 ${nav}
 </nav>
 <main>
-${marked.parse(withExamples)}
+${body}
 </main>
 </body>
 </html>

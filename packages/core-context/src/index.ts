@@ -8,6 +8,7 @@ export { ForwardList } from './intrusive/forward-list.js';
 export type { DoublyLinked, SinglyLinked } from './intrusive/links.js';
 export { List } from './intrusive/list.js';
 export { Queue } from './intrusive/queue.js';
+export * from './native/index.js';
 export { checkCells, placeCells } from './shared/cells.js';
 export {
   Futex,
