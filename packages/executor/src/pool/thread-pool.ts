@@ -236,7 +236,13 @@ export class ThreadPool {
 
   /** Resolves when every worker has started (and pinned itself, when asked to). */
   async ready(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.ready));
+    const waiting = this.workers;
+    for (const w of waiting) w.worker.ref(); // an idle pool holds nothing open, but a ready() caller waits
+    try {
+      await Promise.all(waiting.map((w) => w.ready));
+    } finally {
+      if (this.pendingCount === 0) for (const w of waiting) w.worker.unref();
+    }
   }
 
   metrics(): PoolMetrics {
@@ -377,6 +383,7 @@ export class ThreadPool {
 
   private onCompletions(): void {
     this.armed = false;
+    Atomics.store(this.memory.words, MAIN_WAITING, 0);
     const completions = this.memory.completions;
     for (let slot = completions.shift(); slot >= 0; slot = completions.shift()) this.complete(slot);
     while (this.freeSlots.length > 0 && !this.backlog.isEmpty) {

@@ -48,6 +48,10 @@ interface Frame {
 const PARK_TIMEOUT_MS = 50;
 /** How long the loop runs tasks back to back before it lets the event loop turn once. */
 const TURN_EVERY_MS = 10;
+/** Completions a worker may publish before it must wake the main thread... */
+const REPORT_BATCH = 32;
+/** ...or how long the oldest of them may wait. */
+const REPORT_DELAY_MS = 0.05;
 const EMPTY_FORK: ForkHandle<never> = { slot: -1, ok: true, value: undefined };
 
 let runtime: WorkerRuntime | null = null;
@@ -80,6 +84,8 @@ class WorkerRuntime {
   private readonly deferred: number[] = [];
   private readonly random: () => number;
   private background = 0;
+  private unreported = 0;
+  private firstUnreportedAt = 0;
 
   constructor(private readonly init: WorkerInit) {
     this.memory = new PoolMemory(init.buffer, init.geometry);
@@ -123,7 +129,10 @@ class WorkerRuntime {
       this.wakeAnotherIfBusy();
       await this.ensureLoaded(this.words[this.memory.field(slot, S_FN)]!);
       const pending = this.run(slot, false);
-      if (pending !== null) await pending;
+      if (pending !== null) {
+        this.notifyMain();
+        await pending;
+      }
       if (performance.now() - lastTurn > TURN_EVERY_MS) {
         await turn();
         lastTurn = performance.now();
@@ -218,6 +227,7 @@ class WorkerRuntime {
   }
 
   private async park(): Promise<void> {
+    this.notifyMain();
     const words = this.words;
     const seq = Atomics.load(words, PARK_SEQ);
     Atomics.add(words, IDLE_WORKERS, 1);
@@ -359,11 +369,27 @@ class WorkerRuntime {
     return null;
   }
 
+  /**
+   * Publishes a finished main-thread task. The main thread is woken only when this worker
+   * is about to wait (no work, an awaited task, a blocked join), after a batch of
+   * completions, or when results have waited a while: one wake-up then carries many results.
+   */
   private reportToMain(slot: number): void {
-    const words = this.words;
     this.memory.completions.push(slot);
-    Atomics.add(words, COMPLETE_SEQ, 1);
-    if (Atomics.compareExchange(words, MAIN_WAITING, 1, 0) === 1) Atomics.notify(words, COMPLETE_SEQ, 1);
+    Atomics.add(this.words, COMPLETE_SEQ, 1);
+    const at = performance.now();
+    if (this.unreported++ === 0) this.firstUnreportedAt = at;
+    if (this.unreported >= REPORT_BATCH || at - this.firstUnreportedAt >= REPORT_DELAY_MS) this.notifyMain();
+  }
+
+  /** Wakes the main thread if it waits for completions this worker has published. */
+  notifyMain(): void {
+    if (this.unreported === 0) return;
+    this.unreported = 0;
+    const words = this.words;
+    // Only the main thread clears the flag: a worker that cleared it could swallow the
+    // wake-up another worker's newer completion needs.
+    if (Atomics.load(words, MAIN_WAITING) === 1) Atomics.notify(words, COMPLETE_SEQ, 1);
   }
 
   fork<T>(fn: TaskFunction, args: unknown[]): ForkHandle<T> {
@@ -415,6 +441,7 @@ class WorkerRuntime {
         this.run(other, true);
         continue;
       }
+      this.notifyMain();
       Atomics.wait(this.words, stateIndex, state, 1);
     }
     const state = Atomics.load(this.words, stateIndex);
