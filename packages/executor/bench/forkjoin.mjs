@@ -25,7 +25,7 @@ function randomInts(count) {
 export async function forkJoin({ quick, suite }) {
   const runs = quick ? 2 : 5;
   const n = quick ? 30 : 32;
-  const cutoff = n - 12;
+  const cutoff = n - 9;
   const seqFib = [];
   for (let r = 0; r < runs; r++) seqFib.push(await timed(() => fibSequential(n)));
   const items = quick ? 1_000_000 : 4_000_000;

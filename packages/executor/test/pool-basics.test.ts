@@ -56,6 +56,17 @@ describe.each(['global', 'stealing'] as const)('ThreadPool (%s mode)', (mode) =>
     });
   });
 
+  it('keeps every task when the shared rings are small and wrap constantly', async () => {
+    await withPool({ workers: 2, mode, slots: 4, forkSlots: 2 }, async (pool) => {
+      const addOne = pool.task(TASKS, 'addOne');
+      const results = await Promise.all(
+        Array.from({ length: 20_000 }, (_, i) => pool.run<number>(addOne, [i])),
+      );
+      expect(results.every((value, i) => value === i + 1)).toBe(true);
+      expect(pool.pending).toBe(0);
+    });
+  });
+
   it('counts tasks per worker and records wait and run times', async () => {
     await withPool({ workers: 2, mode }, async (pool) => {
       const addOne = pool.task(TASKS, 'addOne');

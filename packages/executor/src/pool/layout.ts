@@ -21,6 +21,8 @@ export const IDLE_WORKERS = 1;
 export const COMPLETE_SEQ = 2;
 export const MAIN_WAITING = 3;
 export const SHUTDOWN = 4;
+/** Always 0: a word to sleep on for a short, fixed time. */
+export const NEVER_SET = 5;
 const CONTROL_INTS = 8;
 
 /** SHUTDOWN values: workers exit when they see STOP. */

@@ -140,6 +140,10 @@ export class ThreadPool {
   private readonly waitTime = new Histogram();
   private readonly runTime = new Histogram();
   private readonly drainCompletions = (): void => this.onCompletions();
+  /** Slot and target pairs waiting to re-enter a ring (see `enqueue`). */
+  private readonly unqueued: number[] = [];
+  private readonly retryUnqueued = (): void => this.pushUnqueued();
+  private retryScheduled = false;
   private inShared = 0;
   private pendingCount = 0;
   private armed = false;
@@ -345,7 +349,7 @@ export class ThreadPool {
     }
     Atomics.store(words, memory.field(slot, 0), QUEUED);
     if (fits) {
-      memory.global.push(slot);
+      this.enqueue(slot, -1);
       if (Atomics.load(words, IDLE_WORKERS) > 0) wake(words, 1);
     } else {
       this.sendByMessage(task, slot);
@@ -361,8 +365,30 @@ export class ThreadPool {
     task.target = target;
     const message: ToWorker = { t: 'payload', slot, value: task.args };
     this.workers[target]!.toWorker.postMessage(message, task.transfer as never);
-    memory.inboxes[target]!.push(slot);
+    this.enqueue(slot, target);
     wake(memory.words, this.size); // the target must wake, and a futex cannot pick which waiter
+  }
+
+  /**
+   * Pushes a slot onto the global queue (`target` -1) or a worker's inbox. A ring cell that
+   * a descheduled consumer has claimed but not yet released looks full for a moment; such
+   * a slot waits here and is pushed again on the next turn, never dropped.
+   */
+  private enqueue(slot: number, target: number): void {
+    const ring = target < 0 ? this.memory.global : this.memory.inboxes[target]!;
+    if (this.unqueued.length === 0 && ring.push(slot)) return;
+    this.unqueued.push(slot, target);
+    if (!this.retryScheduled) {
+      this.retryScheduled = true;
+      setImmediate(this.retryUnqueued);
+    }
+  }
+
+  private pushUnqueued(): void {
+    this.retryScheduled = false;
+    const waiting = this.unqueued.splice(0);
+    for (let i = 0; i < waiting.length; i += 2) this.enqueue(waiting[i]!, waiting[i + 1]!);
+    wake(this.memory.words, 1);
   }
 
   /** Waits (without blocking) for the workers to report completions. */
@@ -553,7 +579,7 @@ export class ThreadPool {
     const deque = memory.deques[index]!;
     for (let slot = deque.steal(); deque.size > 0 || slot >= 0; slot = deque.steal()) {
       if (slot < 0) continue;
-      if (slot < this.bySlot.length) memory.global.push(slot);
+      if (slot < this.bySlot.length) this.enqueue(slot, -1);
       else memory.transition(slot, QUEUED, CANCELLED);
     }
     // By-message tasks sent to it are sent again (their payload died with it).

@@ -15,6 +15,7 @@ import {
   FREE,
   IDLE_WORKERS,
   MAIN_WAITING,
+  NEVER_SET,
   PARK_SEQ,
   QUEUED,
   S_FLAGS,
@@ -127,7 +128,8 @@ class WorkerRuntime {
         continue;
       }
       this.wakeAnotherIfBusy();
-      await this.ensureLoaded(this.words[this.memory.field(slot, S_FN)]!);
+      const fnId = this.words[this.memory.field(slot, S_FN)]!;
+      if (!this.isLoaded(fnId)) await this.catalog.load(fnId);
       const pending = this.run(slot, false);
       if (pending !== null) {
         this.notifyMain();
@@ -140,14 +142,13 @@ class WorkerRuntime {
     }
   }
 
-  private async ensureLoaded(fnId: number): Promise<void> {
-    let loaded = true;
+  /** True when the task function can run now (or its lookup fails, which run() reports as the task's error). */
+  private isLoaded(fnId: number): boolean {
     try {
-      loaded = this.catalog.lookup(fnId) !== null;
+      return this.catalog.lookup(fnId) !== null;
     } catch {
-      // run() reports the failure as the task's error
+      return true;
     }
-    if (!loaded) await this.catalog.load(fnId);
   }
 
   /** Next task slot from this worker's inbox, its deque, the global queue, or a victim's deque; -1 if none. */
@@ -375,7 +376,9 @@ class WorkerRuntime {
    * completions, or when results have waited a while: one wake-up then carries many results.
    */
   private reportToMain(slot: number): void {
-    this.memory.completions.push(slot);
+    // The ring holds every main slot, so it only looks full while the main thread is between
+    // claiming a cell and releasing it: wait that out rather than drop the completion.
+    while (!this.memory.completions.push(slot)) Atomics.wait(this.words, NEVER_SET, 0, 0.05);
     Atomics.add(this.words, COMPLETE_SEQ, 1);
     const at = performance.now();
     if (this.unreported++ === 0) this.firstUnreportedAt = at;
