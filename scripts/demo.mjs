@@ -25,6 +25,10 @@ for (const table of ratioTables(rows)) {
   }
 }
 
+function describeAdvantage(ratio) {
+  return ratio >= 1 ? `spindle is ${ratio.toFixed(2)}x better` : `spindle is ${(1 / ratio).toFixed(2)}x worse`;
+}
+
 function formatValue(value) {
   if (typeof value !== 'number') return String(value);
   return Math.abs(value) >= 1000 ? Math.round(value).toLocaleString('en-US') : value.toPrecision(4);
