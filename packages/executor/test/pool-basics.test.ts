@@ -31,6 +31,9 @@ describe.each(['global', 'stealing'] as const)('ThreadPool (%s mode)', (mode) =>
       expect(await pool.run(pool.task(TASKS, 'byteLengthOf'), [buffer], { transfer: [buffer] })).toBe(32);
       expect(buffer.byteLength).toBe(0); // moved, not copied
       expect(await pool.run(echo, [])).toBeUndefined();
+      expect(Object.is(await pool.run(echo, [-0]), -0)).toBe(true);
+      expect(await pool.run(echo, [2 ** 40 + 0.5])).toBe(2 ** 40 + 0.5);
+      expect(await pool.run(pool.task(TASKS, 'addOne'), [-(2 ** 31)])).toBe(-(2 ** 31) + 1);
     });
   });
 
