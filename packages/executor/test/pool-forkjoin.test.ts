@@ -14,6 +14,14 @@ describe.each(['stealing', 'global'] as const)('fork-join inside workers (%s mod
     });
   });
 
+  it('lets a worker steal a fork of a module registered after it started', async () => {
+    await withPool({ workers: 2, mode }, async (pool) => {
+      await pool.ready(); // the workers have drained their registrations: fib is news to both
+      const results = await Promise.all([0, 1, 2].map(() => pool.run(pool.task(TASKS, 'fib'), [24, 14])));
+      expect(results).toEqual([fib(24), fib(24), fib(24)]);
+    });
+  });
+
   it('recurses 20 levels deep, several chains at once, without deadlock', async () => {
     await withPool({ workers: 2, mode }, async (pool) => {
       const chain = pool.task(TASKS, 'chain');

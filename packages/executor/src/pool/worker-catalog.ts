@@ -83,8 +83,8 @@ export class WorkerCatalog implements SharedBuffers {
     const known = this.resolved.get(id);
     if (known !== undefined) return known;
     if (id < 0) {
-      const entry = this.modules.get(Math.floor((-id - 1) / EXPORTS_PER_MODULE));
-      if (entry?.failure !== undefined) throw entry.failure;
+      const entry = this.moduleOf(id);
+      if (entry.failure !== undefined) throw entry.failure;
       return null;
     }
     let fn = this.functions.get(id);
@@ -104,11 +104,22 @@ export class WorkerCatalog implements SharedBuffers {
     return value as TaskFunction;
   }
 
+  /** The module of a fork id; a fork can name a module this worker has not heard of yet. */
+  private moduleOf(forkId: number): ModuleEntry {
+    const moduleId = Math.floor((-forkId - 1) / EXPORTS_PER_MODULE);
+    let entry = this.modules.get(moduleId);
+    if (entry === undefined) {
+      this.drain();
+      entry = this.modules.get(moduleId);
+      if (entry === undefined) throw new Error(`unknown task module id ${moduleId}`);
+    }
+    return entry;
+  }
+
   /** Waits until the module behind `id` has loaded (or failed). */
   async load(id: number): Promise<void> {
     if (id >= 0 && !this.functions.has(id)) this.drain();
-    const moduleId = id < 0 ? Math.floor((-id - 1) / EXPORTS_PER_MODULE) : this.functions.get(id)?.moduleId;
-    const entry = moduleId === undefined ? undefined : this.modules.get(moduleId);
+    const entry = id < 0 ? this.moduleOf(id) : this.modules.get(this.functions.get(id)?.moduleId ?? -1);
     if (entry?.loading) await entry.loading;
   }
 
