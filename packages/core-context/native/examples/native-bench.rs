@@ -1,7 +1,8 @@
 //! Native benchmarks of @spindle/core-context, printed as JSON lines (ARCHITECTURE.md):
 //!
-//! * round-trip: ns per resume + suspend, spindle against the `corosensei` crate measured
-//!   in the same run;
+//! * round-trip: ns per resume + suspend, spindle (floating-point control state preserved,
+//!   the default) and spindle with `FpControl::Shared` against the `corosensei` crate
+//!   (which does not switch that state) measured in the same run;
 //! * coroutines-alive: coroutines alive at once on small caller-provided stacks, each
 //!   resumed twice, with the resident set size.
 //!
@@ -12,11 +13,17 @@ use std::time::Instant;
 
 use corosensei::stack::DefaultStack;
 use corosensei::{Coroutine, CoroutineResult};
-use spindle_core_context_native::bench::{expected_checksum, many_coroutines, round_trip_ns};
+use spindle_core_context_native::bench::{
+    expected_checksum, many_coroutines, round_trip_ns, round_trip_ns_with,
+};
+use spindle_core_context_native::FpControl;
 
 const SUITE: &str = "core-context-native";
 const RUNS: usize = 7;
 const SMALL_STACK: usize = 2048;
+
+/// Measures `n` round trips and returns nanoseconds per round trip.
+type RoundTrip = fn(u64) -> f64;
 
 fn corosensei_round_trip_ns(iterations: u64) -> f64 {
     let stack = DefaultStack::new(64 * 1024).expect("cannot map a 64 KiB stack");
@@ -55,15 +62,24 @@ fn main() {
     let iterations: u64 = if quick { 2_000_000 } else { 20_000_000 };
     let alive = if quick { 100_000 } else { 1_000_000 };
 
-    // Interleave the two implementations so that drift in the machine's load hits both.
-    let (mut spindle, mut peer) = (Vec::new(), Vec::new());
-    round_trip_ns(iterations / 10);
-    corosensei_round_trip_ns(iterations / 10);
-    for _ in 0..RUNS {
-        spindle.push(round_trip_ns(iterations));
-        peer.push(corosensei_round_trip_ns(iterations));
+    // Interleave the implementations so that drift in the machine's load hits all of them.
+    let contenders: [(&str, RoundTrip); 3] = [
+        ("spindle", round_trip_ns),
+        ("spindle-shared-fp-control", |n| {
+            round_trip_ns_with(n, FpControl::Shared)
+        }),
+        ("corosensei", corosensei_round_trip_ns),
+    ];
+    let mut samples = vec![Vec::new(); contenders.len()];
+    for (_, measure) in contenders {
+        measure(iterations / 10);
     }
-    for (name, samples) in [("spindle", spindle), ("corosensei", peer)] {
+    for _ in 0..RUNS {
+        for ((_, measure), runs) in contenders.iter().zip(&mut samples) {
+            runs.push(measure(iterations));
+        }
+    }
+    for ((name, _), samples) in contenders.into_iter().zip(samples) {
         println!(
             r#"{{"suite":"{SUITE}","case":"round-trip","impl":"{name}","value":{:.3},"unit":"ns/op","better":"lower","n":{iterations}}}"#,
             median(samples)

@@ -3,14 +3,20 @@
 use std::hint::black_box;
 use std::time::Instant;
 
-use crate::coroutine::{Coroutine, CoroutineResult};
+use crate::coroutine::{Coroutine, CoroutineResult, FpControl};
 use crate::stack::{page_size, Mapping, MmapStack, SliceStack};
 
 /// Nanoseconds per round trip (one resume plus one suspend) over `iterations` round
-/// trips of a coroutine that adds one to what it receives.
+/// trips of a coroutine that adds one to what it receives, with the default
+/// `FpControl::Preserved`.
 pub fn round_trip_ns(iterations: u64) -> f64 {
+    round_trip_ns_with(iterations, FpControl::Preserved)
+}
+
+/// `round_trip_ns` with the floating-point control mode `fp`.
+pub fn round_trip_ns_with(iterations: u64, fp: FpControl) -> f64 {
     let stack = MmapStack::new(64 * 1024).expect("cannot map a 64 KiB stack");
-    let mut coroutine = Coroutine::with_stack(stack, |yielder, mut value: u64| loop {
+    let mut coroutine = Coroutine::with_fp_control(stack, fp, |yielder, mut value: u64| loop {
         value = yielder.suspend(value.wrapping_add(1));
     });
     let start = Instant::now();

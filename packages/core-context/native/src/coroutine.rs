@@ -18,11 +18,12 @@
 
 use std::any::Any;
 use std::marker::PhantomData;
-use std::mem::{align_of, size_of};
+use std::mem::{align_of, size_of, ManuallyDrop};
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 use std::ptr;
 
-use crate::arch::{init_stack, spindle_ctx_switch};
+pub use crate::arch::FpControl;
+use crate::arch::{init_stack, switch};
 use crate::overflow;
 use crate::stack::Stack;
 
@@ -58,6 +59,8 @@ struct Shared {
     finished: bool,
     /// Set while the coroutine is being unwound by a drop.
     unwinding: bool,
+    /// What both sides' switches do with the floating-point control state.
+    fp: FpControl,
 }
 
 /// The outcome the root hands over when the body ends.
@@ -85,11 +88,23 @@ pub struct Yielder<I, Y> {
 }
 
 impl<I, Y, R, S: Stack> Coroutine<I, Y, R, S> {
-    /// Prepares `body` to run on `stack`; nothing runs until the first `resume`.
+    /// Prepares `body` to run on `stack`; nothing runs until the first `resume`. Each
+    /// side keeps its own floating-point control state (`FpControl::Preserved`).
     ///
     /// # Panics
     /// If the stack is too small to hold the body closure plus a minimal frame.
     pub fn with_stack<F>(stack: S, body: F) -> Self
+    where
+        F: FnOnce(&Yielder<I, Y>, I) -> R,
+    {
+        Self::with_fp_control(stack, FpControl::Preserved, body)
+    }
+
+    /// Like `with_stack`, choosing what switches do with the floating-point control state.
+    ///
+    /// # Panics
+    /// If the stack is too small to hold the body closure plus a minimal frame.
+    pub fn with_fp_control<F>(stack: S, fp: FpControl, body: F) -> Self
     where
         F: FnOnce(&Yielder<I, Y>, I) -> R,
     {
@@ -115,6 +130,7 @@ impl<I, Y, R, S: Stack> Coroutine<I, Y, R, S> {
                 closure: closure_at as *mut u8,
                 finished: false,
                 unwinding: false,
+                fp,
             });
             (closure_at as *mut F).write(body);
             (*shared).coroutine_sp =
@@ -144,34 +160,44 @@ impl<I, Y, R, S: Stack> Coroutine<I, Y, R, S> {
     ///
     /// # Panics
     /// If the coroutine is already finished.
+    #[inline]
     pub fn resume(&mut self, input: I) -> CoroutineResult<Y, R> {
-        assert!(
-            self.status != CoroutineStatus::Done,
-            "resumed a coroutine that has already finished"
-        );
-        let mut input = Some(input);
-        // SAFETY: the coroutine is suspended (or new) and its shared block is live.
+        if self.status == CoroutineStatus::Done {
+            resumed_after_finish();
+        }
+        // Values cross the switch as pointers to the sender's stack; the receiver moves
+        // the value out at once (`ptr::read`), so the sender must not drop it.
+        let input = ManuallyDrop::new(input);
+        // SAFETY: the coroutine is suspended (or new) and its shared block is live; the
+        // handed pointer is the body's yielded value, or its outcome once it finished.
         unsafe {
-            let handed = self.switch_in(ptr::addr_of_mut!(input) as usize);
+            let handed = self.switch_in(ptr::addr_of!(input) as usize);
             if (*self.shared).finished {
-                self.status = CoroutineStatus::Done;
-                match take(handed as *mut Option<Outcome<R>>) {
-                    Ok(value) => CoroutineResult::Return(value),
-                    Err(payload) => resume_unwind(payload),
-                }
+                self.finish(handed as *const Outcome<R>)
             } else {
                 self.status = CoroutineStatus::Suspended;
-                CoroutineResult::Yield(take(handed as *mut Option<Y>))
+                CoroutineResult::Yield(ptr::read(handed as *const Y))
             }
         }
     }
 
+    #[cold]
+    unsafe fn finish(&mut self, outcome: *const Outcome<R>) -> CoroutineResult<Y, R> {
+        self.status = CoroutineStatus::Done;
+        match ptr::read(outcome) {
+            Ok(value) => CoroutineResult::Return(value),
+            Err(payload) => resume_unwind(payload),
+        }
+    }
+
+    #[inline(always)]
     unsafe fn switch_in(&mut self, value: usize) -> usize {
         let shared = self.shared;
-        spindle_ctx_switch(
+        switch(
             ptr::addr_of_mut!((*shared).caller_sp),
             (*shared).coroutine_sp,
             value,
+            (*shared).fp,
         )
     }
 
@@ -185,7 +211,7 @@ impl<I, Y, R, S: Stack> Coroutine<I, Y, R, S> {
                 (*self.shared).finished,
                 "an unwinding coroutine cannot suspend"
             );
-            take(handed as *mut Option<Outcome<R>>)
+            ptr::read(handed as *const Outcome<R>)
         };
         self.status = CoroutineStatus::Done;
         if let Err(payload) = outcome {
@@ -211,32 +237,41 @@ impl<I, Y, R, S: Stack> Drop for Coroutine<I, Y, R, S> {
 impl<I, Y> Yielder<I, Y> {
     /// Suspends the coroutine, handing `value` to the resumer, and returns the input of
     /// the next resume.
+    #[inline]
     pub fn suspend(&self, value: Y) -> I {
-        // SAFETY: called on the coroutine's own stack while it runs.
+        let shared = self.shared;
+        // SAFETY: called on the coroutine's own stack while it runs; the resumer moves
+        // `value` out before it runs on, and hands over a pointer to its input (or null).
         unsafe {
-            if (*self.shared).unwinding {
-                resume_unwind(Box::new(ForcedUnwind));
+            if (*shared).unwinding {
+                forced_unwind();
             }
-            let mut value = Some(value);
-            let shared = self.shared;
-            let handed = spindle_ctx_switch(
+            let value = ManuallyDrop::new(value);
+            let handed = switch(
                 ptr::addr_of_mut!((*shared).coroutine_sp),
                 (*shared).caller_sp,
-                ptr::addr_of_mut!(value) as usize,
+                ptr::addr_of!(value) as usize,
+                (*shared).fp,
             );
             if handed == 0 {
-                resume_unwind(Box::new(ForcedUnwind));
+                forced_unwind();
             }
-            take(handed as *mut Option<I>)
+            ptr::read(handed as *const I)
         }
     }
 }
 
-/// Moves the value out of a slot on the other side's (suspended) stack.
-unsafe fn take<T>(slot: *mut Option<T>) -> T {
-    (*slot)
-        .take()
-        .expect("context switch handed over an empty slot")
+#[cold]
+#[inline(never)]
+fn resumed_after_finish() -> ! {
+    panic!("resumed a coroutine that has already finished")
+}
+
+/// Unwinds the coroutine stack of a coroutine that is being dropped.
+#[cold]
+#[inline(never)]
+fn forced_unwind() -> ! {
+    resume_unwind(Box::new(ForcedUnwind))
 }
 
 unsafe fn drop_closure<F>(closure: *mut u8) {
@@ -255,15 +290,16 @@ where
         shared,
         _types: PhantomData,
     };
-    let input = take(first as *mut Option<I>);
-    let mut outcome: Option<Outcome<R>> = Some(catch_unwind(AssertUnwindSafe(move || {
+    let input = ptr::read(first as *const I);
+    let outcome = ManuallyDrop::new(catch_unwind(AssertUnwindSafe(move || {
         body(&yielder, input)
     })));
     (*shared).finished = true;
-    spindle_ctx_switch(
+    switch(
         ptr::addr_of_mut!((*shared).coroutine_sp),
         (*shared).caller_sp,
-        ptr::addr_of_mut!(outcome) as usize,
+        ptr::addr_of!(outcome) as usize,
+        (*shared).fp,
     );
     // Nothing switches back to a finished coroutine.
     std::process::abort()

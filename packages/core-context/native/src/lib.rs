@@ -40,7 +40,7 @@ mod node;
     target_os = "linux",
     any(target_arch = "x86_64", target_arch = "aarch64")
 ))]
-pub use coroutine::{Coroutine, CoroutineResult, CoroutineStatus, Yielder};
+pub use coroutine::{Coroutine, CoroutineResult, CoroutineStatus, FpControl, Yielder};
 #[cfg(all(
     target_os = "linux",
     any(target_arch = "x86_64", target_arch = "aarch64")

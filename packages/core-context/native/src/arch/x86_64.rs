@@ -1,86 +1,140 @@
-//! x86_64 System V context switch.
+//! x86_64 System V context switch, as inline assembly at each call site.
 //!
-//! `spindle_ctx_switch(save_sp, target_sp, value) -> value'`: the caller's return address
-//! is already on its stack; the switch pushes rbp, rbx, r12-r15 and one 8-byte slot with
-//! MXCSR (low 4 bytes) and the x87 control word (next 2), stores rsp in `*save_sp`, loads
-//! the other side's frame from `target_sp`, pops its return address and jumps to it with
-//! `value` in rax. Alignment: rsp is 8 mod 16 after the call, 7 pushes make the saved rsp
-//! 16-byte aligned, and after the pops and the return-address pop the resumed side sees
-//! rsp exactly as it was before its own call.
+//! `switch(save_sp, target_sp, value, fp)` pushes rbp, rbx, an 8-byte slot for the
+//! floating-point control state and the address of its own resume label; it stores rsp
+//! in `*save_sp`, loads `target_sp`, pops the other side's resume address and jumps to it
+//! (an indirect jump, not `ret`), with `value` in rdx.
 //!
-//! Saved frame from the saved rsp: +0 mxcsr/fpcw, +8 r15, +16 r14, +24 r13, +32 r12,
-//! +40 rbx, +48 rbp, +56 return address.
+//! r12-r15 and every caller-saved register are declared clobbered instead of pushed: the
+//! compiler then saves only the callee-saved registers that are live across the switch,
+//! once per function (outside hot loops), and the caller's values survive exactly as
+//! across a call. rbx and rbp cannot be declared clobbered (LLVM reserves them), so the
+//! switch saves them itself.
+//!
+//! With `FpControl::Preserved` the slot holds MXCSR (low 4 bytes) and the x87 control word
+//! (next 2) of the side that left, and the resumed side reloads its own: MXCSR always (the
+//! load is cheap, only reading it is slow), the control word only when it differs from
+//! the one live in the CPU (`fldcw` is slow). With `FpControl::Shared` the slot is unused.
+//!
+//! Saved frame from the saved rsp (16-byte aligned): +0 resume address, +8 MXCSR, +12 x87
+//! control word, +16 rbx, +24 rbp. A new context's frame (`init_stack`) instead holds
+//! `spindle_ctx_start` at +0, an unused slot, then the entry function and its data.
 
-use super::EntryFn;
+use super::{EntryFn, FpControl};
+
+/// The switch with the floating-point lines of the chosen mode: `$leave` runs on the
+/// leaving side with its slot at [rsp], `$arrive` on the resumed side (it must define
+/// label 3, where a switch lands) with its own slot at [rsp].
+macro_rules! switch_asm {
+    ($save_sp:expr, $target_sp:expr, $value:expr, [$($leave:literal),*], [$($arrive:literal),+]) => {{
+        let received: usize;
+        core::arch::asm!(
+            "push rbp",
+            "push rbx",
+            "push 0",
+            $($leave,)*
+            "lea rax, [rip + 3f]",
+            "push rax",
+            "mov [rdi], rsp",
+            "mov rsp, rsi",
+            "pop rax",
+            "jmp rax",
+            $($arrive,)+
+            "add rsp, 8",
+            "pop rbx",
+            "pop rbp",
+            in("rdi") $save_sp,
+            in("rsi") $target_sp,
+            inout("rdx") $value => received,
+            out("r12") _,
+            out("r13") _,
+            out("r14") _,
+            out("r15") _,
+            clobber_abi("C"),
+        );
+        received
+    }};
+}
+
+/// Saves the current context, stores its stack pointer in `*save_sp`, and continues the
+/// context saved at `target_sp`, whose own `switch` then returns `value`. Returns when
+/// some context switches back to the pointer stored in `*save_sp`. Both sides of a pair
+/// of contexts must use the same `fp`.
+///
+/// # Safety
+/// `target_sp` must be a context saved by `switch` or made by `init_stack`, whose stack
+/// is still alive, and `save_sp` must stay writable until this context is resumed.
+#[inline(always)]
+pub(crate) unsafe fn switch(
+    save_sp: *mut *mut u8,
+    target_sp: *mut u8,
+    value: usize,
+    fp: FpControl,
+) -> usize {
+    match fp {
+        FpControl::Preserved => switch_asm!(
+            save_sp,
+            target_sp,
+            value,
+            [
+                "stmxcsr dword ptr [rsp]",
+                "fnstcw word ptr [rsp + 4]",
+                // The control word now live in the CPU, for the resumed side to compare.
+                "movzx r9d, word ptr [rsp + 4]"
+            ],
+            [
+                // Out of the hot path: our control word differs from the live one.
+                "2:",
+                "fldcw word ptr [rsp + 4]",
+                "jmp 4f",
+                "3:",
+                "ldmxcsr dword ptr [rsp]",
+                "cmp r9w, word ptr [rsp + 4]",
+                "jne 2b",
+                "4:"
+            ]
+        ),
+        FpControl::Shared => switch_asm!(save_sp, target_sp, value, [], ["3:"]),
+    }
+}
 
 core::arch::global_asm!(
+    // First code of a new coroutine, reached by a switch's jump with the first value in
+    // rdx and rsp on the unused slot of the initial frame (8 mod 16). It calls
+    // `entry(value, data)` with rsp 16-byte aligned, in the floating-point control state
+    // of the first resumer. rip is undefined in the CFI so unwinders stop here.
     ".text",
-    ".globl spindle_ctx_switch",
-    ".type spindle_ctx_switch, @function",
-    ".p2align 4",
-    "spindle_ctx_switch:",
-    "push rbp",
-    "push rbx",
-    "push r12",
-    "push r13",
-    "push r14",
-    "push r15",
-    "sub rsp, 8",
-    "stmxcsr dword ptr [rsp]",
-    "fnstcw word ptr [rsp + 4]",
-    "mov [rdi], rsp",
-    "mov rsp, rsi",
-    "ldmxcsr dword ptr [rsp]",
-    "fldcw word ptr [rsp + 4]",
-    "add rsp, 8",
-    "pop r15",
-    "pop r14",
-    "pop r13",
-    "pop r12",
-    "pop rbx",
-    "pop rbp",
-    "pop rcx",
-    "mov rax, rdx",
-    // An indirect jump, not `ret`: the return-stack predictor belongs to the other stack.
-    "jmp rcx",
-    ".size spindle_ctx_switch, . - spindle_ctx_switch",
-    // First code of a new coroutine (reached by the jump above): the entry function is in
-    // r12, its data in rbx, the first resume's value in rax. rsp is 16-byte aligned here,
-    // as the call requires. rip is undefined in the CFI so unwinders stop here.
     ".globl spindle_ctx_start",
     ".type spindle_ctx_start, @function",
     ".p2align 4",
     "spindle_ctx_start:",
     ".cfi_startproc",
     ".cfi_undefined rip",
-    "mov rdi, rax",
-    "mov rsi, rbx",
-    "call r12",
+    "add rsp, 8",
+    "mov rdi, rdx",
+    "mov rsi, [rsp + 8]",
+    "call [rsp]",
     "ud2",
     ".cfi_endproc",
     ".size spindle_ctx_start, . - spindle_ctx_start",
 );
 
-/// Size of the frame `spindle_ctx_switch` pops, return address included.
-const FRAME_BYTES: usize = 64;
-/// Power-on defaults: all floating-point exceptions masked, round to nearest.
-const DEFAULT_MXCSR: u32 = 0x1F80;
-const DEFAULT_FPCW: u16 = 0x037F;
+extern "C" {
+    fn spindle_ctx_start();
+}
+
+/// Size of a new context's initial frame.
+const FRAME_BYTES: usize = 32;
 
 /// Writes an initial frame below `top` (16-byte aligned) that starts `entry(value, data)`
 /// on the first switch to it, and returns the stack pointer to switch to.
 pub(crate) unsafe fn init_stack(top: *mut u8, entry: EntryFn, data: *mut u8) -> *mut u8 {
     debug_assert_eq!(top as usize % 16, 0);
     let sp = top.sub(FRAME_BYTES);
-    core::ptr::write_bytes(sp, 0, FRAME_BYTES);
-    sp.cast::<u32>().write(DEFAULT_MXCSR);
-    sp.add(4).cast::<u16>().write(DEFAULT_FPCW);
     let words = sp.cast::<usize>();
-    words.add(4).write(entry as usize); // r12
-    words.add(5).write(data as usize); // rbx
-    words.add(6).write(0); // rbp: ends frame-pointer chains
-    words
-        .add(7)
-        .write(super::spindle_ctx_start as *const () as usize); // return address
+    words.write(spindle_ctx_start as *const () as usize);
+    words.add(1).write(0);
+    words.add(2).write(entry as usize);
+    words.add(3).write(data as usize);
     sp
 }
