@@ -1,9 +1,9 @@
 //! x86_64 System V context switch, as inline assembly at each call site.
 //!
-//! `switch(save_sp, target_sp, value, fp)` pushes rbp, rbx, an 8-byte slot for the
-//! floating-point control state and the address of its own resume label; it stores rsp
-//! in `*save_sp`, loads `target_sp`, pops the other side's resume address and jumps to it
-//! (an indirect jump, not `ret`), with `value` in rdx.
+//! `switch(save_sp, target_sp, value, fp)` pushes rbp, rbx, with `FpControl::Preserved`
+//! an 8-byte slot for the floating-point control state, and the address of its own resume
+//! label; it stores rsp in `*save_sp`, loads `target_sp`, pops the other side's resume
+//! address and jumps to it (an indirect jump, not `ret`), with `value` in rdx.
 //!
 //! r12-r15 and every caller-saved register are declared clobbered instead of pushed: the
 //! compiler then saves only the callee-saved registers that are live across the switch,
@@ -14,24 +14,24 @@
 //! With `FpControl::Preserved` the slot holds MXCSR (low 4 bytes) and the x87 control word
 //! (next 2) of the side that left, and the resumed side reloads its own: MXCSR always (the
 //! load is cheap, only reading it is slow), the control word only when it differs from
-//! the one live in the CPU (`fldcw` is slow). With `FpControl::Shared` the slot is unused.
+//! the one live in the CPU (`fldcw` is slow). With `FpControl::Shared` there is no slot.
 //!
-//! Saved frame from the saved rsp (16-byte aligned): +0 resume address, +8 MXCSR, +12 x87
-//! control word, +16 rbx, +24 rbp. A new context's frame (`init_stack`) instead holds
-//! `spindle_ctx_start` at +0, an unused slot, then the entry function and its data.
+//! Saved frame from the saved rsp: +0 resume address, +8 MXCSR, +12 x87 control word, +16
+//! rbx, +24 rbp (16-byte aligned); with `Shared`, +0 resume address, +8 rbx, +16 rbp. A new
+//! context's frame (`init_stack`) holds `spindle_ctx_start` at +0, an unused word, then the
+//! entry function and its data; the first switch to it lands there in either mode.
 
 use super::{EntryFn, FpControl};
 
 /// The switch with the floating-point lines of the chosen mode: `$leave` runs on the
-/// leaving side with its slot at [rsp], `$arrive` on the resumed side (it must define
-/// label 3, where a switch lands) with its own slot at [rsp].
+/// leaving side after rbp and rbx are pushed, `$arrive` on the resumed side before they
+/// are popped (it must define label 3, where a switch lands).
 macro_rules! switch_asm {
     ($save_sp:expr, $target_sp:expr, $value:expr, [$($leave:literal),*], [$($arrive:literal),+]) => {{
         let received: usize;
         core::arch::asm!(
             "push rbp",
             "push rbx",
-            "push 0",
             $($leave,)*
             "lea rax, [rip + 3f]",
             "push rax",
@@ -40,7 +40,6 @@ macro_rules! switch_asm {
             "pop rax",
             "jmp rax",
             $($arrive,)+
-            "add rsp, 8",
             "pop rbx",
             "pop rbp",
             in("rdi") $save_sp,
@@ -77,6 +76,7 @@ pub(crate) unsafe fn switch(
             target_sp,
             value,
             [
+                "sub rsp, 8",
                 "stmxcsr dword ptr [rsp]",
                 "fnstcw word ptr [rsp + 4]",
                 // The control word now live in the CPU, for the resumed side to compare.
@@ -91,7 +91,8 @@ pub(crate) unsafe fn switch(
                 "ldmxcsr dword ptr [rsp]",
                 "cmp r9w, word ptr [rsp + 4]",
                 "jne 2b",
-                "4:"
+                "4:",
+                "add rsp, 8"
             ]
         ),
         FpControl::Shared => switch_asm!(save_sp, target_sp, value, [], ["3:"]),
@@ -100,7 +101,7 @@ pub(crate) unsafe fn switch(
 
 core::arch::global_asm!(
     // First code of a new coroutine, reached by a switch's jump with the first value in
-    // rdx and rsp on the unused slot of the initial frame (8 mod 16). It calls
+    // rdx and rsp on the unused word of the initial frame (8 mod 16). It calls
     // `entry(value, data)` with rsp 16-byte aligned, in the floating-point control state
     // of the first resumer. rip is undefined in the CFI so unwinders stop here.
     ".text",
