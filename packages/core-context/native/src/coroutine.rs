@@ -13,6 +13,8 @@
 //!   Unwinding runs the system unwinder on the coroutine stack, which needs a few KiB of
 //!   room: run coroutines on very small stacks to completion instead of dropping them
 //!   suspended.
+//! * The floating-point control state (x86_64: MXCSR and the x87 control word) is kept per
+//!   side by default and shared with `FpControl::Shared` (see `FpControl`).
 //!
 //! Coroutines are neither `Send` nor `Sync`: the thread that creates one runs it.
 

@@ -21,7 +21,7 @@ pub enum FpControl {
     /// Each side keeps its own: a `resume` returns, and a `suspend` returns, with the
     /// state its caller had, whatever the other side set meanwhile. A new coroutine starts
     /// with the state of its first resumer. Reading MXCSR (`stmxcsr`) is what makes this
-    /// mode cost about 8 ns more per round trip than `Shared` on the AMD EPYC measured.
+    /// mode cost about 6 ns more per round trip than `Shared` on the AMD EPYC measured.
     #[default]
     Preserved,
     /// Not switched: the body and its resumers share the thread's state, so a change made
