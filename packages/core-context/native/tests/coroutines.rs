@@ -7,7 +7,8 @@ use std::rc::Rc;
 
 use spindle_core_context_native::bench::many_coroutines;
 use spindle_core_context_native::{
-    Coroutine, CoroutineResult, CoroutineStatus, Mapping, MmapStack, SliceStack, StackPool,
+    Coroutine, CoroutineResult, CoroutineStatus, FpControl, Mapping, MmapStack, SliceStack,
+    StackPool,
 };
 
 fn stack() -> MmapStack {
@@ -42,11 +43,12 @@ fn resuming_a_finished_coroutine_panics() {
 
 #[test]
 fn millions_of_switches_keep_a_checksum() {
-    // Two coroutines ping-pong through the main context; every value is checked.
+    // Two coroutines, one of each floating-point mode, ping-pong through the main
+    // context; every value is checked.
     let mut a = Coroutine::with_stack(stack(), |y, mut x: u64| loop {
         x = y.suspend(x.wrapping_mul(3).wrapping_add(1));
     });
-    let mut b = Coroutine::with_stack(stack(), |y, mut x: u64| loop {
+    let mut b = Coroutine::with_fp_control(stack(), FpControl::Shared, |y, mut x: u64| loop {
         x = y.suspend(x ^ (x >> 7));
     });
     let (mut value, mut expected) = (1u64, 1u64);
@@ -67,7 +69,7 @@ fn millions_of_switches_keep_a_checksum() {
 #[test]
 fn coroutines_resume_each_other_nested() {
     let mut outer = Coroutine::with_stack(stack(), |y, n: u32| {
-        let mut inner = Coroutine::with_stack(stack(), |yi, m: u32| {
+        let mut inner = Coroutine::with_fp_control(stack(), FpControl::Shared, |yi, m: u32| {
             let k = yi.suspend(m + 1);
             k * 2
         });
@@ -182,6 +184,29 @@ fn a_coroutine_that_catches_the_unwind_cannot_suspend_again() {
         assert_eq!(co.resume(()), CoroutineResult::Yield(1));
     }
     assert_eq!(suspends_after_catch.get(), 1);
+}
+
+#[test]
+fn a_coroutine_sharing_fp_control_panics_and_unwinds_like_any_other() {
+    let mut co = Coroutine::with_fp_control(stack(), FpControl::Shared, |y, x: i32| {
+        y.suspend(x);
+        panic!("boom in a shared-fp coroutine");
+    });
+    assert_eq!(co.resume(1), CoroutineResult::<i32, ()>::Yield(1));
+    let err = catch_unwind(AssertUnwindSafe(|| co.resume(2))).unwrap_err();
+    assert_eq!(
+        err.downcast_ref::<&str>(),
+        Some(&"boom in a shared-fp coroutine")
+    );
+    let drops = Rc::new(Cell::new(0));
+    let guard = SetOnDrop(drops.clone());
+    let mut co = Coroutine::with_fp_control(stack(), FpControl::Shared, move |y, ()| {
+        let _guard = guard;
+        y.suspend(1u8);
+    });
+    assert_eq!(co.resume(()), CoroutineResult::Yield(1));
+    drop(co);
+    assert_eq!(drops.get(), 1, "the suspended body's destructor ran");
 }
 
 #[test]
