@@ -19,6 +19,18 @@ describe('ThreadPool worker crashes', () => {
     });
   });
 
+  it('replaces a worker that runs out of memory', async () => {
+    await withPool({ workers: 1, resourceLimits: { maxOldGenerationSizeMb: 32 } }, async (pool) => {
+      const error = await pool.run(pool.task(TASKS, 'exhaustMemory')).then(
+        () => null,
+        (e: unknown) => e as WorkerCrashedError,
+      );
+      expect(error).toBeInstanceOf(WorkerCrashedError);
+      expect((error?.cause as { code?: string }).code).toBe('ERR_WORKER_OUT_OF_MEMORY');
+      expect(await pool.run(pool.task(TASKS, 'addOne'), [1])).toBe(2);
+    });
+  });
+
   it('reports an uncaught error in the worker as the cause', async () => {
     await withPool({ workers: 2 }, async (pool) => {
       const error = await pool.run(pool.task(TASKS, 'crashLater')).then(
