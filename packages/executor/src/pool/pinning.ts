@@ -39,19 +39,37 @@ export function usableCpus(): number[] {
   return threadAffinity(currentThreadId());
 }
 
-interface NativePinning {
-  pinThread(cpus: number[]): void;
+type PinThread = (cpus: number[]) => void;
+
+/** Where core-context's native `pinThread` may be exported (the root, or a `native` subpath). */
+const NATIVE_SPECIFIERS: readonly string[] = ['@spindle/core-context', '@spindle/core-context/native'];
+
+async function nativePinThread(): Promise<PinThread | null> {
+  for (const specifier of NATIVE_SPECIFIERS) {
+    try {
+      const module = (await import(specifier)) as { pinThread?: unknown };
+      if (typeof module.pinThread === 'function') return module.pinThread as PinThread;
+    } catch {
+      // not exported there (yet)
+    }
+  }
+  return null;
 }
 
 /**
  * Pins the calling thread to `cpus`. Uses core-context's native `pinThread` when its build
- * exports it; otherwise sets the affinity of this thread's OS id with `taskset`.
+ * exports it and its addon loads; otherwise sets the affinity of this thread's OS id with
+ * `taskset`.
  */
 export async function pinCurrentThread(cpus: number[]): Promise<void> {
-  const core = (await import('@spindle/core-context')) as unknown as Partial<NativePinning>;
-  if (typeof core.pinThread === 'function') {
-    core.pinThread(cpus);
-    return;
+  const pin = await nativePinThread();
+  if (pin !== null) {
+    try {
+      pin(cpus);
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'ERR_SPINDLE_NATIVE_MISSING') throw error;
+    }
   }
   const tid = currentThreadId();
   if (tid < 0) throw new Error('pinning needs Linux: /proc/thread-self is missing');
