@@ -47,6 +47,8 @@ interface Frame {
 }
 
 const PARK_TIMEOUT_MS = 50;
+/** How long an idle worker polls for work before it parks on the futex. */
+const SPIN_MS = 0.03;
 /** How long the loop runs tasks back to back before it lets the event loop turn once. */
 const TURN_EVERY_MS = 10;
 /** Completions a worker may publish before it must wake the main thread... */
@@ -229,6 +231,7 @@ class WorkerRuntime {
 
   private async park(): Promise<void> {
     this.notifyMain();
+    if (this.spinForWork()) return;
     const words = this.words;
     const seq = Atomics.load(words, PARK_SEQ);
     Atomics.add(words, IDLE_WORKERS, 1);
@@ -244,6 +247,15 @@ class WorkerRuntime {
       }
     }
     Atomics.sub(words, IDLE_WORKERS, 1);
+  }
+
+  /** Polls briefly before sleeping: a task that arrives within microseconds then costs no futex wake-up. */
+  private spinForWork(): boolean {
+    const until = performance.now() + SPIN_MS;
+    do {
+      if (this.hasWork()) return true;
+    } while (performance.now() < until);
+    return false;
   }
 
   /**
