@@ -8,13 +8,10 @@
 //!
 //! `cargo run --release -p spindle-core-context-native --example native-bench -- [--quick]`
 
-use std::hint::black_box;
-use std::time::Instant;
-
 use corosensei::stack::DefaultStack;
 use corosensei::{Coroutine, CoroutineResult};
 use spindle_core_context_native::bench::{
-    expected_checksum, many_coroutines, round_trip_ns, round_trip_ns_with,
+    many_coroutines, round_trip_ns, round_trip_ns_with, time_round_trips,
 };
 use spindle_core_context_native::FpControl;
 
@@ -30,21 +27,10 @@ fn corosensei_round_trip_ns(iterations: u64) -> f64 {
     let mut coroutine = Coroutine::with_stack(stack, |yielder, mut value: u64| loop {
         value = yielder.suspend(value.wrapping_add(1));
     });
-    let start = Instant::now();
-    let mut checksum = 0u64;
-    for i in 0..iterations {
-        match coroutine.resume(black_box(i)) {
-            CoroutineResult::Yield(value) => checksum = checksum.wrapping_add(value),
-            CoroutineResult::Return(()) => unreachable!("the loop never returns"),
-        }
-    }
-    let elapsed = start.elapsed();
-    assert_eq!(
-        checksum,
-        expected_checksum(iterations),
-        "round trips lost values"
-    );
-    elapsed.as_nanos() as f64 / iterations as f64
+    time_round_trips(iterations, |i| match coroutine.resume(i) {
+        CoroutineResult::Yield(value) => value,
+        CoroutineResult::Return(()) => unreachable!("the loop never returns"),
+    })
 }
 
 fn median(mut samples: Vec<f64>) -> f64 {

@@ -19,13 +19,21 @@ pub fn round_trip_ns_with(iterations: u64, fp: FpControl) -> f64 {
     let mut coroutine = Coroutine::with_fp_control(stack, fp, |yielder, mut value: u64| loop {
         value = yielder.suspend(value.wrapping_add(1));
     });
+    time_round_trips(iterations, |i| match coroutine.resume(i) {
+        CoroutineResult::Yield(value) => value,
+        CoroutineResult::Return(()) => unreachable!("the loop never returns"),
+    })
+}
+
+/// Times `iterations` calls of `round_trip(i)` (a resume whose coroutine answers `i + 1`),
+/// checks the answers' checksum, and returns nanoseconds per call. The spindle and the
+/// corosensei measurements share it, so both pay the same loop.
+#[inline(always)]
+pub fn time_round_trips(iterations: u64, mut round_trip: impl FnMut(u64) -> u64) -> f64 {
     let start = Instant::now();
     let mut checksum = 0u64;
     for i in 0..iterations {
-        match coroutine.resume(black_box(i)) {
-            CoroutineResult::Yield(value) => checksum = checksum.wrapping_add(value),
-            CoroutineResult::Return(()) => unreachable!("the loop never returns"),
-        }
+        checksum = checksum.wrapping_add(round_trip(black_box(i)));
     }
     let elapsed = start.elapsed();
     assert_eq!(
