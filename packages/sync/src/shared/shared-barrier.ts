@@ -34,10 +34,10 @@ function nextGeneration(state: number, broken: boolean): number {
  * generation starts fresh.
  */
 export class SharedBarrier extends SharedCells {
-  static readonly SLOTS = 2;
+  static readonly INT32_SLOTS = 2;
 
   constructor(parties: number, view?: Int32Array, index = 0) {
-    super(view, index, SharedBarrier.SLOTS, 'SharedBarrier');
+    super(view, index, SharedBarrier.INT32_SLOTS, 'SharedBarrier');
     if (!initializing()) return;
     checkInteger('SharedBarrier parties', parties, 1);
     if (parties > MAX_PARTIES) throw new RangeError(`SharedBarrier parties must be at most ${MAX_PARTIES}`);

@@ -20,10 +20,10 @@ import type { SharedMutex } from './shared-mutex.js';
  * condition variable it may wake without a signal: wait in a loop over your predicate.
  */
 export class SharedCondition extends SharedCells {
-  static readonly SLOTS = 1;
+  static readonly INT32_SLOTS = 1;
 
   constructor(view?: Int32Array, index = 0) {
-    super(view, index, SharedCondition.SLOTS, 'SharedCondition');
+    super(view, index, SharedCondition.INT32_SLOTS, 'SharedCondition');
     if (initializing() && view !== undefined) Atomics.store(this.view, index, 0);
   }
 

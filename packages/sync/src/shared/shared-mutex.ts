@@ -15,11 +15,11 @@ const CONTENDED = 2;
  */
 export class SharedMutex extends SharedCells {
   /** Int32 cells a SharedMutex occupies in a caller's view. */
-  static readonly SLOTS = 1;
+  static readonly INT32_SLOTS = 1;
 
   /** A new mutex in its own buffer, or placed (unlocked) at `index` of the caller's view. */
   constructor(view?: Int32Array, index = 0) {
-    super(view, index, SharedMutex.SLOTS, 'SharedMutex');
+    super(view, index, SharedMutex.INT32_SLOTS, 'SharedMutex');
     if (initializing() && view !== undefined) Atomics.store(this.view, index, FREE);
   }
 

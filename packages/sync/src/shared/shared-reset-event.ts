@@ -4,11 +4,11 @@ import { attach, handleView, initializing, SharedCells, type SharedHandle } from
 
 /** A manual-reset event in one Int32 cell (0 clear, 1 set), shared by worker threads. */
 export class SharedResetEvent extends SharedCells {
-  static readonly SLOTS = 1;
+  static readonly INT32_SLOTS = 1;
 
   /** A clear event in its own buffer, or placed (clear) at `index` of the caller's view. */
   constructor(view?: Int32Array, index = 0) {
-    super(view, index, SharedResetEvent.SLOTS, 'SharedResetEvent');
+    super(view, index, SharedResetEvent.INT32_SLOTS, 'SharedResetEvent');
     if (initializing() && view !== undefined) Atomics.store(this.view, index, 0);
   }
 

@@ -14,10 +14,10 @@ const WAITING_SHIFT = 16;
  * readers). Writers are not starved: while a writer waits, new readers wait behind it.
  */
 export class SharedRwLock extends SharedCells {
-  static readonly SLOTS = 1;
+  static readonly INT32_SLOTS = 1;
 
   constructor(view?: Int32Array, index = 0) {
-    super(view, index, SharedRwLock.SLOTS, 'SharedRwLock');
+    super(view, index, SharedRwLock.INT32_SLOTS, 'SharedRwLock');
     if (initializing() && view !== undefined) Atomics.store(this.view, index, 0);
   }
 

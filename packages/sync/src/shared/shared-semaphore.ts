@@ -11,11 +11,11 @@ const CAPACITY = 1;
  * threads. Releasing past the capacity (more than was acquired) throws NotHeldError.
  */
 export class SharedSemaphore extends SharedCells {
-  static readonly SLOTS = 2;
+  static readonly INT32_SLOTS = 2;
 
   /** A semaphore with `permits` available (also its capacity), in its own buffer or at `index` of `view`. */
   constructor(permits: number, view?: Int32Array, index = 0) {
-    super(view, index, SharedSemaphore.SLOTS, 'SharedSemaphore');
+    super(view, index, SharedSemaphore.INT32_SLOTS, 'SharedSemaphore');
     if (!initializing()) return;
     checkInteger('SharedSemaphore permits', permits, 0);
     Atomics.store(this.view, index + AVAILABLE, permits);

@@ -4,11 +4,11 @@ import { attach, handleView, initializing, SharedCells, type SharedHandle } from
 
 /** A wait group counter in one Int32 cell, shared by worker threads. */
 export class SharedWaitGroup extends SharedCells {
-  static readonly SLOTS = 1;
+  static readonly INT32_SLOTS = 1;
 
   /** A zero counter in its own buffer, or placed (zeroed) at `index` of the caller's view. */
   constructor(view?: Int32Array, index = 0) {
-    super(view, index, SharedWaitGroup.SLOTS, 'SharedWaitGroup');
+    super(view, index, SharedWaitGroup.INT32_SLOTS, 'SharedWaitGroup');
     if (initializing() && view !== undefined) Atomics.store(this.view, index, 0);
   }
 
