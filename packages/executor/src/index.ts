@@ -5,7 +5,7 @@ export { defaultSeed, ManualExecutor, type ManualExecutorOptions } from './manua
 export type { HistogramSnapshot } from './pool/histogram.js';
 export { poolMemoryBytes } from './pool/layout.js';
 export { TaskResult } from './pool/operation.js';
-export { parseCpuList, threadAffinity, usableCpus } from './pool/pinning.js';
+export { usableCpus } from './pool/pinning.js';
 export { type RunOptions, TaskHandle, type TaskRef } from './pool/task.js';
 export {
   type PoolMetrics,

@@ -1,7 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseCpuList, usableCpus } from '../dist/index.js';
+import { usableCpus } from '../dist/index.js';
 import { withPool } from './pool-helpers.js';
+
+/** Parses a Linux CPU list such as "0-3,6" into [0, 1, 2, 3, 6]. */
+function parseCpuList(text: string): number[] {
+  return text
+    .trim()
+    .split(',')
+    .flatMap((part) => {
+      const [from, to = from] = part.split('-').map(Number) as [number, number?];
+      return Array.from({ length: to - from + 1 }, (_, i) => from + i);
+    });
+}
 
 /** Reads a thread's affinity straight from /proc, independently of the pool's own report. */
 function procAffinity(tid: number): number[] {
@@ -10,8 +21,8 @@ function procAffinity(tid: number): number[] {
 }
 
 describe('ThreadPool pinning', () => {
-  it('parses CPU lists', () => {
-    expect(parseCpuList('0-3,6,8-9\n')).toEqual([0, 1, 2, 3, 6, 8, 9]);
+  it('reads the usable CPUs from the native affinity call', () => {
+    expect(usableCpus()).toEqual(procAffinity(Number(readFileSync('/proc/self/stat', 'utf8').split(' ')[0])));
   });
 
   it('pins worker i to the i-th usable CPU with pin: true', async () => {

@@ -28,7 +28,7 @@ import {
 } from './layout.js';
 import { PoolMemory } from './memory.js';
 import type { Control, Status, ToMain, WorkerInit } from './messages.js';
-import { currentThreadId, pinCurrentThread, threadAffinity } from './pinning.js';
+import { describeThread, pinCurrentThread } from './pinning.js';
 import { WorkerCatalog } from './worker-catalog.js';
 
 type TaskFunction = (...args: unknown[]) => unknown;
@@ -109,8 +109,8 @@ class WorkerRuntime {
     port.on('message', (message: Control) => this.abort(message.slot));
     let status: Status;
     try {
-      if (this.init.pin !== null) await pinCurrentThread(this.init.pin);
-      status = { t: 'ready', tid: currentThreadId(), cpus: threadAffinity() };
+      if (this.init.pin !== null) pinCurrentThread(this.init.pin);
+      status = { t: 'ready', ...describeThread() };
     } catch (error) {
       status = { t: 'pin-failed', message: String((error as Error).message ?? error) };
     }
