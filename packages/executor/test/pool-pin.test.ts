@@ -46,4 +46,12 @@ describe('ThreadPool pinning', () => {
       for (const worker of pool.metrics().workers) expect(procAffinity(worker.threadId)).toEqual([last]);
     });
   });
+
+  it('rejects ready() naming the worker and the OS error when a CPU cannot be used', async () => {
+    await withPool({ workers: 1, pin: [100_000] }, async (pool) => {
+      await expect(pool.ready()).rejects.toThrow(
+        /worker 0 could not pin itself: sched_setaffinity failed \(errno 22\)/,
+      );
+    });
+  });
 });
