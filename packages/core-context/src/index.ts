@@ -9,6 +9,7 @@ export type { DoublyLinked, SinglyLinked } from './intrusive/links.js';
 export { List } from './intrusive/list.js';
 export { Queue } from './intrusive/queue.js';
 export * from './native/index.js';
+export { createRandom } from './random/create-random.js';
 export { checkCells, placeCells } from './shared/cells.js';
 export {
   Futex,

@@ -1,3 +1,4 @@
+export { createRandom } from '@spindle/core-context';
 export { type FaultSource, faultPoint, withFaultSource } from './fault.js';
 export { InlineExecutor } from './inline.js';
 export { LoopExecutor, type LoopExecutorOptions, loopExecutor } from './loop.js';
@@ -14,5 +15,4 @@ export {
   type WorkerMetrics,
 } from './pool/thread-pool.js';
 export { type Fork, fork, join, taskSignal } from './pool/worker-runtime.js';
-export { createRandom } from './random.js';
 export { runSeeded } from './seeded.js';

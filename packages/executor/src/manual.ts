@@ -1,12 +1,12 @@
 import {
   AlreadyLinkedError,
+  createRandom,
   type Executor,
   InvalidStateError,
   Queue,
   type Runnable,
 } from '@spindle/core-context';
 import { type FaultSource, withFaultSource } from './fault.js';
-import { createRandom } from './random.js';
 
 export interface ManualExecutorOptions {
   /** Seed of the random order and of fault decisions. Default: `SPINDLE_SEED` from the environment, else 1. */

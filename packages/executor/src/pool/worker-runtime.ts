@@ -1,7 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { parentPort } from 'node:worker_threads';
-import { Cancelled, InvalidStateError, tracer } from '@spindle/core-context';
-import { createRandom } from '../random.js';
+import { Cancelled, createRandom, InvalidStateError, tracer } from '@spindle/core-context';
 import { isByMessage, markByMessage, readValue, writeValue } from './codec.js';
 import { type ErrorRecord, errorToRecord, recordToError } from './errors.js';
 import {
