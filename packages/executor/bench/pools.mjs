@@ -25,35 +25,28 @@ function spindle(mode) {
   };
 }
 
+/** Piscina and Tinypool (a fork of Piscina) share one API. */
+function piscinaLike(Pool) {
+  return (workers) => {
+    const pool = new Pool({
+      filename: TASKS.href,
+      minThreads: workers,
+      maxThreads: workers,
+      idleTimeout: 60_000,
+    });
+    return {
+      call: (name, arg) => pool.run(arg, { name }),
+      ready: () => pool.run(0, { name: 'addOne' }),
+      close: () => pool.destroy(),
+    };
+  };
+}
+
 export const POOLS = {
   'spindle-stealing': spindle('stealing'),
   'spindle-global': spindle('global'),
-  piscina: (workers) => {
-    const pool = new Piscina({
-      filename: TASKS.href,
-      minThreads: workers,
-      maxThreads: workers,
-      idleTimeout: 60_000,
-    });
-    return {
-      call: (name, arg) => pool.run(arg, { name }),
-      ready: () => pool.run(0, { name: 'addOne' }),
-      close: () => pool.destroy(),
-    };
-  },
-  tinypool: (workers) => {
-    const pool = new Tinypool({
-      filename: TASKS.href,
-      minThreads: workers,
-      maxThreads: workers,
-      idleTimeout: 60_000,
-    });
-    return {
-      call: (name, arg) => pool.run(arg, { name }),
-      ready: () => pool.run(0, { name: 'addOne' }),
-      close: () => pool.destroy(),
-    };
-  },
+  piscina: piscinaLike(Piscina),
+  tinypool: piscinaLike(Tinypool),
   workerpool: (workers) => {
     const pool = workerpool.pool(new URL('./workerpool-worker.mjs', import.meta.url).pathname, {
       minWorkers: workers,
