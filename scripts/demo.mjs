@@ -19,14 +19,15 @@ const rows = packages.flatMap((pkg) => runBench(pkg, ['--quick']));
 for (const table of ratioTables(rows)) {
   console.log(`\n${table.suite} · ${table.case}  (${table.unit}, ${table.better} is better)`);
   for (const row of table.rows) {
-    const verdict =
-      row.spindleAdvantage === undefined ? '' : `   spindle is ${row.spindleAdvantage.toFixed(2)}x better`;
+    const verdict = row.spindleAdvantage === undefined ? '' : `   ${describeAdvantage(row.spindleAdvantage)}`;
     console.log(`  ${row.impl.padEnd(30)} ${formatValue(row.value).padStart(14)}${verdict}`);
   }
 }
 
 function describeAdvantage(ratio) {
-  return ratio >= 1 ? `spindle is ${ratio.toFixed(2)}x better` : `spindle is ${(1 / ratio).toFixed(2)}x worse`;
+  return ratio >= 1
+    ? `spindle is ${ratio.toFixed(2)}x better`
+    : `spindle is ${(1 / ratio).toFixed(2)}x worse`;
 }
 
 function formatValue(value) {
