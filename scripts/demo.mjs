@@ -15,7 +15,7 @@ for (const pkg of packages) {
 }
 
 console.log('\n━━ benchmarks (quick pass; `npm run bench` for the full size)');
-const rows = packages.flatMap((pkg) => runBench(pkg, ['--quick']));
+const rows = packages.flatMap((pkg) => runBench(pkg, ['--quick'], { quiet: true }));
 for (const table of ratioTables(rows)) {
   console.log(`\n${table.suite} · ${table.case}  (${table.unit}, ${table.better} is better)`);
   for (const row of table.rows) {

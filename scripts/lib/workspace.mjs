@@ -47,15 +47,16 @@ export function examplesOf(pkg) {
 }
 
 /**
- * Runs a package's `bench` script with `args`, lets its stderr (the human tables) through,
- * and returns the JSON rows it printed on stdout.
+ * Runs a package's `bench` script with `args` and returns the JSON rows it printed on
+ * stdout. Its stderr (the human tables) goes through, unless `quiet` is set: then it is
+ * kept and shown only when the suite fails, for callers that print their own summary.
  */
-export function runBench(pkg, args) {
+export function runBench(pkg, args, { quiet = false } = {}) {
   if (!pkg.manifest.scripts?.bench) return [];
   const result = spawnSync('pnpm', ['run', '--silent', 'bench', ...args], {
     cwd: pkg.dir,
     encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', quiet ? 'pipe' : 'inherit'],
     maxBuffer: 64 * 1024 * 1024,
   });
   const rows = [];
@@ -67,6 +68,9 @@ export function runBench(pkg, args) {
       // not a result line: a suite printed something else on stdout
     }
   }
-  if (result.status !== 0) console.error(`bench of ${pkg.manifest.name} exited with ${result.status}`);
+  if (result.status !== 0) {
+    if (quiet) process.stderr.write(result.stderr);
+    console.error(`bench of ${pkg.manifest.name} exited with ${result.status}`);
+  }
   return rows;
 }
