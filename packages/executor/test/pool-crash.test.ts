@@ -1,6 +1,6 @@
 import { WorkerCrashedError } from '@spindle/core-context';
 import { describe, expect, it } from 'vitest';
-import { TASKS, withPool } from './pool-helpers.js';
+import { outcome, TASKS, within, withPool } from './pool-helpers.js';
 
 describe('ThreadPool worker crashes', () => {
   it('rejects the running task with a typed error naming the worker, replaces the worker, keeps queued tasks', async () => {
@@ -40,6 +40,18 @@ describe('ThreadPool worker crashes', () => {
       expect(error).toBeInstanceOf(WorkerCrashedError);
       expect((error?.cause as Error).message).toBe('uncaught in worker');
       expect(await pool.run(pool.task(TASKS, 'addOne'), [1])).toBe(2);
+    });
+  });
+
+  it('delivers a by-message result finished just before the next task killed the worker', async () => {
+    await withPool({ workers: 1 }, async (pool) => {
+      const large = 'x'.repeat(1_000); // more than a slot holds: the result travels by message
+      const finished = pool.run(pool.task(TASKS, 'echo'), [large]);
+      const crash = pool.run(pool.task(TASKS, 'crash'), [1]);
+      const later = pool.run(pool.task(TASKS, 'addOne'), [41]);
+      expect(await within(5_000, 'the finished task', finished)).toBe(large);
+      expect(await within(5_000, 'the crashing task', outcome(crash))).toBeInstanceOf(WorkerCrashedError);
+      expect(await within(5_000, 'the queued task', later)).toBe(42);
     });
   });
 });

@@ -44,3 +44,20 @@ export async function viaYield<T>(op: Iterable<unknown>): Promise<T> {
   while (!step.done) step = generator.next(await (step.value as PromiseLike<unknown>));
   return step.value;
 }
+
+/** Settles like `promise`, or fails with `what` after `ms`: a lost task fails the test instead of hanging it. */
+export function within<T>(ms: number, what: string, promise: PromiseLike<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not settle within ${ms} ms`)), ms);
+  });
+  return Promise.race([Promise.resolve(promise), deadline]).finally(() => clearTimeout(timer));
+}
+
+/** Resolves to the value or the error a promise settles with. */
+export function outcome(promise: PromiseLike<unknown>): Promise<unknown> {
+  return Promise.resolve(promise).then(
+    (value) => value,
+    (error: unknown) => error,
+  );
+}

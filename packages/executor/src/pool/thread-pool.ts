@@ -99,8 +99,6 @@ interface WorkerState {
   cpus: number[];
   crashes: number;
   lastError: unknown;
-  /** Results that came by message, by slot, taken in completion order. */
-  results: Map<number, unknown>;
 }
 
 const WORKER_ENTRY = new URL('../worker-entry.js', import.meta.url);
@@ -136,6 +134,8 @@ export class ThreadPool {
   private readonly freeSlots: number[] = [];
   private readonly bySlot: (PoolTask | null)[];
   private readonly backlog = new Queue<PoolTask>();
+  /** Results that came by message, by slot (a slot is unique while its task is unsettled). */
+  private readonly messageResults = new Map<number, unknown>();
   private readonly roomWaiters: (() => void)[] = [];
   private readonly waitTime = new Histogram();
   private readonly runTime = new Histogram();
@@ -411,7 +411,18 @@ export class ThreadPool {
     this.armed = false;
     Atomics.store(this.memory.words, MAIN_WAITING, 0);
     const completions = this.memory.completions;
-    for (let slot = completions.shift(); slot >= 0; slot = completions.shift()) this.complete(slot);
+    for (let slot = completions.shift(); slot >= 0; slot = completions.shift()) {
+      try {
+        this.complete(slot);
+      } catch (error) {
+        // One broken completion must not stop the others: its task fails, its slot is reused.
+        const task = this.bySlot[slot];
+        if (task) {
+          this.settle(task, false, error);
+          this.release(slot);
+        }
+      }
+    }
     while (this.freeSlots.length > 0 && !this.backlog.isEmpty) {
       const task = this.backlog.shift()!;
       if (!task.isSettled) this.dispatch(task);
@@ -444,16 +455,22 @@ export class ThreadPool {
   }
 
   private takeResult(runner: number, slot: number): unknown {
-    const state = this.workers[runner]!;
-    while (!state.results.has(slot)) {
-      const received = receiveMessageOnPort(state.toMain);
-      if (received === undefined) throw new InvalidStateError(`the result of slot ${slot} never arrived`);
-      const message = received.message as ToMain;
-      state.results.set(message.slot, message.value);
+    if (!this.messageResults.has(slot)) this.receiveResults(this.workers[runner]!);
+    if (!this.messageResults.has(slot)) {
+      throw new InvalidStateError(`the result of slot ${slot} never arrived from worker ${runner}`);
     }
-    const value = state.results.get(slot);
-    state.results.delete(slot);
+    const value = this.messageResults.get(slot);
+    this.messageResults.delete(slot);
     return value;
+  }
+
+  /** Moves every result a worker has sent by message into `messageResults`. */
+  private receiveResults(worker: WorkerState): void {
+    const port = worker.toMain;
+    for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) {
+      const message = m.message as ToMain;
+      this.messageResults.set(message.slot, message.value);
+    }
   }
 
   /** Settles a task once and updates the pending count. */
@@ -529,7 +546,6 @@ export class ThreadPool {
       cpus: [],
       crashes: 0,
       lastError: undefined,
-      results: new Map(),
     };
     state.ready.catch(() => {}); // observed through ready()
     for (const message of this.registrations) state.toWorker.postMessage(message);
@@ -558,6 +574,8 @@ export class ThreadPool {
     const memory = this.memory;
     const words = memory.words;
     const index = dead.index;
+    // Results it finished are still in its port: take them before the port closes.
+    this.receiveResults(dead);
     const cause = dead.lastError;
     const describe = cause instanceof Error ? `: ${cause.message}` : ` with exit code ${code}`;
     const crash = () =>
