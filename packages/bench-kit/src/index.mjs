@@ -75,11 +75,11 @@ export function allocatedBytesPerOp(body, n) {
 const rows = [];
 
 /**
- * Prints one result line. `row` has suite, case, impl, value, unit, better ('lower' or
- * 'higher') and n; extra fields are kept.
+ * Prints one result line. `row` must have suite, case, impl, value, unit, better ('lower'
+ * or 'higher') and n (the operations measured); extra fields are kept.
  */
 export function emit(row) {
-  for (const key of ['suite', 'case', 'impl', 'value', 'unit', 'better']) {
+  for (const key of ['suite', 'case', 'impl', 'value', 'unit', 'better', 'n']) {
     if (row[key] === undefined) throw new TypeError(`benchmark row is missing "${key}"`);
   }
   const value = Number.isFinite(row.value) ? Number(row.value.toPrecision(6)) : row.value;
@@ -99,7 +99,8 @@ export function emitted() {
  */
 export function printRatios(lines = rows, out = process.stderr) {
   for (const table of ratioTables(lines)) {
-    out.write(`\n${table.suite} / ${table.case} (${table.unit}, ${table.better} is better)\n`);
+    const against = table.reference ? `, ratios against ${table.reference}` : '';
+    out.write(`\n${table.suite} / ${table.case} (${table.unit}, ${table.better} is better${against})\n`);
     for (const r of table.rows) {
       const ratio = r.spindleAdvantage === undefined ? '' : `  spindle ${r.spindleAdvantage.toFixed(2)}x`;
       out.write(`  ${r.impl.padEnd(28)} ${String(r.value).padStart(14)}${ratio}\n`);
@@ -108,8 +109,10 @@ export function printRatios(lines = rows, out = process.stderr) {
 }
 
 /**
- * Groups lines by suite and case and computes, for each peer, how many times better the
- * best spindle implementation is (value ratio oriented by `better`).
+ * Groups lines by suite and case and computes, for each peer, how many times better
+ * spindle is (value ratio oriented by `better`). The reference is the default
+ * configuration, impl `spindle`, when the case measured it, so a faster opt-in variant
+ * cannot hide how the default fares; otherwise the best `spindle-<variant>`.
  */
 export function ratioTables(lines) {
   const groups = new Map();
@@ -121,26 +124,33 @@ export function ratioTables(lines) {
   const tables = [];
   for (const group of groups.values()) {
     const { suite, case: name, unit, better } = group[0];
-    const spindle = group.filter((l) => l.impl === 'spindle' || l.impl.startsWith('spindle-'));
-    const best = spindle.length
-      ? spindle.reduce((a, b) => ((better === 'lower' ? b.value < a.value : b.value > a.value) ? b : a))
-      : undefined;
+    const spindle = group.filter(isSpindle);
+    const reference =
+      spindle.find((l) => l.impl === 'spindle') ??
+      (spindle.length
+        ? spindle.reduce((a, b) => ((better === 'lower' ? b.value < a.value : b.value > a.value) ? b : a))
+        : undefined);
     tables.push({
       suite,
       case: name,
       unit,
       better,
+      reference: reference?.impl,
       rows: group.map((l) => ({
         impl: l.impl,
         value: l.value,
         spindleAdvantage:
-          best === undefined || l === best || spindle.includes(l)
+          reference === undefined || isSpindle(l)
             ? undefined
             : better === 'lower'
-              ? l.value / best.value
-              : best.value / l.value,
+              ? l.value / reference.value
+              : reference.value / l.value,
       })),
     });
   }
   return tables;
+}
+
+function isSpindle(line) {
+  return line.impl === 'spindle' || line.impl.startsWith('spindle-');
 }

@@ -26,11 +26,24 @@ describe('ratioTables', () => {
     better,
   });
 
-  it('says how many times better the best spindle variant is than each peer', () => {
+  it('measures peers against the default spindle configuration when the case has one', () => {
     const [table] = ratioTables([row('spindle', 10), row('spindle-fast', 5), row('peer', 20)]);
     const peer = table.rows.find((r: { impl: string }) => r.impl === 'peer');
-    expect(peer.spindleAdvantage).toBe(4);
+    expect(table.reference).toBe('spindle');
+    expect(peer.spindleAdvantage).toBe(2);
     expect(table.rows[0].spindleAdvantage).toBeUndefined();
+    expect(table.rows[1].spindleAdvantage).toBeUndefined();
+  });
+
+  it('falls back to the best spindle variant without a default row', () => {
+    const [table] = ratioTables([row('spindle-a', 10), row('spindle-b', 5), row('peer', 20)]);
+    expect(table.reference).toBe('spindle-b');
+    expect(table.rows[2].spindleAdvantage).toBe(4);
+  });
+
+  it('reports a peer that beats spindle with a ratio below 1', () => {
+    const [table] = ratioTables([row('spindle', 30), row('peer', 10)]);
+    expect(table.rows[1].spindleAdvantage).toBeCloseTo(1 / 3);
   });
 
   it('orients the ratio for higher-is-better units', () => {
@@ -47,5 +60,8 @@ describe('ratioTables', () => {
 describe('emit', () => {
   it('rejects a row without its required fields', () => {
     expect(() => emit({ suite: 's', case: 'c', impl: 'spindle', value: 1, unit: 'ns/op' })).toThrow(/better/);
+    expect(() =>
+      emit({ suite: 's', case: 'c', impl: 'spindle', value: 1, unit: 'ns/op', better: 'lower' }),
+    ).toThrow(/"n"/);
   });
 });
