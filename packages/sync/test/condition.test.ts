@@ -2,7 +2,7 @@ import { InvalidStateError, NotHeldError, TimeoutError } from '@spindle/core-con
 import { runSeeded } from '@spindle/executor';
 import { describe, expect, it } from 'vitest';
 import { Condition, Mutex } from '../src/index.js';
-import { FAULTS, HALT_SEEDS, haltAtEveryStep, SEEDS, spawnAll } from './helpers/schedule.js';
+import { expectEndedByHalt, FAULTS, HALT_SEEDS, haltAtEveryStep, SEEDS, spawnAll } from './helpers/schedule.js';
 
 describe('Condition', () => {
   it('hands items from producers to consumers with no lost wake-up under seeded interleavings', () => {
@@ -71,41 +71,85 @@ describe('Condition', () => {
     mutex.unlock();
   });
 
-  it('wakes every signalled waiter and stays consistent when one is halted at any point', () => {
+  it('keeps try/finally mutual exclusion when a waiter is halted at any point', () => {
     haltAtEveryStep(HALT_SEEDS, (executor) => {
       const mutex = new Mutex();
       const condition = new Condition();
-      const ready = [false, false, false];
-      let woken = 0;
-      const [victim, ...others] = spawnAll(executor, 3, function* (i) {
+      let tokens = 0;
+      let inside = 0;
+      let overlaps = 0;
+      let consumed = 0;
+      const enter = (): void => {
+        if (++inside !== 1) overlaps++;
+      };
+      const [victim, ...others] = spawnAll(executor, 3, function* () {
         yield* mutex.lock();
-        // A fiber halted inside the wait leaves it without the mutex: only unlock what we hold.
-        let holding = true;
+        enter();
         try {
-          ready[i] = true;
-          holding = false;
-          yield* condition.wait(mutex);
-          holding = true;
-          woken++;
+          while (tokens === 0) {
+            inside--;
+            try {
+              yield* condition.wait(mutex);
+            } finally {
+              enter();
+            }
+          }
+          tokens--;
+          consumed++;
         } finally {
-          if (holding) mutex.unlock();
+          inside--;
+          mutex.unlock();
         }
       });
-      const signaller = spawnAll(executor, 1, function* () {
-        while (!(ready[1] && ready[2] && (ready[0] || victim!.status === 'halted'))) yield;
-        yield* mutex.lock();
-        for (let n = condition.waiting; n > 0; n--) condition.signal();
-        mutex.unlock();
+      const producer = spawnAll(executor, 1, function* () {
+        for (let k = 0; k < 3; k++) {
+          yield* mutex.lock();
+          enter();
+          tokens++;
+          condition.signal();
+          inside--;
+          mutex.unlock();
+          yield;
+        }
       });
       return {
         victim: victim!,
-        others: [...others, ...signaller],
+        others: [...others, ...producer],
         check(victimFinished) {
+          expectEndedByHalt(victim!);
+          expect(overlaps).toBe(0);
           expect(mutex.locked).toBe(false);
           expect(condition.waiting).toBe(0);
-          expect(woken).toBeGreaterThanOrEqual(victimFinished ? 3 : 2);
+          expect(consumed).toBeGreaterThanOrEqual(victimFinished ? 3 : 2);
         },
       };
+    });
+  });
+
+  it('holds the mutex in the finally of a fiber halted in a timed wait', () => {
+    runSeeded([1], (executor) => {
+      const mutex = new Mutex();
+      const condition = new Condition();
+      let lockedInFinally: boolean | null = null;
+      const [victim] = spawnAll(executor, 1, function* () {
+        yield* mutex.lock();
+        try {
+          yield* condition.wait(mutex, { timeout: 60_000 });
+        } finally {
+          lockedInFinally = mutex.locked;
+          mutex.unlock();
+        }
+      });
+      executor.drain();
+      expect(mutex.tryLock()).toBe(true);
+      victim!.halt();
+      executor.drain();
+      expect(lockedInFinally).toBe(null);
+      mutex.unlock();
+      executor.drain();
+      expect(lockedInFinally).toBe(true);
+      expect(mutex.locked).toBe(false);
+      expectEndedByHalt(victim!);
     });
   });
 

@@ -1,4 +1,10 @@
-import { BlockingCallError, BrokenBarrierError, NotHeldError, TimeoutError } from '@spindle/core-context';
+import {
+  BlockingCallError,
+  BrokenBarrierError,
+  Cancelled,
+  NotHeldError,
+  TimeoutError,
+} from '@spindle/core-context';
 import { spawn } from '@spindle/fiber';
 import { describe, expect, it } from 'vitest';
 import {
@@ -10,6 +16,8 @@ import {
   SharedSemaphore,
   SharedWaitGroup,
 } from '../src/index.js';
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('shared primitives on the main thread', () => {
   it('refuse every blocking form with BlockingCallError', () => {
@@ -137,6 +145,46 @@ describe('shared primitives on the main thread', () => {
     expect(await woken).toBe('woken');
     expect(mutex.locked).toBe(true);
   });
+
+  for (const haltWhile of ['sleeping', 'retaking the mutex'] as const) {
+    it(`SharedCondition: a fiber halted while ${haltWhile} takes the mutex back before its finally unlocks it`, async () => {
+      const mutex = new SharedMutex();
+      const condition = new SharedCondition();
+      const log: string[] = [];
+      const waiter = (name: string) =>
+        spawn(function* () {
+          yield* mutex.lock();
+          try {
+            yield* condition.wait(mutex);
+            log.push(`${name} woken`);
+          } finally {
+            log.push(`${name} unlocks a ${mutex.locked ? 'held' : 'free'} mutex`);
+            mutex.unlock();
+          }
+        });
+      const victim = waiter('victim');
+      const victimEnd = victim.join().then(undefined, (error: Error) => error.cause);
+      await pause(5);
+      const bystander = waiter('bystander');
+      await pause(5);
+      expect(mutex.tryLock()).toBe(true);
+      if (haltWhile === 'retaking the mutex') {
+        condition.signal();
+        await pause(5);
+      }
+      victim.halt();
+      await pause(5);
+      expect(log).toEqual([]);
+      // The victim's signal, if it had one, went on to the bystander; otherwise this one does.
+      if (haltWhile === 'sleeping') condition.signal();
+      mutex.unlock();
+      await bystander;
+      expect(await victimEnd).toBeInstanceOf(Cancelled);
+      // Who takes the mutex first after the unlock is up to the race between the two.
+      expect(log.sort()).toEqual(['bystander unlocks a held mutex', 'bystander woken', 'victim unlocks a held mutex']);
+      expect(mutex.locked).toBe(false);
+    });
+  }
 
   it('SharedResetEvent and SharedWaitGroup wake async waiters', async () => {
     const event = new SharedResetEvent();

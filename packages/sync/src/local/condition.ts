@@ -3,17 +3,20 @@ import {
   InvalidStateError,
   List,
   NotHeldError,
-  Operation,
+  type Operation,
   type Waiter,
   type WaitOptions,
 } from '@spindle/core-context';
+import { RelockingWait } from '../relock-on-halt.js';
 import type { Mutex } from './mutex.js';
 
 /**
  * A condition variable used with a {@link Mutex}. `wait(mutex)` releases the mutex, waits
- * for `signal` or `broadcast`, and takes the mutex again before it returns, also when it
- * ends with a timeout or an abort, so `try { ... } finally { mutex.unlock() }` holds.
- * Only a fiber halted in the wait leaves without the mutex (its halt cannot wait).
+ * for `signal` or `broadcast`, and takes the mutex again before it returns in every case,
+ * so `try { yield* condition.wait(mutex) } finally { mutex.unlock() }` holds: after a
+ * timeout or an abort it throws with the mutex held, and a fiber halted in the wait
+ * waits for the mutex before its `finally` blocks run (the wait then throws Cancelled,
+ * see RelockingWait).
  */
 export class Condition {
   /** @internal */ readonly waiters = new List<Waiter<void>>();
@@ -39,7 +42,7 @@ export class Condition {
       }
       operation = this.current = new ConditionWait(this, mutex);
     }
-    return options === undefined ? operation : new ReacquireOnError(bounded(operation, options), mutex);
+    return options === undefined ? operation : new ReacquireOnError(bounded(operation, options), this, mutex);
   }
 
   /** Wakes the longest waiter, which then takes the mutex again. */
@@ -65,7 +68,7 @@ export class Condition {
  * The wait on one (condition, mutex) pair, cached so a repeated wait allocates nothing.
  * Its waiter is first in the condition's list, then (signalled) in the mutex's list.
  */
-class ConditionWait extends Operation<void> {
+class ConditionWait extends RelockingWait {
   constructor(
     private readonly condition: Condition,
     readonly mutex: Mutex,
@@ -91,22 +94,32 @@ class ConditionWait extends Operation<void> {
     return true;
   }
 
+  /** A halted waiter was handed the mutex: it gives it back and passes its signal on. */
   restore(): void {
+    this.condition.signal();
     this.mutex.unlock();
+  }
+
+  /** A halted waiter never holds the mutex: a lock handed to it went back through `restore`. */
+  relockAfterHalt(): Operation<void> {
+    return this.mutex.lock();
   }
 }
 
 /** Ends a bounded condition wait that failed by taking the mutex back first, then failing. */
-class ReacquireOnError extends Operation<void> implements Waiter<void> {
+class ReacquireOnError extends RelockingWait implements Waiter<void> {
   next: Waiter | null = null;
   prev: Waiter | null = null;
   owner: object | null = null;
   private outer: Waiter<void> | null = null;
   private error: unknown = null;
   private reacquiring = false;
+  /** The caller accepted the failure, so it holds the mutex. */
+  private failedHolding = false;
 
   constructor(
     private readonly inner: Operation<void>,
+    private readonly condition: Condition,
     private readonly mutex: Mutex,
   ) {
     super();
@@ -124,15 +137,23 @@ class ReacquireOnError extends Operation<void> implements Waiter<void> {
     return left;
   }
 
+  /** Only a woken waiter (it consumed a signal) is restored; a failed one keeps the mutex. */
   restore(): void {
+    this.condition.signal();
     this.mutex.unlock();
+  }
+
+  relockAfterHalt(): Operation<void> | null {
+    return this.failedHolding ? null : this.mutex.lock();
   }
 
   wake(): boolean {
     const outer = this.outer;
     this.outer = null;
     if (outer === null) return false;
-    return this.reacquiring ? outer.fail(this.error) : outer.wake(undefined);
+    if (!this.reacquiring) return outer.wake(undefined);
+    this.failedHolding = outer.fail(this.error);
+    return this.failedHolding;
   }
 
   fail(error: unknown): boolean {

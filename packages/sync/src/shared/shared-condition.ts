@@ -5,19 +5,22 @@ import {
   futexWaitAsync,
   futexWake,
   NotHeldError,
-  Operation,
+  type Operation,
   TimeoutError,
   type Waiter,
   type WaitOptions,
 } from '@spindle/core-context';
+import { RelockingWait } from '../relock-on-halt.js';
 import { attach, handleView, initializing, SharedCells, type SharedHandle } from './cells.js';
 import type { SharedMutex } from './shared-mutex.js';
 
 /**
  * A condition variable for a {@link SharedMutex}, in one Int32 cell (a sequence number
  * that each signal bumps). `wait` releases the mutex, sleeps until a signal, and takes the
- * mutex again before it returns, also when it ends with a timeout or an abort. Like any
- * condition variable it may wake without a signal: wait in a loop over your predicate.
+ * mutex again before it returns in every case: after a timeout or an abort it throws with
+ * the mutex held, and a fiber halted in the wait waits for the mutex before its `finally`
+ * blocks run (the wait then throws Cancelled, see RelockingWait). Like any condition
+ * variable it may wake without a signal: wait in a loop over your predicate.
  */
 export class SharedCondition extends SharedCells {
   static readonly INT32_SLOTS = 1;
@@ -65,8 +68,12 @@ export class SharedCondition extends SharedCells {
 }
 
 /** One condition wait: sleep on the sequence, then take the mutex back, then report. */
-class SharedConditionWait extends Operation<void> {
+class SharedConditionWait extends RelockingWait {
   private outer: Waiter<void> | null = null;
+  /** The caller accepted a failure that came with the mutex held. */
+  private failedHolding = false;
+  /** A signal woke this wait: if the caller leaves without it, it goes to another waiter. */
+  private signalled = false;
   private readonly controller = new AbortController();
 
   constructor(
@@ -85,7 +92,7 @@ class SharedConditionWait extends Operation<void> {
     );
   }
 
-  /** A halted fiber leaves at once, without the mutex (its halt cannot wait). */
+  /** A halted fiber leaves at once; its `yield*` step then takes the mutex back (relockAfterHalt). */
   unpark(waiter: Waiter<void>): boolean {
     if (this.outer !== waiter) return false;
     this.outer = null;
@@ -93,8 +100,14 @@ class SharedConditionWait extends Operation<void> {
     return true;
   }
 
+  /** A halted waiter was handed the mutex: it gives it back and passes its signal on. */
   restore(): void {
     this.mutex.unlock();
+    this.condition.signal();
+  }
+
+  relockAfterHalt(): Operation<void> | null {
+    return this.failedHolding ? null : this.mutex.lock();
   }
 
   /** Sleeps, then takes the mutex back; settles with the sleep's failure once the mutex is held. */
@@ -110,6 +123,7 @@ class SharedConditionWait extends Operation<void> {
         timeout: this.options?.timeout,
         signal: userSignal === undefined ? halt : AbortSignal.any([userSignal, halt]),
       });
+      this.signalled = outcome === 'ok';
       if (outcome === 'timed-out')
         failure = new TimeoutError(`The wait timed out after ${this.options?.timeout} ms`);
     } catch (error) {
@@ -132,7 +146,9 @@ class SharedConditionWait extends Operation<void> {
           ? outer.wake(undefined)
           : outer.fail(error instanceof HeldFailure ? error.cause : error);
     }
+    this.failedHolding = accepted && error instanceof HeldFailure;
     if (held && !accepted) this.mutex.unlock();
+    if (!accepted && this.signalled) this.condition.signal();
   }
 }
 

@@ -1,3 +1,4 @@
+import { Cancelled } from '@spindle/core-context';
 import { ManualExecutor, runSeeded, withFaultSource } from '@spindle/executor';
 import { type Fiber, type FiberGenerator, spawnWith } from '@spindle/fiber';
 
@@ -62,4 +63,18 @@ export function haltAtEveryStep(seeds: number, build: (executor: ManualExecutor)
     },
     FAULTS,
   );
+}
+
+/**
+ * Checks how a halted fiber ended: done, halted, or failed with the Cancelled a condition
+ * wait throws once it holds the mutex again. Joins it, so no unjoined failure is reported.
+ */
+export function expectEndedByHalt(fiber: Fiber<unknown>): void {
+  fiber.join().then(undefined, () => {});
+  const status = fiber.status;
+  if (status === 'done' || status === 'halted') return;
+  const cause = status === 'failed' ? fiber.outcomeError().cause : undefined;
+  if (!(cause instanceof Cancelled)) {
+    throw new Error(`the halted ${fiber.name} is ${status}${cause === undefined ? '' : ` with ${String(cause)}`}`);
+  }
 }
