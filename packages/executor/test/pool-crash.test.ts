@@ -54,4 +54,20 @@ describe('ThreadPool worker crashes', () => {
       expect(await within(5_000, 'the queued task', later)).toBe(42);
     });
   });
+
+  it('rejects a task whose module kills every worker that imports it, and backs off between restarts', async () => {
+    await withPool({ workers: 1 }, async (pool) => {
+      const poisoned = pool.run(
+        pool.task(new URL('./fixtures/exit-on-import.mjs', import.meta.url), 'never'),
+      );
+      const error = await within(10_000, 'the poisoned task', outcome(poisoned));
+      expect(error).toBeInstanceOf(WorkerCrashedError);
+      expect((error as Error).message).toMatch(/before it started .*exit code 7/);
+      const crashes = pool.metrics().workers[0]!.crashes;
+      expect(crashes).toBeGreaterThanOrEqual(2);
+      await new Promise((r) => setTimeout(r, 100));
+      // Without back-off the pool restarts about every millisecond; with it, a handful of times.
+      expect(pool.metrics().workers[0]!.crashes - crashes).toBeLessThan(6);
+    });
+  });
 });

@@ -31,6 +31,8 @@ export class PoolTask<T = unknown> extends TaskResult<T> implements SinglyLinked
   /** Worker a by-message task was sent to. */
   target = -1;
   enqueuedAt = 0;
+  /** Workers that died holding this task before it started (see restart-policy). */
+  crashes = 0;
   abortListener: (() => void) | null = null;
 
   constructor(

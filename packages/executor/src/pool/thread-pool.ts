@@ -49,6 +49,7 @@ import { PoolMemory } from './memory.js';
 import type { Status, ToMain, ToWorker, WorkerInit } from './messages.js';
 import type { TaskResult } from './operation.js';
 import { usableCpus } from './pinning.js';
+import { MAX_TASK_CRASHES, restartDelayMs } from './restart-policy.js';
 import { PoolTask, type RunOptions, TaskHandle, type TaskRef } from './task.js';
 
 export interface ThreadPoolOptions extends Partial<Omit<PoolGeometry, 'workers'>> {
@@ -99,6 +100,13 @@ interface WorkerState {
   cpus: number[];
   crashes: number;
   lastError: unknown;
+  /** Workers in a row at this index that died without finishing a task (see restart-policy). */
+  streak: number;
+  /** Tasks this index had finished when this worker started. */
+  runsAtSpawn: number;
+  /** False once the worker has exited; `restart` then holds its pending replacement. */
+  alive: boolean;
+  restart: NodeJS.Timeout | null;
 }
 
 const WORKER_ENTRY = new URL('../worker-entry.js', import.meta.url);
@@ -316,7 +324,7 @@ export class ThreadPool {
       task.reject(new Cancelled('The task was aborted before it was submitted', { cause: signal.reason }));
       return task;
     }
-    if (this.pendingCount++ === 0) for (const w of this.workers) w.worker.ref();
+    if (this.pendingCount++ === 0) this.holdOpen(true);
     task.enqueuedAt = now();
     if (signal !== undefined) {
       task.abortListener = () => this.cancel(task);
@@ -361,12 +369,21 @@ export class ThreadPool {
   private sendByMessage(task: PoolTask, slot: number): void {
     const memory = this.memory;
     markByMessage(memory, slot);
-    const target = this.nextTarget++ % this.size;
+    const target = this.liveTarget();
     task.target = target;
     const message: ToWorker = { t: 'payload', slot, value: task.args };
     this.workers[target]!.toWorker.postMessage(message, task.transfer as never);
     this.enqueue(slot, target);
     wake(memory.words, this.size); // the target must wake, and a futex cannot pick which waiter
+  }
+
+  /** The next worker, round-robin, that is alive (a dead one's inbox is sent again when it is replaced). */
+  private liveTarget(): number {
+    for (let tries = 0; tries < this.size; tries++) {
+      const target = this.nextTarget++ % this.size;
+      if (this.workers[target]!.alive) return target;
+    }
+    return this.nextTarget++ % this.size;
   }
 
   /**
@@ -480,10 +497,23 @@ export class ThreadPool {
     if (task.abortListener !== null) task.signal!.removeEventListener('abort', task.abortListener);
     task.abortListener = null;
     if (--this.pendingCount === 0) {
-      for (const w of this.workers) w.worker.unref();
+      this.holdOpen(false);
       const resolvers = this.idleResolvers;
       this.idleResolvers = [];
       for (const resolve of resolvers) resolve();
+    }
+  }
+
+  /** While tasks are pending, the workers (and a pending restart) keep the process alive. */
+  private holdOpen(on: boolean): void {
+    for (const w of this.workers) {
+      if (on) {
+        w.worker.ref();
+        w.restart?.ref();
+      } else {
+        w.worker.unref();
+        w.restart?.unref();
+      }
     }
   }
 
@@ -546,6 +576,10 @@ export class ThreadPool {
       cpus: [],
       crashes: 0,
       lastError: undefined,
+      streak: 0,
+      runsAtSpawn: Atomics.load(this.memory.words, this.memory.layout.statIndex(index, STAT_RUN)),
+      alive: true,
+      restart: null,
     };
     state.ready.catch(() => {}); // observed through ready()
     for (const message of this.registrations) state.toWorker.postMessage(message);
@@ -568,39 +602,111 @@ export class ThreadPool {
     return state;
   }
 
-  /** A worker died outside shutdown: fail what it was running, keep what it had queued, replace it. */
+  /**
+   * A worker died outside shutdown: keep the results it sent, fail what it was running, queue
+   * again what it held or had queued, and replace it (after a pause if it keeps dying).
+   */
   private onExit(dead: WorkerState, code: number): void {
     if (this.state === 'closed' || this.workers[dead.index] !== dead) return;
-    const memory = this.memory;
-    const words = memory.words;
     const index = dead.index;
     // Results it finished are still in its port: take them before the port closes.
     this.receiveResults(dead);
+    dead.toWorker.close();
+    dead.toMain.close();
+    dead.alive = false;
+    dead.crashes++;
     const cause = dead.lastError;
     const describe = cause instanceof Error ? `: ${cause.message}` : ` with exit code ${code}`;
-    const crash = () =>
-      new WorkerCrashedError(index, `worker ${index} died while running this task${describe}`, { cause });
-    // Running main tasks fail; fork slots it was running fail so joiners elsewhere wake.
+    const crash = (what: string) =>
+      new WorkerCrashedError(index, `worker ${index} died while ${what}${describe}`, { cause });
+    this.failRunning(index, crash);
+    this.requeueHeld(index, crash);
+    this.requeueDeque(index);
+    const finishedAny =
+      Atomics.load(this.memory.words, this.memory.layout.statIndex(index, STAT_RUN)) > dead.runsAtSpawn;
+    dead.streak = finishedAny ? 1 : dead.streak + 1;
+    const delay = restartDelayMs(dead.streak);
+    if (delay === 0) {
+      this.replace(dead);
+    } else {
+      dead.restart = setTimeout(() => this.replace(dead), delay);
+      if (this.pendingCount === 0) dead.restart.unref();
+    }
+    this.onCompletions();
+  }
+
+  /** Running main tasks fail; fork slots it was running fail so joiners elsewhere wake. */
+  private failRunning(index: number, crash: (what: string) => WorkerCrashedError): void {
+    const memory = this.memory;
+    const words = memory.words;
     for (let slot = 0; slot < memory.layout.totalSlots; slot++) {
       if (memory.state(slot) !== ACTIVE || words[memory.field(slot, S_RUNNER)] !== index) continue;
       const task = slot < this.bySlot.length ? this.bySlot[slot] : null;
       if (task) {
-        this.settle(task, false, crash());
+        this.settle(task, false, crash('running this task'));
         this.release(slot);
       } else {
-        writeValue(memory, slot, errorToRecord(crash()), null);
+        writeValue(memory, slot, errorToRecord(crash('running this fork')), null);
         Atomics.store(words, memory.field(slot, 0), FAILED);
         Atomics.notify(words, memory.field(slot, 0));
       }
     }
-    // Main tasks on its deque go back to the global queue; its own forks have no joiner left.
-    const deque = memory.deques[index]!;
+  }
+
+  /**
+   * Slots it had taken but not started (waiting for their module, or deferred in a join) are
+   * in no queue: they go back to one, or fail once they have crashed MAX_TASK_CRASHES workers.
+   * By-message ones wait for `replace`, which sends their payload again.
+   */
+  private requeueHeld(index: number, crash: (what: string) => WorkerCrashedError): void {
+    const memory = this.memory;
+    const words = memory.words;
+    for (let slot = 0; slot < memory.layout.totalSlots; slot++) {
+      if (words[memory.field(slot, S_RUNNER)] !== index) continue;
+      const state = memory.state(slot);
+      if (state !== QUEUED && state !== CANCELLED) continue;
+      words[memory.field(slot, S_RUNNER)] = -1;
+      const task = slot < this.bySlot.length ? this.bySlot[slot]! : null;
+      if (task === null) {
+        this.requeueFork(slot);
+      } else if (state === CANCELLED) {
+        this.release(slot); // taken after its cancel, never reported
+      } else if (++task.crashes >= MAX_TASK_CRASHES) {
+        this.settle(
+          task,
+          false,
+          crash(
+            `holding this task before it started (${MAX_TASK_CRASHES} workers died so; it is not retried)`,
+          ),
+        );
+        this.release(slot);
+      } else if (task.target !== index) {
+        this.enqueue(slot, -1);
+      }
+    }
+  }
+
+  /** Main tasks on its deque go back to the global queue; so do forks, by `requeueFork`. */
+  private requeueDeque(index: number): void {
+    const deque = this.memory.deques[index]!;
     for (let slot = deque.steal(); deque.size > 0 || slot >= 0; slot = deque.steal()) {
       if (slot < 0) continue;
       if (slot < this.bySlot.length) this.enqueue(slot, -1);
-      else memory.transition(slot, QUEUED, CANCELLED);
+      else this.requeueFork(slot);
     }
-    // By-message tasks sent to it are sent again (their payload died with it).
+  }
+
+  /** A fork of the dead worker has no joiner left. */
+  private requeueFork(slot: number): void {
+    this.memory.transition(slot, QUEUED, CANCELLED);
+  }
+
+  /** Starts the replacement of a dead worker and sends it the by-message tasks its predecessor lost. */
+  private replace(dead: WorkerState): void {
+    dead.restart = null;
+    if (this.state === 'closed') return;
+    const index = dead.index;
+    const memory = this.memory;
     const inbox = memory.inboxes[index]!;
     while (inbox.shift() >= 0) {}
     for (let slot = 0; slot < this.bySlot.length; slot++) {
@@ -612,11 +718,10 @@ export class ThreadPool {
       }
     }
     const replacement = this.spawn(index);
-    replacement.crashes = dead.crashes + 1;
+    replacement.crashes = dead.crashes;
+    replacement.streak = dead.streak;
     this.workers[index] = replacement;
     if (this.pendingCount > 0) replacement.worker.ref();
-    dead.toWorker.close();
-    dead.toMain.close();
     this.onCompletions();
   }
 
@@ -628,6 +733,10 @@ export class ThreadPool {
     Atomics.notify(words, COMPLETE_SEQ); // releases our own pending waitAsync
     await Promise.all(
       this.workers.map(async (w) => {
+        if (!w.alive) {
+          if (w.restart !== null) clearTimeout(w.restart);
+          return;
+        }
         const exited = new Promise<void>((resolve) => w.worker.once('exit', () => resolve()));
         w.worker.ref(); // hold the process open until the worker has gone
         if (terminate) await w.worker.terminate();

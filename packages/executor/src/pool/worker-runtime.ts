@@ -152,8 +152,18 @@ class WorkerRuntime {
     }
   }
 
-  /** Next task slot from this worker's inbox, its deque, the global queue, or a victim's deque; -1 if none. */
+  /**
+   * Next task slot, or -1 if none. The slot is marked as this worker's: until it starts it
+   * is in no queue, and the pool must find it if this worker dies.
+   */
   take(): number {
+    const slot = this.takeFromQueues();
+    if (slot >= 0) this.words[this.memory.field(slot, S_RUNNER)] = this.index;
+    return slot;
+  }
+
+  /** Next slot from this worker's inbox, its deque, the global queue, or a victim's deque; -1 if none. */
+  private takeFromQueues(): number {
     const memory = this.memory;
     let slot = memory.inboxes[this.index]!.shift();
     if (slot >= 0) return slot;
@@ -267,10 +277,11 @@ class WorkerRuntime {
     const fork = (words[memory.field(slot, S_FLAGS)]! & FLAG_FORK) !== 0;
     const args = isByMessage(memory, slot) ? this.catalog.takePayload(slot) : null;
     if (!memory.transition(slot, QUEUED, ACTIVE)) {
-      if (!fork) this.reportToMain(slot); // cancelled while queued: the main thread frees it
+      if (fork) return null;
+      words[memory.field(slot, S_RUNNER)] = -1; // reported: the pool need not free it if this worker dies
+      this.reportToMain(slot); // cancelled while queued: the main thread frees it
       return null;
     }
-    words[memory.field(slot, S_RUNNER)] = this.index;
     memory.times[slot * 3 + 1] = now();
     let fn: TaskFunction | null;
     let list: unknown[];
@@ -427,6 +438,7 @@ class WorkerRuntime {
     }
     words[memory.field(slot, S_FN)] = id;
     words[memory.field(slot, S_FLAGS)] = FLAG_FORK;
+    words[memory.field(slot, S_RUNNER)] = -1;
     Atomics.store(words, memory.field(slot, 0), QUEUED);
     const queued = (this.stealing && memory.deques[this.index]!.push(slot)) || memory.global.push(slot);
     if (!queued) {
