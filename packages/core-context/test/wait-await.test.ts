@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { bounded, Cancelled, isWaitable, TimeoutError, waitFor } from '../src/index.js';
+import {
+  bounded,
+  Cancelled,
+  InvalidStateError,
+  isWaitable,
+  TimeoutError,
+  type Waitable,
+  type Waiter,
+  type WaitOptions,
+  waitFor,
+} from '../src/index.js';
 import { Mailbox, OneShotEvent } from './support/waitables.js';
 
 describe('wait protocol from async code', () => {
@@ -106,6 +116,64 @@ describe('wait protocol from async code', () => {
     await expect(value).resolves.toBe('done');
   });
 
+  it('one bounded() operation awaited twice settles both waits', async () => {
+    const event = new OneShotEvent<string>();
+    const withDeadline = bounded(event, { timeout: 60_000 });
+    const both = Promise.all([withDeadline.then((v) => v), withDeadline.then((v) => v)]);
+    expect(event.waiting).toBe(2);
+    event.set('both');
+    await expect(both).resolves.toEqual(['both', 'both']);
+  });
+
+  it('one bounded() operation awaited twice times each wait out on its own', async () => {
+    const event = new OneShotEvent<string>();
+    const withDeadline = bounded(event, { timeout: 5 });
+    const first = withDeadline.then((v) => v);
+    const second = withDeadline.then((v) => v);
+    await expect(first).rejects.toBeInstanceOf(TimeoutError);
+    await expect(second).rejects.toBeInstanceOf(TimeoutError);
+    expect(event.waiting).toBe(0);
+  });
+
+  it('withdrawing one of two waits on a bounded() operation leaves the other parked', () => {
+    const mailbox = new Mailbox<number>();
+    const withDeadline = bounded(mailbox, { timeout: 60_000 });
+    const first = recordingWaiter<number>();
+    const second = recordingWaiter<number>();
+    withDeadline.park(first);
+    withDeadline.park(second);
+    expect(withDeadline.unpark(first)).toBe(true);
+    expect(withDeadline.unpark(first)).toBe(false);
+    mailbox.put(9);
+    expect(first.woken).toEqual([]);
+    expect(second.woken).toEqual([9]);
+    expect(withDeadline.unpark(second)).toBe(false);
+  });
+
+  it('parking the same waiter twice on a bounded() operation is an InvalidStateError', () => {
+    const withDeadline = bounded(new OneShotEvent<number>(), { timeout: 60_000 });
+    const waiter = recordingWaiter<number>();
+    withDeadline.park(waiter);
+    expect(() => withDeadline.park(waiter)).toThrow(InvalidStateError);
+    withDeadline.unpark(waiter);
+  });
+
+  it('a bounded wait forwards timed and describe() from what it wraps', () => {
+    const plain = new OneShotEvent<number>();
+    const described = Object.assign(new OneShotEvent<number>(), { describe: () => 'Mutex.lock()' });
+    const timed = Object.assign(new OneShotEvent<number>(), { timed: true });
+    const signal = new AbortController().signal;
+    const wrap = (inner: Waitable<number>, options: WaitOptions): Waitable<number> => bounded(inner, options);
+    expect(wrap(described, { timeout: 50 }).describe?.()).toBe('Mutex.lock() (timeout 50 ms)');
+    expect(wrap(described, { timeout: 50, signal }).describe?.()).toBe(
+      'Mutex.lock() (timeout 50 ms, abortable)',
+    );
+    expect(wrap(plain, { signal }).describe?.()).toBe('OneShotEvent (abortable)');
+    expect(wrap(plain, { timeout: 50 }).timed).toBe(true);
+    expect(wrap(plain, { signal }).timed).toBe(false);
+    expect(wrap(timed, { signal }).timed).toBe(true);
+  });
+
   it('isWaitable recognises the protocol only', () => {
     expect(isWaitable(new OneShotEvent())).toBe(true);
     expect(isWaitable({ park() {} })).toBe(false);
@@ -113,3 +181,16 @@ describe('wait protocol from async code', () => {
     expect(isWaitable(Promise.resolve())).toBe(false);
   });
 });
+
+/** A waiter that accepts every result and records it. */
+function recordingWaiter<T>(): Waiter<T> & { woken: T[] } {
+  const woken: T[] = [];
+  return {
+    next: null,
+    prev: null,
+    owner: null,
+    woken,
+    wake: (value) => woken.push(value) > 0,
+    fail: () => true,
+  };
+}

@@ -45,6 +45,20 @@ describe('wait protocol from a generator driver (yield*)', () => {
     expect(event.waiting).toBe(0);
   });
 
+  it('two fibers can yield* the same bounded() operation', () => {
+    const executor = new InlineExecutor();
+    const event = new OneShotEvent<number>();
+    const withDeadline = bounded(event, { timeout: 60_000 });
+    const body = function* () {
+      return yield* withDeadline;
+    };
+    const first = new TinyFiber(executor, body).start();
+    const second = new TinyFiber(executor, body).start();
+    expect(event.waiting).toBe(2);
+    event.set(3);
+    expect([first.result, second.result]).toEqual([3, 3]);
+  });
+
   it('an aborted bounded wait surfaces Cancelled inside the fiber', () => {
     const executor = new InlineExecutor();
     const event = new OneShotEvent<number>();

@@ -1,4 +1,5 @@
-import { Cancelled, TimeoutError } from '../errors.js';
+import { InvalidStateError } from '../errors.js';
+import { BoundedWaiter, checkTimeout } from './bounded-waiter.js';
 import type { Waitable, Waiter, WaitOptions } from './wait.js';
 
 /**
@@ -86,94 +87,69 @@ class PromiseWaiter<T> implements Waiter<T> {
  * withdrawn when either fires and the promise rejects with `TimeoutError` or `Cancelled`.
  */
 export function waitFor<T>(waitable: Waitable<T>, options?: WaitOptions): Promise<T> {
-  const target =
-    options?.timeout !== undefined || options?.signal ? new BoundedWait(waitable, options) : waitable;
-  return new Promise<T>((resolve, reject) => target.park(new PromiseWaiter(resolve, reject)));
+  if (options?.timeout === undefined && !options?.signal) {
+    return new Promise<T>((resolve, reject) => waitable.park(new PromiseWaiter(resolve, reject)));
+  }
+  checkTimeout(options.timeout);
+  return new Promise<T>((resolve, reject) =>
+    new BoundedWaiter(waitable, options, new PromiseWaiter(resolve, reject)).start(),
+  );
 }
 
-/** Wraps `waitable` so that a wait on it ends with an error at a timeout or an abort. */
+/**
+ * Wraps `waitable` so that a wait on it ends with an error at a timeout or an abort.
+ * Like any Operation, the result may be awaited (or `yield*`ed) by several callers at
+ * once: each wait gets its own deadline, counted from when it parks.
+ */
 export function bounded<T>(waitable: Waitable<T>, options: WaitOptions): Operation<T> {
   return new BoundedWait(waitable, options);
 }
 
 /**
- * A single wait with a deadline and/or an abort signal. It stands between the caller's
- * waiter and the inner waitable, so it can clear its timer and listener when the inner
- * result arrives. Each instance serves one wait.
+ * The Operation `bounded()` returns: each `park` starts a fresh BoundedWaiter, found again
+ * by its caller's waiter when that caller withdraws.
  */
-class BoundedWait<T> extends Operation<T> implements Waiter<T> {
-  next: Waiter | null = null;
-  prev: Waiter | null = null;
-  owner: object | null = null;
-  readonly timed: boolean;
-  private outer: Waiter<T> | null = null;
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private readonly onAbort = (): void => this.giveUp(this.cancelledError());
+class BoundedWait<T> extends Operation<T> {
+  private readonly waits = new Map<Waiter<T>, BoundedWaiter<T>>();
+  private readonly forget = (outer: Waiter<T>): void => {
+    this.waits.delete(outer);
+  };
 
   constructor(
     private readonly inner: Waitable<T>,
     private readonly options: WaitOptions,
   ) {
     super();
-    const { timeout } = options;
-    if (timeout !== undefined && (typeof timeout !== 'number' || Number.isNaN(timeout) || timeout < 0)) {
-      throw new RangeError(`timeout must be a non-negative number of milliseconds, got ${String(timeout)}`);
-    }
-    this.timed = timeout !== undefined;
+    checkTimeout(options.timeout);
+  }
+
+  /** A wait with a timeout ends by itself, and so does one on a timed inner waitable. */
+  get timed(): boolean {
+    return this.options.timeout !== undefined || this.inner.timed === true;
+  }
+
+  describe(): string {
+    const what = this.inner.describe?.() ?? this.inner.constructor?.name ?? 'a waitable';
+    const { timeout, signal } = this.options;
+    const limits = [timeout === undefined ? '' : `timeout ${timeout} ms`, signal ? 'abortable' : ''];
+    const suffix = limits.filter((limit) => limit !== '').join(', ');
+    return suffix === '' ? what : `${what} (${suffix})`;
   }
 
   park(waiter: Waiter<T>): void {
-    this.outer = waiter;
-    const { signal, timeout } = this.options;
-    if (signal?.aborted) {
-      waiter.fail(this.cancelledError());
-      return;
+    if (this.waits.has(waiter)) {
+      throw new InvalidStateError(`${this.describe()}: this waiter is already parked here`);
     }
-    this.inner.park(this);
-    if (this.outer === null) return; // completed synchronously
-    if (timeout !== undefined) {
-      this.timer = setTimeout(
-        () => this.giveUp(new TimeoutError(`The wait timed out after ${timeout} ms`)),
-        timeout,
-      );
-    }
-    signal?.addEventListener('abort', this.onAbort, { once: true });
+    const wait = new BoundedWaiter(this.inner, this.options, waiter, this.forget);
+    this.waits.set(waiter, wait);
+    wait.start();
   }
 
   unpark(waiter: Waiter<T>): boolean {
-    if (this.outer !== waiter || !this.inner.unpark(this)) return false;
-    this.finish();
-    return true;
+    return this.waits.get(waiter)?.withdraw() ?? false;
   }
 
   restore(value: T): void {
     this.inner.restore?.(value);
-  }
-
-  wake(value: T): boolean {
-    const outer = this.finish();
-    return outer !== null && outer.wake(value);
-  }
-
-  fail(error: unknown): boolean {
-    const outer = this.finish();
-    return outer !== null && outer.fail(error);
-  }
-
-  private giveUp(error: Error): void {
-    if (this.inner.unpark(this)) this.finish()?.fail(error);
-  }
-
-  private finish(): Waiter<T> | null {
-    const outer = this.outer;
-    this.outer = null;
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
-    this.options.signal?.removeEventListener('abort', this.onAbort);
-    return outer;
-  }
-
-  private cancelledError(): Cancelled {
-    return new Cancelled('The wait was aborted by its signal', { cause: this.options.signal?.reason });
   }
 }
