@@ -28,6 +28,7 @@ import {
 import { PoolMemory } from './memory.js';
 import type { Control, Status, ToMain, WorkerInit } from './messages.js';
 import { describeThread, pinCurrentThread } from './pinning.js';
+import { QuickFunctions } from './quick-functions.js';
 import { WorkerCatalog } from './worker-catalog.js';
 
 type TaskFunction = (...args: unknown[]) => unknown;
@@ -85,6 +86,7 @@ class WorkerRuntime {
   /** Tasks taken inside a helping join whose module had not loaded yet: run by the loop later. */
   private readonly deferred: number[] = [];
   private readonly random: () => number;
+  private readonly quickFunctions = new QuickFunctions(REPORT_DELAY_MS);
   private background = 0;
   private unreported = 0;
   private firstUnreportedAt = 0;
@@ -299,6 +301,8 @@ class WorkerRuntime {
       this.deferred.push(slot);
       return null;
     }
+    // A task that may run long must not hold the results finished before it.
+    if (!this.quickFunctions.isQuick(words[memory.field(slot, S_FN)]!)) this.notifyMain();
     const frame: Frame = { slot, controller: null };
     this.frames.push(frame);
     if (tracer !== null) tracer.begin('pool', 'task', slot);
@@ -358,7 +362,12 @@ class WorkerRuntime {
     const memory = this.memory;
     if (tracer !== null) tracer.end('pool', 'task', slot);
     this.asyncControllers.delete(slot);
-    memory.times[slot * 3 + 2] = now();
+    const times = memory.times;
+    times[slot * 3 + 2] = now();
+    this.quickFunctions.record(
+      this.words[memory.field(slot, S_FN)]!,
+      times[slot * 3 + 2]! - times[slot * 3 + 1]!,
+    );
     const problem = this.store(slot, fork, ok ? value : errorToRecord(value));
     if (problem !== null) {
       // A failing task keeps its own error (shortened if need be); a result that cannot cross becomes one.
@@ -393,9 +402,11 @@ class WorkerRuntime {
   }
 
   /**
-   * Publishes a finished main-thread task. The main thread is woken only when this worker
-   * is about to wait (no work, an awaited task, a blocked join), after a batch of
-   * completions, or when results have waited a while: one wake-up then carries many results.
+   * Publishes a finished main-thread task. The main thread is woken when this worker is
+   * about to wait (no work, an awaited task, a blocked join) or to start a task that may run
+   * long (see QuickFunctions), after
+   * a batch of completions, or when results have waited a while. A wake-up costs a syscall
+   * only while the main thread sleeps; while it drains, results pile up for one pass.
    */
   private reportToMain(slot: number): void {
     // The ring holds every main slot, so it only looks full while the main thread is between
