@@ -5,9 +5,15 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { NativeBindingError, SystemError } from '../src/errors.js';
-import { benchManyCoroutines, benchRoundTrip } from '../src/native/bench.js';
-import { defaultBindingPath, loadBinding } from '../src/native/binding.js';
-import { currentAffinity, pinThread, threadId, usableParallelism } from '../src/native/topology.js';
+import { benchFunction, benchManyCoroutines, benchRoundTrip } from '../src/native/bench.js';
+import { defaultBindingPath, loadBinding, type NativeBinding } from '../src/native/binding.js';
+import {
+  affinityCalls,
+  currentAffinity,
+  pinThread,
+  threadId,
+  usableParallelism,
+} from '../src/native/topology.js';
 
 /** The affinity this process started with, restored after every test that pins. */
 const original = currentAffinity();
@@ -85,6 +91,12 @@ describe('pinning and topology', () => {
     expect(() => pinThread('0' as unknown as number[])).toThrow(TypeError);
   });
 
+  it('names the affinity call of each system in its SystemError', () => {
+    expect(affinityCalls('linux')).toEqual({ pin: 'sched_setaffinity', read: 'sched_getaffinity' });
+    expect(affinityCalls('win32')).toEqual({ pin: 'SetThreadAffinityMask', read: 'GetProcessAffinityMask' });
+    expect(affinityCalls('darwin').pin).toBe('pinThread (no thread affinity API on darwin)');
+  });
+
   it('gives a usable parallelism within the affinity mask and the machine', () => {
     const usable = usableParallelism();
     expect(usable).toBeGreaterThanOrEqual(1);
@@ -110,6 +122,16 @@ describe('native coroutine benchmarks', () => {
     expect(report.count).toBe(2_000);
     expect(report.stackSize).toBe(4096);
     expect(report.rssBytes).toBeGreaterThan(0);
+  });
+
+  it('says so when the addon was built without native coroutines', () => {
+    const topologyOnly = { ...loadBinding() } as NativeBinding;
+    delete topologyOnly.benchRoundTrip;
+    expect(() => benchFunction(topologyOnly, 'benchRoundTrip')).toThrow(NativeBindingError);
+    expect(() => benchFunction(topologyOnly, 'benchRoundTrip')).toThrow(
+      /benchRoundTrip needs native coroutines, which are built only for Linux on x86_64 and aarch64/,
+    );
+    expect(benchFunction(loadBinding(), 'benchManyCoroutines')).toBeTypeOf('function');
   });
 
   it('rejects bad sizes at the call', () => {

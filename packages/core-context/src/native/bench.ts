@@ -1,5 +1,6 @@
 /** Native coroutine benchmarks (they run entirely in Rust; see native/src/bench.rs). */
-import { nativeBinding } from './binding.js';
+import { NativeBindingError } from '../errors.js';
+import { type NativeBinding, nativeBinding } from './binding.js';
 
 /** What `benchManyCoroutines` measured. */
 export interface ManyCoroutinesReport {
@@ -21,10 +22,27 @@ function checkCount(name: string, value: number, min: number): void {
   }
 }
 
+type BenchName = 'benchRoundTrip' | 'benchManyCoroutines';
+
+/** @internal `binding[name]`, or a NativeBindingError where the addon was built without native coroutines. */
+export function benchFunction<K extends BenchName>(
+  binding: NativeBinding,
+  name: K,
+): NonNullable<NativeBinding[K]> {
+  const bench = binding[name];
+  if (typeof bench !== 'function') {
+    throw new NativeBindingError(
+      `${name} needs native coroutines, which are built only for Linux on x86_64 and aarch64; ` +
+        `the addon for ${process.platform}-${process.arch} has pinning and topology only.`,
+    );
+  }
+  return bench as NonNullable<NativeBinding[K]>;
+}
+
 /** Nanoseconds per native round trip (one resume plus one suspend) over `iterations`. */
 export function benchRoundTrip(iterations: number): number {
   checkCount('iterations', iterations, 1);
-  return nativeBinding().benchRoundTrip(iterations);
+  return benchFunction(nativeBinding(), 'benchRoundTrip')(iterations);
 }
 
 /**
@@ -34,5 +52,5 @@ export function benchRoundTrip(iterations: number): number {
 export function benchManyCoroutines(count: number, stackSize = 4096): ManyCoroutinesReport {
   checkCount('count', count, 1);
   checkCount('stackSize', stackSize, 2048);
-  return nativeBinding().benchManyCoroutines(count, stackSize);
+  return benchFunction(nativeBinding(), 'benchManyCoroutines')(count, stackSize);
 }

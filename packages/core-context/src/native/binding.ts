@@ -24,16 +24,20 @@ export interface NativeManyCoroutinesReport {
   nsPerCoroutine: number;
 }
 
-/** The raw functions of the addon (see native/src/node.rs). Failing system calls return errno. */
+/**
+ * The raw functions of the addon (see native/src/node/). Failing system calls return errno.
+ * The benchmark functions exist only where native coroutines build (Linux on x86_64 and
+ * aarch64).
+ */
 export interface NativeBinding {
   pinThread(cpus: number[]): number;
   currentAffinity(): NativeAffinityReading;
   usableParallelism(): number;
   threadId(): number;
   osErrorMessage(errno: number): string;
-  benchRoundTrip(iterations: number): number;
-  benchManyCoroutines(count: number, stackSize: number): NativeManyCoroutinesReport;
-  overflowCoroutineStack(): never;
+  benchRoundTrip?(iterations: number): number;
+  benchManyCoroutines?(count: number, stackSize: number): NativeManyCoroutinesReport;
+  overflowCoroutineStack?(): never;
 }
 
 /** File name of the addon for this platform and architecture. */

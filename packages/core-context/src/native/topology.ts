@@ -13,6 +13,25 @@ function systemError(syscall: string, errno: number): SystemError {
   return new SystemError(syscall, errno, nativeBinding().osErrorMessage(errno));
 }
 
+/** The calls behind `pinThread` and `currentAffinity`, named in their `SystemError`s. */
+export interface AffinityCalls {
+  pin: string;
+  read: string;
+}
+
+/** @internal The affinity calls the addon makes on `platform` (see native/src/topology/affinity.rs). */
+export function affinityCalls(platform: NodeJS.Platform = process.platform): AffinityCalls {
+  switch (platform) {
+    case 'linux':
+      return { pin: 'sched_setaffinity', read: 'sched_getaffinity' };
+    case 'win32':
+      return { pin: 'SetThreadAffinityMask', read: 'GetProcessAffinityMask' };
+    default:
+      // No affinity API (macOS): pinning fails with ENOTSUP without calling the system.
+      return { pin: `pinThread (no thread affinity API on ${platform})`, read: 'currentAffinity' };
+  }
+}
+
 function checkCpuIds(cpus: readonly number[]): number[] {
   if (!Array.isArray(cpus)) throw new TypeError('pinThread expects an array of CPU ids');
   if (cpus.length === 0) throw new RangeError('pinThread needs at least one CPU id');
@@ -26,18 +45,19 @@ function checkCpuIds(cpus: readonly number[]): number[] {
 
 /**
  * Pins the calling thread (the main thread or the worker that calls it) to `cpus`.
- * Throws `SystemError` with the OS errno when the kernel refuses (EINVAL when none of the
- * ids is a CPU this process may use).
+ * Throws `SystemError` with the OS error number when the system refuses (Linux: EINVAL
+ * from `sched_setaffinity` when none of the ids is a CPU this process may use; Windows: a
+ * Win32 error code from `SetThreadAffinityMask`).
  */
 export function pinThread(cpus: readonly number[]): void {
   const errno = nativeBinding().pinThread(checkCpuIds(cpus));
-  if (errno !== 0) throw systemError('sched_setaffinity', errno);
+  if (errno !== 0) throw systemError(affinityCalls().pin, errno);
 }
 
 /** The CPU ids the calling thread may run on, in increasing order. */
 export function currentAffinity(): number[] {
   const reading = nativeBinding().currentAffinity();
-  if (reading.errno !== 0) throw systemError('sched_getaffinity', reading.errno);
+  if (reading.errno !== 0) throw systemError(affinityCalls().read, reading.errno);
   return reading.cpus;
 }
 

@@ -2,12 +2,10 @@
 //!
 //! * Linux: `sched_setaffinity`/`sched_getaffinity` on the calling thread, with a mask
 //!   sized to the largest CPU id (so ids beyond 1024 work); errors are the raw errno.
-//! * Windows: `SetThreadAffinityMask` (CPU ids 0..63 of the current processor group).
+//! * Windows: `SetThreadAffinityMask` (CPU ids 0..63 of the current processor group);
+//!   errors are Win32 error codes.
 //! * Other systems (macOS has no affinity API): pinning fails with `ENOTSUP`, and the
 //!   affinity reads as every CPU.
-
-/// Largest CPU id accepted, to bound the mask we allocate.
-pub const MAX_CPU_ID: usize = 1 << 20;
 
 /// The calling thread's kernel thread id (Linux `gettid`; 0 where there is none).
 pub fn thread_id() -> i64 {
@@ -24,7 +22,8 @@ pub fn thread_id() -> i64 {
 
 #[cfg(target_os = "linux")]
 mod imp {
-    use super::MAX_CPU_ID;
+    /// Largest CPU id accepted, to bound the mask we allocate.
+    pub const MAX_CPU_ID: usize = 1 << 20;
 
     const BITS: usize = libc::c_ulong::BITS as usize;
 
@@ -92,11 +91,13 @@ mod imp {
         fn GetCurrentProcess() -> Handle;
         fn GetLastError() -> u32;
     }
-    const EINVAL: i32 = 22;
+    // Errors here are Win32 error codes (what `GetLastError` returns and what
+    // `std::io::Error::from_raw_os_error` describes on Windows), not C errno values.
+    const ERROR_INVALID_PARAMETER: i32 = 87;
 
     pub fn pin_thread(cpus: &[usize]) -> Result<(), i32> {
         if cpus.is_empty() || cpus.iter().any(|&cpu| cpu >= usize::BITS as usize) {
-            return Err(EINVAL);
+            return Err(ERROR_INVALID_PARAMETER);
         }
         let mask = cpus.iter().fold(0usize, |mask, &cpu| mask | (1 << cpu));
         // SAFETY: plain Win32 calls on the current thread.
@@ -151,6 +152,7 @@ pub fn current_affinity() -> Result<Vec<usize>, i32> {
 
 #[cfg(all(test, target_os = "linux"))]
 mod tests {
+    use super::imp::MAX_CPU_ID;
     use super::*;
 
     #[test]

@@ -1,4 +1,5 @@
-//! The Node.js addon: pinning and topology calls, and the native benchmarks.
+//! The Node.js addon: pinning and topology calls, and (where native coroutines build)
+//! the native benchmarks in `bench.rs`.
 //!
 //! Every export returns plain values or a JavaScript error; a Rust panic is caught here
 //! and becomes a JavaScript error, never an abort. Coroutines run only inside the
@@ -15,6 +16,9 @@ use napi::{Error, Result, Status};
 use napi_derive::napi;
 
 use crate::topology;
+
+#[cfg(native_coroutines)]
+mod bench;
 
 /// Runs `f`, turning a panic into a JavaScript error.
 fn guarded<T>(what: &str, f: impl FnOnce() -> Result<T> + UnwindSafe) -> Result<T> {
@@ -81,51 +85,4 @@ pub fn thread_id() -> Result<i64> {
 #[napi]
 pub fn os_error_message(errno: i32) -> String {
     std::io::Error::from_raw_os_error(errno).to_string()
-}
-
-/// Nanoseconds per native round trip (resume + suspend), over `iterations` round trips.
-#[napi]
-pub fn bench_round_trip(iterations: u32) -> Result<f64> {
-    guarded("benchRoundTrip", move || {
-        Ok(crate::bench::round_trip_ns(u64::from(iterations.max(1))))
-    })
-}
-
-/// What `benchManyCoroutines` measured.
-#[napi(object)]
-pub struct ManyCoroutinesReport {
-    pub count: u32,
-    pub stack_size: u32,
-    pub rss_bytes: f64,
-    pub bytes_per_coroutine: f64,
-    pub ns_per_coroutine: f64,
-}
-
-/// Keeps `count` coroutines alive at once on `stackSize`-byte caller-provided stacks,
-/// resumes each twice, and reports the resident memory.
-#[napi]
-pub fn bench_many_coroutines(count: u32, stack_size: u32) -> Result<ManyCoroutinesReport> {
-    guarded("benchManyCoroutines", move || {
-        let report = crate::bench::many_coroutines(count.max(1) as usize, stack_size as usize)
-            .map_err(|e| {
-                Error::new(
-                    Status::GenericFailure,
-                    format!("cannot reserve the stacks: {e}"),
-                )
-            })?;
-        Ok(ManyCoroutinesReport {
-            count: report.count as u32,
-            stack_size: report.stack_size as u32,
-            rss_bytes: report.rss_bytes as f64,
-            bytes_per_coroutine: report.bytes_per_coroutine,
-            ns_per_coroutine: report.ns_per_coroutine,
-        })
-    })
-}
-
-/// Test aid: overflows a coroutine's guarded stack, which ends the process with the
-/// "coroutine stack overflow" message. Never returns.
-#[napi]
-pub fn overflow_coroutine_stack() {
-    crate::bench::overflow_coroutine_stack(crate::stack::page_size())
 }

@@ -1,0 +1,54 @@
+//! The native benchmark exports (and one test aid), built only where native coroutines
+//! are (`native_coroutines`): elsewhere the addon has pinning and topology alone.
+
+use napi::{Error, Result, Status};
+use napi_derive::napi;
+
+use super::guarded;
+
+/// Nanoseconds per native round trip (resume + suspend), over `iterations` round trips.
+#[napi]
+pub fn bench_round_trip(iterations: u32) -> Result<f64> {
+    guarded("benchRoundTrip", move || {
+        Ok(crate::bench::round_trip_ns(u64::from(iterations.max(1))))
+    })
+}
+
+/// What `benchManyCoroutines` measured.
+#[napi(object)]
+pub struct ManyCoroutinesReport {
+    pub count: u32,
+    pub stack_size: u32,
+    pub rss_bytes: f64,
+    pub bytes_per_coroutine: f64,
+    pub ns_per_coroutine: f64,
+}
+
+/// Keeps `count` coroutines alive at once on `stackSize`-byte caller-provided stacks,
+/// resumes each twice, and reports the resident memory.
+#[napi]
+pub fn bench_many_coroutines(count: u32, stack_size: u32) -> Result<ManyCoroutinesReport> {
+    guarded("benchManyCoroutines", move || {
+        let report = crate::bench::many_coroutines(count.max(1) as usize, stack_size as usize)
+            .map_err(|e| {
+                Error::new(
+                    Status::GenericFailure,
+                    format!("cannot reserve the stacks: {e}"),
+                )
+            })?;
+        Ok(ManyCoroutinesReport {
+            count: report.count as u32,
+            stack_size: report.stack_size as u32,
+            rss_bytes: report.rss_bytes as f64,
+            bytes_per_coroutine: report.bytes_per_coroutine,
+            ns_per_coroutine: report.ns_per_coroutine,
+        })
+    })
+}
+
+/// Test aid: overflows a coroutine's guarded stack, which ends the process with the
+/// "coroutine stack overflow" message. Never returns.
+#[napi]
+pub fn overflow_coroutine_stack() {
+    crate::bench::overflow_coroutine_stack(crate::stack::page_size())
+}
