@@ -2,7 +2,14 @@ import { InvalidStateError, NotHeldError, TimeoutError } from '@spindle/core-con
 import { runSeeded } from '@spindle/executor';
 import { describe, expect, it } from 'vitest';
 import { Condition, Mutex } from '../src/index.js';
-import { expectEndedByHalt, FAULTS, HALT_SEEDS, haltAtEveryStep, SEEDS, spawnAll } from './helpers/schedule.js';
+import {
+  expectEndedByHalt,
+  FAULTS,
+  HALT_SEEDS,
+  haltAtEveryStep,
+  SEEDS,
+  spawnAll,
+} from './helpers/schedule.js';
 
 describe('Condition', () => {
   it('hands items from producers to consumers with no lost wake-up under seeded interleavings', () => {

@@ -1,11 +1,12 @@
 import { NotHeldError, TimeoutError, type Waitable } from '@spindle/core-context';
-import { runSeeded } from '@spindle/executor';
+import { ManualExecutor, runSeeded } from '@spindle/executor';
+import { spawnWith } from '@spindle/fiber';
 import { describe, expect, it } from 'vitest';
 import { Mutex } from '../src/index.js';
 import { FAULTS, HALT_SEEDS, haltAtEveryStep, SEEDS, spawnAll } from './helpers/schedule.js';
 
 describe('Mutex', () => {
-  it('keeps fibers mutually exclusive across a yield, loses no wake-up, and serves waiters in bounded order', () => {
+  it('keeps fibers mutually exclusive across a yield, loses no wake-up, and bounds how often a waiter is overtaken', () => {
     runSeeded(
       SEEDS,
       (executor) => {
@@ -32,10 +33,92 @@ describe('Mutex', () => {
         expect(all.map((f) => f.status)).toEqual(Array(fibers).fill('done'));
         expect(acquisitions).toBe(fibers * 15);
         expect(mutex.locked).toBe(false);
-        expect(worstOvertaking).toBeLessThanOrEqual(fibers - 1);
+        // Each fiber ahead in the queue may be overtaken BARGE_LIMIT times before it is handed
+        // the lock, and so may this one once it is at the head.
+        const limit = Mutex.BARGE_LIMIT;
+        expect(worstOvertaking).toBeLessThanOrEqual((fibers - 1) * (limit + 1) + limit);
       },
       FAULTS,
     );
+  });
+
+  it('lets a running fiber take the lock ahead of a woken waiter (barging)', () => {
+    runSeeded([1], (executor) => {
+      const mutex = new Mutex();
+      mutex.tryLock();
+      const order: string[] = [];
+      const [waiter] = spawnAll(executor, 1, function* () {
+        yield* mutex.lock();
+        order.push('waiter');
+        mutex.unlock();
+      });
+      executor.drain();
+      mutex.unlock();
+      // The waiter is woken but has not run: the lock is free for whoever runs first.
+      expect(mutex.locked).toBe(false);
+      expect(mutex.tryLock()).toBe(true);
+      order.push('barger');
+      executor.drain();
+      expect(waiter!.status).toBe('suspended');
+      mutex.unlock();
+      executor.drain();
+      expect(order).toEqual(['barger', 'waiter']);
+      expect(mutex.locked).toBe(false);
+    });
+  });
+
+  it('hands the lock to a waiter overtaken BARGE_LIMIT times (bounded unfairness)', () => {
+    runSeeded(
+      SEEDS,
+      (executor) => {
+        const mutex = new Mutex();
+        let bargerAcquisitions = 0;
+        let overtaken = -1;
+        const [barger] = spawnAll(executor, 1, function* () {
+          for (let round = 0; round < 40; round++) {
+            yield* mutex.lock();
+            bargerAcquisitions++;
+            yield;
+            mutex.unlock();
+          }
+        });
+        executor.runAtMost(1);
+        const [waiter] = spawnAll(executor, 1, function* () {
+          const queuedAt = bargerAcquisitions;
+          yield* mutex.lock();
+          overtaken = bargerAcquisitions - queuedAt;
+          mutex.unlock();
+        });
+        executor.drain();
+        expect([barger!.status, waiter!.status]).toEqual(['done', 'done']);
+        expect(overtaken).toBeGreaterThanOrEqual(0);
+        expect(overtaken).toBeLessThanOrEqual(Mutex.BARGE_LIMIT);
+      },
+      FAULTS,
+    );
+    // In FIFO order the barger always runs before the woken waiter: it wins every race the
+    // limit allows, and no more.
+    const executor = new ManualExecutor();
+    const mutex = new Mutex();
+    let overtaken = 0;
+    let waiting = false;
+    spawnWith({ executor }, function* () {
+      for (let round = 0; round < 40; round++) {
+        yield* mutex.lock();
+        if (waiting) overtaken++;
+        yield;
+        mutex.unlock();
+      }
+    });
+    executor.runAtMost(1);
+    spawnWith({ executor }, function* () {
+      waiting = true;
+      yield* mutex.lock();
+      waiting = false;
+      mutex.unlock();
+    });
+    executor.drain();
+    expect(overtaken).toBe(Mutex.BARGE_LIMIT);
   });
 
   it('stays consistent when a fiber is halted at any point of its wait or critical section', () => {

@@ -163,7 +163,7 @@ describe('shared primitives on the main thread', () => {
           }
         });
       const victim = waiter('victim');
-      const victimEnd = victim.join().then(undefined, (error: Error) => error.cause);
+      const victimEnd = victim.join().then(undefined, (error: unknown) => (error as Error).cause);
       await pause(5);
       const bystander = waiter('bystander');
       await pause(5);
@@ -181,7 +181,11 @@ describe('shared primitives on the main thread', () => {
       await bystander;
       expect(await victimEnd).toBeInstanceOf(Cancelled);
       // Who takes the mutex first after the unlock is up to the race between the two.
-      expect(log.sort()).toEqual(['bystander unlocks a held mutex', 'bystander woken', 'victim unlocks a held mutex']);
+      expect(log.sort()).toEqual([
+        'bystander unlocks a held mutex',
+        'bystander woken',
+        'victim unlocks a held mutex',
+      ]);
       expect(mutex.locked).toBe(false);
     });
   }

@@ -75,6 +75,8 @@ export function expectEndedByHalt(fiber: Fiber<unknown>): void {
   if (status === 'done' || status === 'halted') return;
   const cause = status === 'failed' ? fiber.outcomeError().cause : undefined;
   if (!(cause instanceof Cancelled)) {
-    throw new Error(`the halted ${fiber.name} is ${status}${cause === undefined ? '' : ` with ${String(cause)}`}`);
+    throw new Error(
+      `the halted ${fiber.name} is ${status}${cause === undefined ? '' : ` with ${String(cause)}`}`,
+    );
   }
 }
