@@ -14,3 +14,4 @@ export { SharedResetEvent } from './shared/shared-reset-event.js';
 export { SharedRwLock } from './shared/shared-rwlock.js';
 export { SharedSemaphore } from './shared/shared-semaphore.js';
 export { SharedWaitGroup } from './shared/shared-wait-group.js';
+export type { SemaphoreInit } from './validate.js';

@@ -87,4 +87,22 @@ describe('Semaphore', () => {
     expect(() => semaphore.acquire(0)).toThrow(RangeError);
     expect(() => new Semaphore(-1)).toThrow(RangeError);
   });
+
+  it('starts with no permits below a larger capacity, and rejects capacities it could not use', async () => {
+    const semaphore = new Semaphore({ permits: 0, capacity: 3 });
+    expect([semaphore.available, semaphore.capacity]).toEqual([0, 3]);
+    const order: string[] = [];
+    const two = semaphore.acquire(2).then(() => order.push('two'));
+    semaphore.release();
+    semaphore.release();
+    await two;
+    semaphore.release();
+    expect(() => semaphore.release(3)).toThrow(NotHeldError);
+    expect(order).toEqual(['two']);
+    expect(semaphore.available).toBe(1);
+    expect(() => new Semaphore(0)).toThrow(/capacity: n/);
+    expect(() => new Semaphore({ permits: 0, capacity: 0 })).toThrow(RangeError);
+    expect(() => new Semaphore({ permits: 3, capacity: 2 })).toThrow(RangeError);
+    expect(() => new Semaphore({ permits: 1, capacity: 1.5 })).toThrow(RangeError);
+  });
 });

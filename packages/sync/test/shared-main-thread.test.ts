@@ -108,6 +108,18 @@ describe('shared primitives on the main thread', () => {
     expect(semaphore.available).toBe(0);
   });
 
+  it('SharedSemaphore starts with no permits below a larger capacity', async () => {
+    const semaphore = new SharedSemaphore({ permits: 0, capacity: 2 });
+    const waiting = semaphore.acquire(2);
+    semaphore.release(2);
+    await waiting;
+    semaphore.release(2);
+    expect(() => semaphore.release()).toThrow(NotHeldError);
+    expect(SharedSemaphore.fromHandle(semaphore.handle()).capacity).toBe(2);
+    expect(() => new SharedSemaphore(0)).toThrow(RangeError);
+    expect(() => new SharedSemaphore({ permits: 0, capacity: 2 ** 31 })).toThrow(RangeError);
+  });
+
   it('SharedBarrier is broken by a party that times out, then works again', async () => {
     const barrier = new SharedBarrier(3);
     const other = barrier.wait().then(undefined, (error: unknown) => error);

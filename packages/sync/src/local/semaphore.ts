@@ -1,10 +1,11 @@
 import { bounded, List, NotHeldError, Operation, type Waiter, type WaitOptions } from '@spindle/core-context';
-import { checkInteger } from '../validate.js';
+import { checkInteger, type SemaphoreInit, semaphoreLimits } from '../validate.js';
 
 /**
  * A weighted counting semaphore for fibers and async code on one thread. It starts with
- * `permits` available, which is also its capacity: releasing more than was acquired
- * throws NotHeldError. Waiters are served in order; a large request at the head holds
+ * `permits` available and holds at most its capacity, by default those permits (start
+ * short with `{ permits: 0, capacity: n }`): releasing past the capacity (more than was
+ * acquired) throws NotHeldError. Waiters are served in order; a large request at the head holds
  * back smaller ones behind it, so it is never starved.
  */
 export class Semaphore {
@@ -13,10 +14,11 @@ export class Semaphore {
   /** @internal */ readonly waiters = new List<Waiter<void>>();
   private readonly acquireOne = new AcquireOperation(this);
 
-  constructor(permits: number) {
-    checkInteger('Semaphore permits', permits, 0);
+  /** `new Semaphore(3)`, or `new Semaphore({ permits: 0, capacity: 3 })` to start with none. */
+  constructor(init: number | SemaphoreInit) {
+    const { permits, capacity } = semaphoreLimits('Semaphore', init);
     this.free = permits;
-    this.capacity = permits;
+    this.capacity = capacity;
   }
 
   /** Permits available now. */

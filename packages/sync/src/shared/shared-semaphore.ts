@@ -1,5 +1,5 @@
 import { bounded, futexWake, NotHeldError, type Operation, type WaitOptions } from '@spindle/core-context';
-import { checkInteger } from '../validate.js';
+import { checkInteger, type SemaphoreInit, semaphoreLimits } from '../validate.js';
 import { attach, handleView, initializing, SharedCells, type SharedHandle } from './cells.js';
 import { SharedWait } from './wait-engine.js';
 
@@ -8,18 +8,20 @@ const CAPACITY = 1;
 
 /**
  * A weighted counting semaphore in two Int32 cells (available, capacity) shared by worker
- * threads. Releasing past the capacity (more than was acquired) throws NotHeldError.
+ * threads. It holds at most its capacity, by default the initial permits (start short
+ * with `{ permits: 0, capacity: n }`); releasing past it (more than was acquired) throws
+ * NotHeldError.
  */
 export class SharedSemaphore extends SharedCells {
   static readonly INT32_SLOTS = 2;
 
-  /** A semaphore with `permits` available (also its capacity), in its own buffer or at `index` of `view`. */
-  constructor(permits: number, view?: Int32Array, index = 0) {
+  /** A semaphore with `permits` (or a SemaphoreInit) available, in its own buffer or at `index` of `view`. */
+  constructor(init: number | SemaphoreInit, view?: Int32Array, index = 0) {
     super(view, index, SharedSemaphore.INT32_SLOTS, 'SharedSemaphore');
     if (!initializing()) return;
-    checkInteger('SharedSemaphore permits', permits, 0);
+    const { permits, capacity } = semaphoreLimits('SharedSemaphore', init, 2 ** 31 - 1);
     Atomics.store(this.view, index + AVAILABLE, permits);
-    Atomics.store(this.view, index + CAPACITY, permits);
+    Atomics.store(this.view, index + CAPACITY, capacity);
   }
 
   /** Opens, in this thread, the semaphore whose `handle()` was posted here. */
