@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { NotHeldError, SpinLock, TimeoutError } from '../src/index.js';
 
 const workerUrl = new URL('./fixtures/spinlock-worker.mjs', import.meta.url);
+const distEntry = new URL('../dist/index.js', import.meta.url);
 
 describe('SpinLock on one thread', () => {
   it('allocates its own shared cell', () => {
@@ -42,6 +43,27 @@ describe('SpinLock on one thread', () => {
     lock.unlock();
   });
 
+  it('on the main thread lock() without a timeout gives up after MAIN_THREAD_TIMEOUT_MS', () => {
+    const lock = new SpinLock();
+    lock.lock();
+    const start = performance.now();
+    expect(() => lock.lock()).toThrow(`gave up after ${SpinLock.MAIN_THREAD_TIMEOUT_MS} ms`);
+    const elapsed = performance.now() - start;
+    expect(elapsed).toBeGreaterThanOrEqual(SpinLock.MAIN_THREAD_TIMEOUT_MS);
+    expect(elapsed).toBeLessThan(SpinLock.MAIN_THREAD_TIMEOUT_MS + 5_000);
+    lock.unlock();
+  });
+
+  it('on the main thread a timeout that is not finite is a RangeError at the call, even when the lock is free', () => {
+    const lock = new SpinLock();
+    expect(() => lock.lock(Number.POSITIVE_INFINITY)).toThrow(RangeError);
+    expect(() => lock.lock(Number.POSITIVE_INFINITY)).toThrow(
+      /main thread the timeout must be finite, got Infinity/,
+    );
+    expect(() => lock.withLock(() => 'never', Number.POSITIVE_INFINITY)).toThrow(RangeError);
+    expect(lock.isLocked).toBe(false);
+  });
+
   it('withLock releases the lock even when the critical section throws', () => {
     const lock = new SpinLock();
     expect(lock.withLock(() => 'value')).toBe('value');
@@ -78,6 +100,34 @@ describe('SpinLock on one thread', () => {
 });
 
 describe('SpinLock across worker threads', () => {
+  it('a worker may wait without a limit (lock(Infinity)): it sleeps between polls', async () => {
+    const lock = new SpinLock();
+    lock.lock();
+    const worker = new Worker(
+      `const { parentPort, workerData } = require('node:worker_threads');
+       import(workerData.entry).then(({ SpinLock }) => {
+         const lock = new SpinLock(new Int32Array(workerData.buffer));
+         parentPort.postMessage('waiting');
+         lock.lock(Infinity);
+         parentPort.postMessage('locked');
+       });`,
+      { eval: true, workerData: { buffer: lock.view.buffer, entry: distEntry.href } },
+    );
+    try {
+      const messages: string[] = [];
+      worker.on('message', (message: string) => messages.push(message));
+      await once(worker, 'message');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(messages).toEqual(['waiting']);
+      lock.unlock();
+      await once(worker, 'message');
+      expect(messages).toEqual(['waiting', 'locked']);
+      expect(lock.isLocked).toBe(true);
+    } finally {
+      await worker.terminate();
+    }
+  });
+
   it('two workers doing 100,000 locked non-atomic increments each give the exact total', async () => {
     const iterations = 100_000;
     // lock at 3 and counter at 5: the placed form, with neighbours that must stay untouched

@@ -55,9 +55,11 @@ export class SpinLock {
   /**
    * Takes the lock, backing off while it is held. Throws `TimeoutError` after
    * `timeoutMs` (default: no limit on workers, `MAIN_THREAD_TIMEOUT_MS` on the main thread).
+   * On the main thread a timeout that is not finite is a `RangeError` at the call: it
+   * would spin there forever.
    */
   lock(timeoutMs?: number): void {
-    if (timeoutMs !== undefined) checkTimeout(timeoutMs, 'SpinLock.lock');
+    if (timeoutMs !== undefined) checkLockTimeout(timeoutMs);
     if (Atomics.compareExchange(this.view, this.index, UNLOCKED, LOCKED) === UNLOCKED) return;
     this.lockContended(timeoutMs);
   }
@@ -82,9 +84,7 @@ export class SpinLock {
   private lockContended(timeoutMs: number | undefined): void {
     const { view, index } = this;
     const limit =
-      timeoutMs === undefined && isMainThread
-        ? SpinLock.MAIN_THREAD_TIMEOUT_MS
-        : checkTimeout(timeoutMs, 'SpinLock.lock');
+      timeoutMs === undefined && isMainThread ? SpinLock.MAIN_THREAD_TIMEOUT_MS : (timeoutMs ?? Infinity);
     const deadline = performance.now() + limit;
     let spins = 1;
     let pauseMs = MIN_PAUSE_MS;
@@ -105,5 +105,16 @@ export class SpinLock {
         pauseMs = Math.min(pauseMs * 2, MAX_PAUSE_MS);
       }
     }
+  }
+}
+
+/** A valid `lock` timeout: non-negative, and finite on the main thread, which never sleeps. */
+function checkLockTimeout(timeoutMs: number): void {
+  checkTimeout(timeoutMs, 'SpinLock.lock');
+  if (isMainThread && !Number.isFinite(timeoutMs)) {
+    throw new RangeError(
+      `SpinLock.lock: on the main thread the timeout must be finite, got ${timeoutMs}: the main thread ` +
+        `only spins and would never stop. Pass a finite timeout, or none for MAIN_THREAD_TIMEOUT_MS (${SpinLock.MAIN_THREAD_TIMEOUT_MS} ms)`,
+    );
   }
 }
