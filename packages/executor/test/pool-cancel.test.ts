@@ -1,6 +1,6 @@
 import { Cancelled, QueueFullError } from '@spindle/core-context';
 import { describe, expect, it } from 'vitest';
-import { gate, TASKS, withPool } from './pool-helpers.js';
+import { gate, TASKS, within, withPool } from './pool-helpers.js';
 
 describe('ThreadPool cancellation', () => {
   it('removes a queued task: it never runs, and the worker goes on', async () => {
@@ -36,6 +36,20 @@ describe('ThreadPool cancellation', () => {
       const after = pool.metrics().workers[0];
       expect(after?.threadId).toBe(threadBefore);
       expect(after?.crashes).toBe(0);
+    });
+  });
+
+  it('goes on with queued work and closes after a cancelled task that never settles', async () => {
+    await withPool({ workers: 1 }, async (pool) => {
+      const marker = new SharedArrayBuffer(4);
+      const controller = new AbortController();
+      const stuck = pool.run(pool.task(TASKS, 'ignoreAbort'), [marker], { signal: controller.signal });
+      const queued = pool.run(pool.task(TASKS, 'addOne'), [1]);
+      while (Atomics.load(new Int32Array(marker), 0) !== 1) await new Promise((r) => setTimeout(r, 1));
+      controller.abort();
+      await expect(stuck).rejects.toBeInstanceOf(Cancelled);
+      expect(await within(5_000, 'the task queued behind the cancelled one', queued)).toBe(2);
+      await within(5_000, 'close()', pool.close());
     });
   });
 

@@ -270,8 +270,10 @@ class WorkerRuntime {
   }
 
   /**
-   * Runs the task in `slot`. Returns a promise when the task is async and `sync` is false
-   * (the loop awaits it); in a helping join (`sync`) an async task finishes in the background.
+   * Runs the task in `slot`. Returns a promise when the task is async and `sync` is false:
+   * the loop awaits it until it settles or is cancelled (a cancelled task that ignores its
+   * signal goes on in the background, and the worker takes other tasks). In a helping join
+   * (`sync`) an async task finishes in the background.
    */
   run(slot: number, sync: boolean): Promise<void> | null {
     const memory = this.memory;
@@ -323,23 +325,23 @@ class WorkerRuntime {
       this.finish(slot, fork, false, new TypeError('fork-join subtasks must be synchronous functions'));
       return null;
     }
-    this.trackAsync(slot, frame);
+    const signal = this.trackAsync(slot, frame);
     const settled = Promise.resolve(result).then(
       (value) => this.finish(slot, false, true, value),
       (error: unknown) => this.finish(slot, false, false, error),
     );
-    if (!sync) return settled;
     this.background++;
-    settled.finally(() => this.background--);
-    return null;
+    void settled.finally(() => this.background--);
+    return sync ? null : settledOrAborted(settled, signal);
   }
 
-  private trackAsync(slot: number, frame: Frame): void {
+  private trackAsync(slot: number, frame: Frame): AbortSignal {
     const controller = frame.controller ?? new AbortController();
     frame.controller = controller;
     this.asyncControllers.set(slot, controller);
     if ((Atomics.load(this.words, this.memory.field(slot, S_FLAGS)) & FLAG_ABORT) !== 0)
       controller.abort(cancelReason());
+    return controller.signal;
   }
 
   private abort(slot: number): void {
@@ -494,6 +496,15 @@ class WorkerRuntime {
 function wakeOne(words: Int32Array): void {
   Atomics.add(words, PARK_SEQ, 1);
   Atomics.notify(words, PARK_SEQ, 1);
+}
+
+/** Resolves when `settled` does or when `signal` aborts, whichever comes first. */
+function settledOrAborted(settled: Promise<void>, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    signal.addEventListener('abort', () => resolve(), { once: true });
+    void settled.then(resolve);
+  });
 }
 
 function cancelReason(): Cancelled {
