@@ -1,17 +1,19 @@
-import { Cancelled, Operation } from '@spindle/core-context';
+import { Cancelled, type Operation } from '@spindle/core-context';
 
 /**
  * A condition wait (local or shared) whose `yield*` makes a halted fiber take the mutex
  * back before its `finally` blocks run, so `try { yield* c.wait(m) } finally { m.unlock() }`
- * never unlocks a mutex that another fiber holds.
+ * never unlocks a mutex that another fiber holds. Its `[Symbol.iterator]` returns
+ * `relockOnHalt(this)`.
  */
-export abstract class RelockingWait extends Operation<void> {
+export interface RelockingWait extends Operation<void> {
   /** The lock a halted caller must wait on, or null when it holds the mutex already. */
-  abstract relockAfterHalt(): Operation<void> | null;
+  relockAfterHalt(): Operation<void> | null;
+}
 
-  override [Symbol.iterator](): Iterator<Operation<void>, void, void> {
-    return new RelockOnHaltStep(this);
-  }
+/** The `yield*` iterator of a RelockingWait. */
+export function relockOnHalt(wait: RelockingWait): Iterator<Operation<void>, void, void> {
+  return new RelockOnHaltStep(wait);
 }
 
 const STARTED = 0;

@@ -3,12 +3,14 @@ import {
   InvalidStateError,
   List,
   NotHeldError,
-  type Operation,
+  Operation,
+  type Waitable,
   type Waiter,
   type WaitOptions,
 } from '@spindle/core-context';
-import { RelockingWait } from '../relock-on-halt.js';
+import { type RelockingWait, relockOnHalt } from '../relock-on-halt.js';
 import type { Mutex } from './mutex.js';
+import { Relay } from './relay.js';
 
 /**
  * A condition variable used with a {@link Mutex}. `wait(mutex)` releases the mutex, waits
@@ -68,7 +70,7 @@ export class Condition {
  * The wait on one (condition, mutex) pair, cached so a repeated wait allocates nothing.
  * Its waiter is first in the condition's list, then (signalled) in the mutex's list.
  */
-class ConditionWait extends RelockingWait {
+class ConditionWait extends Operation<void> implements RelockingWait {
   constructor(
     private readonly condition: Condition,
     readonly mutex: Mutex,
@@ -104,37 +106,45 @@ class ConditionWait extends RelockingWait {
   relockAfterHalt(): Operation<void> {
     return this.mutex.lock();
   }
+
+  override [Symbol.iterator](): Iterator<Operation<void>, void, void> {
+    return relockOnHalt(this);
+  }
 }
 
 /** Ends a bounded condition wait that failed by taking the mutex back first, then failing. */
-class ReacquireOnError extends RelockingWait implements Waiter<void> {
-  next: Waiter | null = null;
-  prev: Waiter | null = null;
-  owner: object | null = null;
-  private outer: Waiter<void> | null = null;
+class ReacquireOnError extends Relay<void> implements RelockingWait {
   private error: unknown = null;
   private reacquiring = false;
   /** The caller accepted the failure, so it holds the mutex. */
   private failedHolding = false;
 
   constructor(
-    private readonly inner: Operation<void>,
+    private readonly inner: Waitable<void>,
     private readonly condition: Condition,
     private readonly mutex: Mutex,
   ) {
     super();
   }
 
-  park(waiter: Waiter<void>): void {
-    this.outer = waiter;
+  /** What a waiting fiber waits on, for debugging listings. */
+  describe(): string {
+    return this.reacquiring
+      ? 'Condition.wait(mutex): taking the mutex back'
+      : 'Condition.wait(mutex, options)';
+  }
+
+  /** A timer ends the wait until it fails; taking the mutex back after that is not timed. */
+  get timed(): boolean {
+    return !this.reacquiring && this.inner.timed === true;
+  }
+
+  protected enter(): void {
     this.inner.park(this);
   }
 
-  unpark(waiter: Waiter<void>): boolean {
-    if (this.outer !== waiter) return false;
-    const left = this.reacquiring ? this.mutex.waiters.remove(this) : this.inner.unpark(this);
-    if (left) this.outer = null;
-    return left;
+  protected leave(): boolean {
+    return this.reacquiring ? this.mutex.waiters.remove(this) : this.inner.unpark(this);
   }
 
   /** Only a woken waiter (it consumed a signal) is restored; a failed one keeps the mutex. */
@@ -147,17 +157,20 @@ class ReacquireOnError extends RelockingWait implements Waiter<void> {
     return this.failedHolding ? null : this.mutex.lock();
   }
 
-  wake(): boolean {
-    const outer = this.outer;
-    this.outer = null;
-    if (outer === null) return false;
-    if (!this.reacquiring) return outer.wake(undefined);
-    this.failedHolding = outer.fail(this.error);
+  override [Symbol.iterator](): Iterator<Operation<void>, void, void> {
+    return relockOnHalt(this);
+  }
+
+  /** The mutex came back: a signalled wait ends, a failed one fails now. */
+  override wake(): boolean {
+    if (!this.reacquiring) return super.wake(undefined);
+    this.failedHolding = super.fail(this.error);
     return this.failedHolding;
   }
 
-  fail(error: unknown): boolean {
-    if (this.outer === null) return false;
+  /** The wait timed out or was aborted: take the mutex back before failing. */
+  override fail(error: unknown): boolean {
+    if (!this.pending) return false;
     this.error = error;
     this.reacquiring = true;
     this.mutex.acquireFor(this);

@@ -1,5 +1,6 @@
 import { bounded, List, NotHeldError, Operation, type Waiter, type WaitOptions } from '@spindle/core-context';
 import { checkInteger, type SemaphoreInit, semaphoreLimits } from '../validate.js';
+import { Relay } from './relay.js';
 
 /**
  * A weighted counting semaphore for fibers and async code on one thread. It starts with
@@ -109,13 +110,8 @@ class AcquireOperation extends Operation<void> {
   }
 }
 
-/** Several permits: this node carries the weight and stands in the queue for the caller's waiter. */
-class AcquireMany extends Operation<void> implements Waiter<void> {
-  next: Waiter | null = null;
-  prev: Waiter | null = null;
-  owner: object | null = null;
-  private outer: Waiter<void> | null = null;
-
+/** Several permits: this relay carries the weight and stands in the queue for the caller's waiter. */
+class AcquireMany extends Relay<void> {
   constructor(
     private readonly semaphore: Semaphore,
     readonly permits: number,
@@ -128,31 +124,16 @@ class AcquireMany extends Operation<void> implements Waiter<void> {
     return `Semaphore.acquire(${this.permits})`;
   }
 
-  park(waiter: Waiter<void>): void {
-    this.outer = waiter;
+  protected enter(): void {
     this.semaphore.park(this, this.permits);
   }
 
-  unpark(waiter: Waiter<void>): boolean {
-    if (this.outer !== waiter || !leave(this.semaphore, this)) return false;
-    this.outer = null;
-    return true;
+  protected leave(): boolean {
+    return leave(this.semaphore, this);
   }
 
   restore(): void {
     this.semaphore.release(this.permits);
-  }
-
-  wake(): boolean {
-    const outer = this.outer;
-    this.outer = null;
-    return outer !== null && outer.wake(undefined);
-  }
-
-  fail(error: unknown): boolean {
-    const outer = this.outer;
-    this.outer = null;
-    return outer !== null && outer.fail(error);
   }
 }
 

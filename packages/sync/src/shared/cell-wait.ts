@@ -10,8 +10,13 @@ export class CellWait extends SharedWait<void> {
     private readonly at: number,
     private readonly target: number,
     private readonly doneWhenEqual: boolean,
+    private readonly label: string,
   ) {
     super(cells, at);
+  }
+
+  describe(): string {
+    return this.label;
   }
 
   protected attempt(): boolean {

@@ -85,6 +85,10 @@ class SharedBarrierWait extends SharedWait<boolean> {
     super(barrier.view, barrier.index + STATE);
   }
 
+  describe(): string {
+    return 'SharedBarrier.wait()';
+  }
+
   protected attempt(): boolean {
     const state = Atomics.load(this.barrier.view, this.barrier.index + STATE);
     if (this.generation === -1) return this.arrive(state);

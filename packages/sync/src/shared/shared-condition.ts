@@ -5,12 +5,12 @@ import {
   futexWaitAsync,
   futexWake,
   NotHeldError,
-  type Operation,
+  Operation,
   TimeoutError,
   type Waiter,
   type WaitOptions,
 } from '@spindle/core-context';
-import { RelockingWait } from '../relock-on-halt.js';
+import { type RelockingWait, relockOnHalt } from '../relock-on-halt.js';
 import { attach, handleView, initializing, SharedCells, type SharedHandle } from './cells.js';
 import type { SharedMutex } from './shared-mutex.js';
 
@@ -68,12 +68,14 @@ export class SharedCondition extends SharedCells {
 }
 
 /** One condition wait: sleep on the sequence, then take the mutex back, then report. */
-class SharedConditionWait extends RelockingWait {
+class SharedConditionWait extends Operation<void> implements RelockingWait {
   private outer: Waiter<void> | null = null;
   /** The caller accepted a failure that came with the mutex held. */
   private failedHolding = false;
   /** A signal woke this wait: if the caller leaves without it, it goes to another waiter. */
   private signalled = false;
+  /** The sleep is over and the wait takes the mutex back. */
+  private retaking = false;
   private readonly controller = new AbortController();
 
   constructor(
@@ -110,6 +112,22 @@ class SharedConditionWait extends RelockingWait {
     return this.failedHolding ? null : this.mutex.lock();
   }
 
+  override [Symbol.iterator](): Iterator<Operation<void>, void, void> {
+    return relockOnHalt(this);
+  }
+
+  /** What a waiting fiber waits on, for debugging listings. */
+  describe(): string {
+    return this.retaking
+      ? 'SharedCondition.wait(mutex): taking the mutex back'
+      : 'SharedCondition.wait(mutex)';
+  }
+
+  /** A timeout ends the sleep by itself; taking the mutex back after it is not timed. */
+  get timed(): boolean {
+    return !this.retaking && this.options?.timeout !== undefined;
+  }
+
   /** Sleeps, then takes the mutex back; settles with the sleep's failure once the mutex is held. */
   private async run(): Promise<void> {
     const { view, index } = this.condition;
@@ -130,6 +148,7 @@ class SharedConditionWait extends RelockingWait {
       if (halt.aborted) throw error;
       failure = error;
     }
+    this.retaking = true;
     await this.mutex.lock({ signal: halt });
     if (failure !== null) throw new HeldFailure(failure);
   }

@@ -67,6 +67,10 @@ class SharedLockWait extends SharedWait<void> {
     this.expected = CONTENDED;
   }
 
+  describe(): string {
+    return 'SharedMutex.lock()';
+  }
+
   protected attempt(): boolean {
     const { view, index } = this.mutex;
     if (!this.contended) {

@@ -31,12 +31,16 @@ export class SharedResetEvent extends SharedCells {
 
   /** Waits until the event is set, parking the caller without blocking the thread. */
   wait(options?: WaitOptions): Operation<void> {
-    const wait = new CellWait(this.view, this.index, 0, false);
+    const wait = this.cellWait();
     return options === undefined ? wait : bounded(wait, options);
   }
 
   /** Waits by blocking this worker thread (BlockingCallError on the main thread). */
   waitBlocking(options?: { timeout?: number }): void {
-    new CellWait(this.view, this.index, 0, false).block('SharedResetEvent.waitBlocking', options?.timeout);
+    this.cellWait().block('SharedResetEvent.waitBlocking', options?.timeout);
+  }
+
+  private cellWait(): CellWait {
+    return new CellWait(this.view, this.index, 0, false, 'SharedResetEvent.wait()');
   }
 }

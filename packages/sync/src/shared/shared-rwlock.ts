@@ -121,6 +121,10 @@ class SharedRwWait extends SharedWait<void> {
     super(lock.view, lock.index);
   }
 
+  describe(): string {
+    return this.writer ? 'SharedRwLock.writeLock()' : 'SharedRwLock.readLock()';
+  }
+
   protected attempt(): boolean {
     if (!this.writer) return this.settle(this.lock.enterRead());
     if (!this.registered) {

@@ -97,6 +97,10 @@ class SharedAcquireWait extends SharedWait<void> {
     super(semaphore.view, semaphore.index + AVAILABLE);
   }
 
+  describe(): string {
+    return `SharedSemaphore.acquire(${this.permits})`;
+  }
+
   protected attempt(): boolean {
     const taken = this.semaphore.take(this.permits);
     if (taken === true) return true;

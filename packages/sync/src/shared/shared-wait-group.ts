@@ -45,12 +45,16 @@ export class SharedWaitGroup extends SharedCells {
 
   /** Waits until the count is zero, parking the caller without blocking the thread. */
   wait(options?: WaitOptions): Operation<void> {
-    const wait = new CellWait(this.view, this.index, 0, true);
+    const wait = this.cellWait();
     return options === undefined ? wait : bounded(wait, options);
   }
 
   /** Waits by blocking this worker thread (BlockingCallError on the main thread). */
   waitBlocking(options?: { timeout?: number }): void {
-    new CellWait(this.view, this.index, 0, true).block('SharedWaitGroup.waitBlocking', options?.timeout);
+    this.cellWait().block('SharedWaitGroup.waitBlocking', options?.timeout);
+  }
+
+  private cellWait(): CellWait {
+    return new CellWait(this.view, this.index, 0, true, 'SharedWaitGroup.wait()');
   }
 }

@@ -28,6 +28,8 @@ export abstract class SharedWait<T> extends Operation<T> {
     super();
   }
 
+  /** What a waiting fiber waits on, for debugging listings (`"SharedMutex.lock()"`). */
+  abstract describe(): string;
   /** Tries to complete; false sets `expected`. May throw a typed error (a broken barrier). */
   protected abstract attempt(): boolean;
   /** The result once `attempt` returned true. */
