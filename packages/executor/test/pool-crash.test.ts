@@ -1,6 +1,12 @@
-import { WorkerCrashedError } from '@spindle/core-context';
+import { Cancelled, WorkerCrashedError } from '@spindle/core-context';
 import { describe, expect, it } from 'vitest';
-import { outcome, TASKS, within, withPool } from './pool-helpers.js';
+import type { ThreadPool } from '../dist/index.js';
+import { gate, outcome, TASKS, waitForWord, within, withPool } from './pool-helpers.js';
+
+/** Resolves once a worker of the pool has died and been dealt with. */
+async function crashed(pool: ThreadPool): Promise<void> {
+  while (pool.metrics().workers.every((w) => w.crashes === 0)) await new Promise((r) => setTimeout(r, 1));
+}
 
 describe('ThreadPool worker crashes', () => {
   it('rejects the running task with a typed error naming the worker, replaces the worker, keeps queued tasks', async () => {
@@ -68,6 +74,49 @@ describe('ThreadPool worker crashes', () => {
       await new Promise((r) => setTimeout(r, 100));
       // Without back-off the pool restarts about every millisecond; with it, a handful of times.
       expect(pool.metrics().workers[0]!.crashes - crashes).toBeLessThan(6);
+    });
+  });
+
+  it('queues again the forks a dying thief had stolen, so their joiner on another worker gets them', async () => {
+    await withPool({ workers: 2, mode: 'stealing' }, async (pool) => {
+      // Worker B holds a task while worker A forks, so B then steals half of A's 8 forks at once.
+      const blocker = gate();
+      const held = pool.run(pool.task(TASKS, 'hold'), [blocker.buffer]);
+      await blocker.started();
+      const flag = new SharedArrayBuffer(8);
+      const flags = new Int32Array(flag);
+      const joined = pool.run(pool.task(TASKS, 'forkThenLoseThief'), [flag]);
+      await within(5_000, 'the forks', waitForWord(flags, 1));
+      blocker.release();
+      expect(await held).toBe('released');
+      await within(5_000, 'a thief crash', crashed(pool));
+      Atomics.store(flags, 0, 1);
+      Atomics.notify(flags, 0);
+      const results = await within(10_000, 'the joining task', joined);
+      expect(results).toEqual(['WorkerCrashedError', 1, 2, 3, 4, 5, 6, 7]);
+    });
+  });
+
+  it('frees a cancelled by-message slot left in a dead worker inbox', async () => {
+    await withPool({ workers: 2, slots: 2 }, async (pool) => {
+      const padding = 'z'.repeat(1_000); // arguments too large for a slot travel by message, round-robin from worker 0
+      const echo = pool.task(TASKS, 'echo');
+      const blocker = gate();
+      const dying = pool.run(pool.task(TASKS, 'holdThenExit'), [blocker.buffer, padding]); // on worker 0
+      await blocker.started();
+      expect(await pool.run(echo, [padding])).toBe(padding); // on worker 1
+      const controller = new AbortController();
+      const cancelled = pool.run(echo, [padding], { signal: controller.signal }); // waits in worker 0's inbox
+      controller.abort();
+      await expect(cancelled).rejects.toBeInstanceOf(Cancelled);
+      blocker.release();
+      expect(await within(5_000, 'the dying task', outcome(dying))).toBeInstanceOf(WorkerCrashedError);
+      // Both slots must be free again for two held tasks to start side by side.
+      const gates = [gate(), gate()];
+      const holds = gates.map((g) => pool.run(pool.task(TASKS, 'hold'), [g.buffer]));
+      await within(5_000, 'two tasks side by side', Promise.all(gates.map((g) => g.started())));
+      for (const g of gates) g.release();
+      expect(await Promise.all(holds)).toEqual(['released', 'released']);
     });
   });
 });

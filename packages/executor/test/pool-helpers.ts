@@ -21,12 +21,7 @@ export function gate(): { buffer: SharedArrayBuffer; started: () => Promise<void
   const words = new Int32Array(buffer);
   return {
     buffer,
-    started: async () => {
-      while (Atomics.load(words, 1) === 0) {
-        const wait = Atomics.waitAsync(words, 1, 0, 1000);
-        if (wait.async) await wait.value;
-      }
-    },
+    started: () => waitForWord(words, 1),
     release: () => {
       Atomics.store(words, 0, 1);
       Atomics.notify(words, 0);
@@ -60,4 +55,12 @@ export function outcome(promise: PromiseLike<unknown>): Promise<unknown> {
     (value) => value,
     (error: unknown) => error,
   );
+}
+
+/** Resolves once `words[index]` is no longer 0. */
+export async function waitForWord(words: Int32Array, index: number): Promise<void> {
+  while (Atomics.load(words, index) === 0) {
+    const wait = Atomics.waitAsync(words, index, 0, 100);
+    if (wait.async) await wait.value;
+  }
 }

@@ -57,6 +57,18 @@ export function recordToError(value: unknown): unknown {
   return error;
 }
 
+/** An error record small enough for any slot: name and the start of the message. */
+export function shortRecord(error: unknown): ErrorRecord {
+  const named = error instanceof Error ? error : new Error(String(error));
+  return {
+    isError: true,
+    name: named.name,
+    message: named.message.slice(0, 80),
+    stack: undefined,
+    fields: {},
+  };
+}
+
 function cloneable(value: unknown): unknown {
   if (typeof value === 'function' || typeof value === 'symbol') return String(value);
   return value;

@@ -18,7 +18,7 @@ import {
   WorkerCrashedError,
 } from '@spindle/core-context';
 import { isByMessage, markByMessage, readValue, writeValue } from './codec.js';
-import { errorToRecord, recordToError } from './errors.js';
+import { errorToRecord, recordToError, shortRecord } from './errors.js';
 import { Histogram, type HistogramSnapshot } from './histogram.js';
 import {
   ACTIVE,
@@ -620,6 +620,7 @@ export class ThreadPool {
     const crash = (what: string) =>
       new WorkerCrashedError(index, `worker ${index} died while ${what}${describe}`, { cause });
     this.failRunning(index, crash);
+    this.cancelOwnForks(index);
     this.requeueHeld(index, crash);
     this.requeueDeque(index);
     const finishedAny =
@@ -646,7 +647,9 @@ export class ThreadPool {
         this.settle(task, false, crash('running this task'));
         this.release(slot);
       } else {
-        writeValue(memory, slot, errorToRecord(crash('running this fork')), null);
+        const error = crash('running this fork');
+        if (!writeValue(memory, slot, errorToRecord(error), null))
+          writeValue(memory, slot, shortRecord(error), null);
         Atomics.store(words, memory.field(slot, 0), FAILED);
         Atomics.notify(words, memory.field(slot, 0));
       }
@@ -668,7 +671,7 @@ export class ThreadPool {
       words[memory.field(slot, S_RUNNER)] = -1;
       const task = slot < this.bySlot.length ? this.bySlot[slot]! : null;
       if (task === null) {
-        this.requeueFork(slot);
+        if (state === QUEUED) this.enqueue(slot, -1); // a live joiner's (the dead one's own are cancelled)
       } else if (state === CANCELLED) {
         this.release(slot); // taken after its cancel, never reported
       } else if (++task.crashes >= MAX_TASK_CRASHES) {
@@ -686,19 +689,27 @@ export class ThreadPool {
     }
   }
 
-  /** Main tasks on its deque go back to the global queue; so do forks, by `requeueFork`. */
-  private requeueDeque(index: number): void {
-    const deque = this.memory.deques[index]!;
-    for (let slot = deque.steal(); deque.size > 0 || slot >= 0; slot = deque.steal()) {
-      if (slot < 0) continue;
-      if (slot < this.bySlot.length) this.enqueue(slot, -1);
-      else this.requeueFork(slot);
+  /** Its queued forks have no joiner left, wherever they wait: they never run. */
+  private cancelOwnForks(index: number): void {
+    const memory = this.memory;
+    const start = memory.layout.forkSlotStart(index);
+    for (let slot = start; slot < start + memory.layout.geometry.forkSlots; slot++) {
+      memory.transition(slot, QUEUED, CANCELLED);
     }
   }
 
-  /** A fork of the dead worker has no joiner left. */
-  private requeueFork(slot: number): void {
-    this.memory.transition(slot, QUEUED, CANCELLED);
+  /**
+   * What is on its deque goes back to the global queue: main tasks, and forks it stole from
+   * live joiners (which take them from there in their helping joins).
+   */
+  private requeueDeque(index: number): void {
+    const memory = this.memory;
+    const deque = memory.deques[index]!;
+    for (let slot = deque.steal(); deque.size > 0 || slot >= 0; slot = deque.steal()) {
+      if (slot < 0) continue;
+      if (memory.state(slot) !== CANCELLED) this.enqueue(slot, -1);
+      else if (slot < this.bySlot.length) this.release(slot); // cancelled while queued, never reported
+    }
   }
 
   /** Starts the replacement of a dead worker and sends it the by-message tasks its predecessor lost. */
@@ -707,8 +718,11 @@ export class ThreadPool {
     if (this.state === 'closed') return;
     const index = dead.index;
     const memory = this.memory;
+    // Slots still in its inbox were never taken: a cancelled one is freed here, or never.
     const inbox = memory.inboxes[index]!;
-    while (inbox.shift() >= 0) {}
+    for (let slot = inbox.shift(); slot >= 0; slot = inbox.shift()) {
+      if (memory.state(slot) === CANCELLED) this.release(slot);
+    }
     for (let slot = 0; slot < this.bySlot.length; slot++) {
       const task = this.bySlot[slot];
       if (task && task.target === index && memory.state(slot) === QUEUED) {

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { parentPort } from 'node:worker_threads';
 import { Cancelled, createRandom, InvalidStateError, tracer } from '@spindle/core-context';
 import { isByMessage, markByMessage, readValue, writeValue } from './codec.js';
-import { type ErrorRecord, errorToRecord, recordToError } from './errors.js';
+import { errorToRecord, recordToError, shortRecord } from './errors.js';
 import {
   ACTIVE,
   CANCELLED,
@@ -509,18 +509,6 @@ function settledOrAborted(settled: Promise<void>, signal: AbortSignal): Promise<
 
 function cancelReason(): Cancelled {
   return new Cancelled('The task was cancelled by its caller');
-}
-
-/** An error record small enough for any slot: name and the start of the message. */
-function shortRecord(error: unknown): ErrorRecord {
-  const named = error instanceof Error ? error : new Error(String(error));
-  return {
-    isError: true,
-    name: named.name,
-    message: named.message.slice(0, 80),
-    stack: undefined,
-    fields: {},
-  };
 }
 
 function runInline<T>(fn: TaskFunction, args: unknown[]): ForkHandle<T> {
