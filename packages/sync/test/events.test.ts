@@ -86,6 +86,25 @@ describe('WaitGroup', () => {
     });
   });
 
+  it('stays usable after a wait that timed out or was aborted', async () => {
+    const group = new WaitGroup();
+    group.add(2);
+    await expect(group.wait({ timeout: 5 })).rejects.toBeInstanceOf(TimeoutError);
+    const controller = new AbortController();
+    const aborted = group.wait({ signal: controller.signal });
+    controller.abort();
+    await expect(aborted).rejects.toMatchObject({ code: 'ERR_SPINDLE_CANCELLED' });
+    const done = group.wait();
+    group.done();
+    group.done();
+    await done;
+    group.add();
+    const again = group.wait();
+    group.done();
+    await again;
+    expect(group.count).toBe(0);
+  });
+
   it('throws NotHeldError when the counter would go below zero', () => {
     const group = new WaitGroup();
     expect(() => group.done()).toThrow(NotHeldError);

@@ -60,6 +60,44 @@ describe('RwLock', () => {
     lock.readUnlock();
   });
 
+  it('lets a waiting writer in after at most the readers holding the lock, under seeded interleavings', () => {
+    runSeeded(
+      SEEDS,
+      (executor) => {
+        const lock = new RwLock();
+        const readers = 3;
+        let readEntries = 0;
+        let overtaken = -1;
+        let writerDone = false;
+        // Readers overlap so the lock is never free of readers while they run.
+        spawnAll(executor, readers, function* () {
+          while (!writerDone) {
+            yield* lock.readLock();
+            readEntries++;
+            yield;
+            lock.readUnlock();
+          }
+        });
+        executor.runAtMost(readers * 2);
+        spawnAll(executor, 1, function* () {
+          const holding = lock.readerCount;
+          const queuedAt = readEntries;
+          yield* lock.writeLock();
+          // Only readers granted before the writer queued (some not yet resumed) enter ahead of it.
+          overtaken = readEntries - queuedAt;
+          expect(overtaken).toBeLessThanOrEqual(holding);
+          writerDone = true;
+          lock.writeUnlock();
+        });
+        executor.drain();
+        expect(writerDone).toBe(true);
+        expect(overtaken).toBeGreaterThanOrEqual(0);
+        expect(lock.readerCount).toBe(0);
+      },
+      FAULTS,
+    );
+  });
+
   it('lets readers in when the writer they queued behind times out', async () => {
     const lock = new RwLock();
     await lock.readLock();
