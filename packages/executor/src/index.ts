@@ -15,4 +15,5 @@ export {
   type WorkerMetrics,
 } from './pool/thread-pool.js';
 export { type Fork, fork, join, taskSignal } from './pool/worker-runtime.js';
+export type { WorkerTracerOption } from './pool/worker-tracer.js';
 export { runSeeded } from './seeded.js';

@@ -1,5 +1,6 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { PoolGeometry } from './layout.js';
+import type { TracerSource } from './worker-tracer.js';
 
 /** Sent through a worker's synchronous inbox port (drained with receiveMessageOnPort). */
 export type ToWorker =
@@ -15,7 +16,8 @@ export interface ToMain {
 
 /** Asynchronous control messages (worker.postMessage / parentPort). */
 export type Control = { t: 'abort'; slot: number };
-export type Status = { t: 'ready'; tid: number; cpus: number[] } | { t: 'pin-failed'; message: string };
+/** `setup-failed`: the worker could not pin itself or install its tracer (`message` says which). */
+export type Status = { t: 'ready'; tid: number; cpus: number[] } | { t: 'setup-failed'; message: string };
 
 export interface WorkerInit {
   buffer: SharedArrayBuffer;
@@ -25,4 +27,5 @@ export interface WorkerInit {
   toWorker: MessagePort;
   toMain: MessagePort;
   pin: number[] | null;
+  tracer: TracerSource | null;
 }

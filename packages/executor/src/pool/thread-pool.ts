@@ -1,6 +1,5 @@
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { pathToFileURL } from 'node:url';
 import {
   MessageChannel,
   type MessagePort,
@@ -47,10 +46,12 @@ import {
 import { MainSharedBuffers } from './main-shared.js';
 import { PoolMemory } from './memory.js';
 import type { Status, ToMain, ToWorker, WorkerInit } from './messages.js';
+import { moduleUrl } from './module-url.js';
 import type { TaskResult } from './operation.js';
 import { usableCpus } from './pinning.js';
 import { MAX_TASK_CRASHES, restartDelayMs } from './restart-policy.js';
 import { PoolTask, type RunOptions, TaskHandle, type TaskRef } from './task.js';
+import { type TracerSource, tracerSource, type WorkerTracerOption } from './worker-tracer.js';
 
 export interface ThreadPoolOptions extends Partial<Omit<PoolGeometry, 'workers'>> {
   /** Worker threads (default: the usable CPUs). */
@@ -65,6 +66,11 @@ export interface ThreadPoolOptions extends Partial<Omit<PoolGeometry, 'workers'>
   memory?: SharedArrayBuffer;
   /** Passed to each Worker. */
   resourceLimits?: ResourceLimits;
+  /**
+   * A module each worker imports before its first task; its export (default `"default"`)
+   * is installed as that worker's tracer, which then sees task begin/end, steal and park.
+   */
+  tracer?: WorkerTracerOption;
 }
 
 export interface WorkerMetrics {
@@ -134,6 +140,7 @@ export class ThreadPool {
   private readonly workers: WorkerState[] = [];
   private readonly pin: number[] | null;
   private readonly resourceLimits: ResourceLimits | undefined;
+  private readonly tracer: TracerSource | null;
   private readonly maxQueue: number;
   private readonly handles = new Map<string, TaskHandle>();
   private readonly moduleIds = new Map<string, number>();
@@ -173,6 +180,7 @@ export class ThreadPool {
     this.maxQueue = maxQueue;
     this.pin = pinList(options.pin, geometry.workers);
     this.resourceLimits = options.resourceLimits;
+    this.tracer = tracerSource(options.tracer);
     const buffer = options.memory ?? new SharedArrayBuffer(poolMemoryBytes(geometry));
     if (!(buffer instanceof SharedArrayBuffer)) throw new TypeError('memory must be a SharedArrayBuffer');
     this.memory = new PoolMemory(buffer, geometry);
@@ -553,6 +561,7 @@ export class ThreadPool {
       toWorker: toWorker.port2,
       toMain: toMain.port1,
       pin: this.pin === null ? null : [this.pin[index % this.pin.length]!],
+      tracer: this.tracer,
     };
     const worker = new Worker(WORKER_ENTRY, {
       workerData: init,
@@ -591,7 +600,7 @@ export class ThreadPool {
         state.cpus = status.cpus;
         markReady();
       } else {
-        failReady(new Error(`worker ${index} could not pin itself: ${status.message}`));
+        failReady(new Error(`worker ${index} ${status.message}`));
       }
     });
     worker.on('error', (error) => {
@@ -786,11 +795,4 @@ function pinList(pin: ThreadPoolOptions['pin'], workers: number): number[] | nul
     throw new TypeError('pin must be true, false, or a non-empty list of CPU numbers');
   }
   return [...pin];
-}
-
-function moduleUrl(module: string | URL): string {
-  if (module instanceof URL) return module.href;
-  if (typeof module !== 'string' || module === '') throw new TypeError('module must be a URL or a path');
-  if (/^[a-z][a-z0-9+.-]*:/i.test(module)) return module;
-  return pathToFileURL(module).href;
 }

@@ -30,6 +30,7 @@ import type { Control, Status, ToMain, WorkerInit } from './messages.js';
 import { describeThread, pinCurrentThread } from './pinning.js';
 import { QuickFunctions } from './quick-functions.js';
 import { WorkerCatalog } from './worker-catalog.js';
+import { installTracer } from './worker-tracer.js';
 
 type TaskFunction = (...args: unknown[]) => unknown;
 
@@ -108,17 +109,31 @@ class WorkerRuntime {
   async start(): Promise<void> {
     const port = parentPort!;
     port.on('message', (message: Control) => this.abort(message.slot));
-    let status: Status;
-    try {
-      if (this.init.pin !== null) pinCurrentThread(this.init.pin);
-      status = { t: 'ready', ...describeThread() };
-    } catch (error) {
-      status = { t: 'pin-failed', message: String((error as Error).message ?? error) };
-    }
-    port.postMessage(status);
+    port.postMessage(await this.setUp());
     this.catalog.drain();
     await this.loop();
     process.exit(0);
+  }
+
+  /** Pins this thread and installs its tracer, as the pool asked. */
+  private async setUp(): Promise<Status> {
+    const failed = (what: string, error: unknown): Status => ({
+      t: 'setup-failed',
+      message: `${what}: ${String((error as Error)?.message ?? error)}`,
+    });
+    let thread: ReturnType<typeof describeThread>;
+    try {
+      if (this.init.pin !== null) pinCurrentThread(this.init.pin);
+      thread = describeThread();
+    } catch (error) {
+      return failed('could not pin itself', error);
+    }
+    try {
+      if (this.init.tracer !== null) await installTracer(this.init.tracer);
+    } catch (error) {
+      return failed('could not install its tracer', error);
+    }
+    return { t: 'ready', ...thread };
   }
 
   private async loop(): Promise<void> {

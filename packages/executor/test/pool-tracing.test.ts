@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { ThreadPool } from '../dist/index.js';
+import { TASKS, within, withPool } from './pool-helpers.js';
+
+const TRACER = new URL('./fixtures/tracer.mjs', import.meta.url);
+
+interface TraceEvent {
+  kind: 'begin' | 'end' | 'instant';
+  source: string;
+  name: string;
+  id: number;
+  thread: number;
+}
+
+describe('ThreadPool worker-side tracing', () => {
+  it('installs the tracer module in each worker, which sees task begin/end and park', async () => {
+    const channel = new BroadcastChannel('spindle-executor-trace-test');
+    const events: TraceEvent[] = [];
+    channel.onmessage = (message) => events.push((message as MessageEvent<TraceEvent>).data);
+    try {
+      await withPool({ workers: 2, tracer: { module: TRACER, export: 'tracer' } }, async (pool) => {
+        await pool.ready();
+        const addOne = pool.task(TASKS, 'addOne');
+        expect(await Promise.all([1, 2, 3].map((n) => pool.run(addOne, [n])))).toEqual([2, 3, 4]);
+        const taskEvents = () => events.filter((e) => e.source === 'pool' && e.name === 'task');
+        await within(
+          5_000,
+          'three task begin/end pairs',
+          (async () => {
+            while (taskEvents().length < 6) await new Promise((r) => setTimeout(r, 5));
+          })(),
+        );
+        const begins = taskEvents().filter((e) => e.kind === 'begin');
+        const ends = taskEvents().filter((e) => e.kind === 'end');
+        expect(begins).toHaveLength(3);
+        expect(ends.map((e) => e.id).sort()).toEqual(begins.map((e) => e.id).sort());
+        expect(begins.every((e) => e.thread !== 0)).toBe(true); // reported by worker threads
+        expect(events.some((e) => e.name === 'park')).toBe(true);
+      });
+    } finally {
+      channel.close();
+    }
+  });
+
+  it('rejects a bad option at once and a module without a tracer in ready()', async () => {
+    expect(() => new ThreadPool({ workers: 1, tracer: 'x' as never })).toThrow(TypeError);
+    await withPool({ workers: 1, tracer: { module: TASKS, export: 'addOne' } }, async (pool) => {
+      await expect(pool.ready()).rejects.toThrow(
+        /worker 0 could not install its tracer: .*begin, end and instant/,
+      );
+    });
+  });
+});
