@@ -51,6 +51,30 @@ describe('shared primitives across real workers', () => {
     expect(mutex.locked).toBe(false);
   });
 
+  it('SharedMutex: a fiber waiting in a worker parks, so another fiber and a timer there keep running', async () => {
+    const mutex = new SharedMutex();
+    const data = cells(3);
+    const progress = new Int32Array(data);
+    mutex.tryLock();
+    const worker = runWorkers('parks', ['fiber'], {
+      cells: data,
+      iterations: 0,
+      handles: { mutex: mutex.handle() },
+    });
+    const deadline = Date.now() + 5_000;
+    while ((progress[0]! < 5 || progress[1]! < 5) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    // Still held here, so the waiting fiber has not got it; yet the worker's thread ran on.
+    expect(progress[2]).toBe(0);
+    expect(progress[0]).toBeGreaterThanOrEqual(5);
+    expect(progress[1]).toBeGreaterThanOrEqual(5);
+    mutex.unlock();
+    await worker;
+    expect(progress[2]).toBe(1);
+    expect(mutex.locked).toBe(false);
+  });
+
   it('SharedMutex placed in a caller view: 2 blocking workers, exact total', async () => {
     const view = new Int32Array(new SharedArrayBuffer(16));
     const mutex = new SharedMutex(view, 3);
