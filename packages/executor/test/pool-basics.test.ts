@@ -37,6 +37,19 @@ describe.each(['global', 'stealing'] as const)('ThreadPool (%s mode)', (mode) =>
     });
   });
 
+  it('returns shared memory: a SharedArrayBuffer and a typed array over one', async () => {
+    await withPool({ workers: 1, mode }, async (pool) => {
+      const makeShared = pool.task(TASKS, 'makeShared');
+      const view = await pool.run<Int32Array>(makeShared, [4, false]);
+      expect(view).toBeInstanceOf(Int32Array);
+      expect(view.buffer).toBeInstanceOf(SharedArrayBuffer);
+      expect(Array.from(view)).toEqual([0, 2, 4, 6]);
+      const buffer = await pool.run<SharedArrayBuffer>(makeShared, [3, true]);
+      expect(buffer).toBeInstanceOf(SharedArrayBuffer);
+      expect(Array.from(new Int32Array(buffer))).toEqual([0, 2, 4]);
+    });
+  });
+
   it('rejects with the original error: class, name, message, stack, cause and fields', async () => {
     await withPool({ workers: 1, mode }, async (pool) => {
       const error = await pool.run(pool.task(TASKS, 'fail'), ['bad input']).then(

@@ -402,12 +402,15 @@ class WorkerRuntime {
   /** Puts a result in its slot (or, for a main task, in a message); returns why it could not. */
   private store(slot: number, fork: boolean, payload: unknown): Error | null {
     try {
-      if (writeValue(this.memory, slot, payload, null)) return null;
+      // v8.serialize would copy a view over shared memory: only a message keeps it shared.
+      const keepShared = !fork && isSharedView(payload);
+      if (!keepShared && writeValue(this.memory, slot, payload, null)) return null;
+      if (fork)
+        return new RangeError('a fork-join result does not fit its slot: raise the pool option slotBytes');
     } catch (error) {
-      return new TypeError(`the task's result cannot be sent to its caller: ${(error as Error).message}`);
+      // v8.serialize refuses shared memory; a message can still carry it to the main thread.
+      if (fork) return new TypeError(`a fork-join result cannot cross threads: ${(error as Error).message}`);
     }
-    if (fork)
-      return new RangeError('a fork-join result does not fit its slot: raise the pool option slotBytes');
     try {
       const message: ToMain = { slot, value: payload };
       this.init.toMain.postMessage(message);
@@ -511,6 +514,10 @@ class WorkerRuntime {
 function wakeOne(words: Int32Array): void {
   Atomics.add(words, PARK_SEQ, 1);
   Atomics.notify(words, PARK_SEQ, 1);
+}
+
+function isSharedView(value: unknown): boolean {
+  return ArrayBuffer.isView(value) && value.buffer instanceof SharedArrayBuffer;
 }
 
 /** Resolves when `settled` does or when `signal` aborts, whichever comes first. */
