@@ -85,4 +85,20 @@ describe('ThreadPool backpressure', () => {
       expect(await await waiting).toBe(4);
     });
   });
+
+  it('stops a submit() that waits for room as soon as its signal aborts', async () => {
+    await withPool({ workers: 1, maxQueue: 0 }, async (pool) => {
+      const blocker = gate();
+      const held = pool.trySubmit(pool.task(TASKS, 'hold'), [blocker.buffer]);
+      await blocker.started();
+      const controller = new AbortController();
+      const waiting = pool.submit(pool.task(TASKS, 'addOne'), [1], { signal: controller.signal });
+      controller.abort();
+      await expect(within(1_000, 'the aborted submit()', waiting)).rejects.toBeInstanceOf(Cancelled);
+      blocker.release();
+      expect(await held).toBe('released');
+      expect(pool.pending).toBe(0);
+      expect(await pool.run(pool.task(TASKS, 'addOne'), [2])).toBe(3); // room for others: the waiter is gone
+    });
+  });
 });

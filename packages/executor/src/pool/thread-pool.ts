@@ -242,11 +242,33 @@ export class ThreadPool {
   ): Promise<TaskResult<T>> {
     const record = this.prepare<T>(task, args, options);
     while (this.isFull()) {
-      await new Promise<void>((resolve) => this.roomWaiters.push(resolve));
+      await this.waitForRoom(record.signal);
       if (this.state !== 'open') throw new ClosedError('the pool was closed while submit() waited for room');
-      if (record.signal?.aborted) throw new Cancelled('submit() was aborted while waiting for room');
     }
     return this.accept(record);
+  }
+
+  /** Resolves when the queue may have room; rejects with `Cancelled` as soon as `signal` aborts. */
+  private waitForRoom(signal: AbortSignal | undefined): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const cancelled = () =>
+        new Cancelled('submit() was aborted while waiting for room', { cause: signal?.reason });
+      if (signal?.aborted) {
+        reject(cancelled());
+        return;
+      }
+      const onAbort = () => {
+        const index = this.roomWaiters.indexOf(wake);
+        if (index >= 0) this.roomWaiters.splice(index, 1);
+        reject(cancelled());
+      };
+      const wake = () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      this.roomWaiters.push(wake);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
   }
 
   /** Tasks accepted and not yet settled. */
