@@ -75,6 +75,25 @@ describe('shared primitives across real workers', () => {
     expect(mutex.locked).toBe(false);
   });
 
+  it('SharedMutex: a worker blocking after it gave up an async wait still gets the unlock', async () => {
+    const mutex = new SharedMutex();
+    const data = cells(2);
+    const flags = new Int32Array(data);
+    mutex.tryLock();
+    const worker = runWorkers('mixed', ['blocking'], {
+      cells: data,
+      iterations: 0,
+      handles: { mutex: mutex.handle() },
+    });
+    while (Atomics.load(flags, 1) === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    // Let the worker block in lockBlocking() before the unlock.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    mutex.unlock();
+    const stalled = new Promise((resolve) => setTimeout(() => resolve('stalled'), 2_000));
+    expect(await Promise.race([worker.then(() => 'took the lock'), stalled])).toBe('took the lock');
+    expect(flags[0]).toBe(1);
+  });
+
   it('SharedMutex placed in a caller view: 2 blocking workers, exact total', async () => {
     const view = new Int32Array(new SharedArrayBuffer(16));
     const mutex = new SharedMutex(view, 3);

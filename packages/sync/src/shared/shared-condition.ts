@@ -1,7 +1,6 @@
 import { isMainThread } from 'node:worker_threads';
 import {
   BlockingCallError,
-  futexWait,
   futexWaitAsync,
   futexWake,
   NotHeldError,
@@ -11,6 +10,7 @@ import {
   type WaitOptions,
 } from '@spindle/core-context';
 import { type RelockingWait, relockOnHalt } from '../relock-on-halt.js';
+import { blockingWait, noteAbandonedWait } from './abandoned-waits.js';
 import { attach, handleView, initializing, SharedCells, type SharedHandle } from './cells.js';
 import type { SharedMutex } from './shared-mutex.js';
 
@@ -48,7 +48,7 @@ export class SharedCondition extends SharedCells {
       throw new NotHeldError('SharedCondition.waitBlocking(mutex) needs the mutex locked by the caller');
     const seen = Atomics.load(this.view, this.index);
     mutex.unlock();
-    const outcome = futexWait(this.view, this.index, seen, options?.timeout);
+    const outcome = blockingWait(this.view, this.index, seen, options?.timeout);
     mutex.lockBlocking();
     if (outcome === 'timed-out')
       throw new TimeoutError(`SharedCondition.waitBlocking timed out after ${options?.timeout} ms`);
@@ -145,6 +145,8 @@ class SharedConditionWait extends Operation<void> implements RelockingWait {
       if (outcome === 'timed-out')
         failure = new TimeoutError(`The wait timed out after ${this.options?.timeout} ms`);
     } catch (error) {
+      // Only an abort rejects the sleep, and V8 keeps its waiter: see abandoned-waits.
+      noteAbandonedWait(view, index);
       if (halt.aborted) throw error;
       failure = error;
     }
