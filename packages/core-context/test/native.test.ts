@@ -111,10 +111,21 @@ describe('pinning and topology', () => {
 });
 
 describe('native coroutine benchmarks', () => {
-  it('measures a round trip', () => {
-    const ns = benchRoundTrip(10_000);
-    expect(Number.isFinite(ns)).toBe(true);
-    expect(ns).toBeGreaterThan(0);
+  it('makes every round trip it is asked for, each value there and back', () => {
+    const n = 10_000;
+    const report = loadBinding().benchRoundTrip!(n);
+    expect(report.roundTrips).toBe(n);
+    expect(report.checksum).toBe((n * (n + 1)) / 2); // the coroutine answers i + 1 to i
+  });
+
+  it('measures a round trip within the wall time of the call and above a physical floor', () => {
+    const n = 100_000;
+    const start = process.hrtime.bigint();
+    const ns = benchRoundTrip(n);
+    const wallNs = Number(process.hrtime.bigint() - start);
+    // A resume plus a suspend is a few dozen instructions: well over 0.1 ns even at 10 GHz.
+    expect(ns).toBeGreaterThan(0.1);
+    expect(ns * n).toBeLessThanOrEqual(wallNs);
   });
 
   it('keeps many coroutines alive and reports memory', () => {

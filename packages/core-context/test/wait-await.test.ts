@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { getEventListeners } from 'node:events';
+import { describe, expect, it, vi } from 'vitest';
 import {
   bounded,
   Cancelled,
@@ -56,13 +57,21 @@ describe('wait protocol from async code', () => {
     await expect(wait).rejects.toBeInstanceOf(Cancelled);
   });
 
-  it('a result that arrives before the deadline wins and the timer is cleared', async () => {
-    const event = new OneShotEvent<string>();
-    const controller = new AbortController();
-    const wait = waitFor(event, { timeout: 60_000, signal: controller.signal });
-    event.set('in time');
-    await expect(wait).resolves.toBe('in time');
-    controller.abort();
+  it('a result that arrives before the deadline wins; the timer and the abort listener go', async () => {
+    vi.useFakeTimers();
+    try {
+      const event = new OneShotEvent<string>();
+      const controller = new AbortController();
+      const wait = waitFor(event, { timeout: 60_000, signal: controller.signal });
+      expect(vi.getTimerCount()).toBe(1);
+      expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);
+      event.set('in time');
+      await expect(wait).resolves.toBe('in time');
+      expect(vi.getTimerCount()).toBe(0);
+      expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('rejects a negative or NaN timeout at the call', () => {

@@ -31,6 +31,7 @@ fn corosensei_round_trip_ns(iterations: u64) -> f64 {
         CoroutineResult::Yield(value) => value,
         CoroutineResult::Return(()) => unreachable!("the loop never returns"),
     })
+    .checked_ns_per_round_trip()
 }
 
 fn median(mut samples: Vec<f64>) -> f64 {

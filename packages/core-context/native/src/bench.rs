@@ -6,6 +6,29 @@ use std::time::Instant;
 use crate::coroutine::{Coroutine, CoroutineResult, FpControl};
 use crate::stack::{page_size, Mapping, MmapStack, SliceStack};
 
+/// What a timed run of round trips measured.
+#[derive(Clone, Copy, Debug)]
+pub struct RoundTrips {
+    /// Round trips made.
+    pub count: u64,
+    /// Wrapping sum of the coroutine's answers (`i + 1` for round trip `i`).
+    pub checksum: u64,
+    /// Wall-clock time of the whole loop.
+    pub elapsed_ns: f64,
+}
+
+impl RoundTrips {
+    /// Nanoseconds per round trip, after checking that no answer was lost or wrong.
+    pub fn checked_ns_per_round_trip(&self) -> f64 {
+        assert_eq!(
+            self.checksum,
+            expected_checksum(self.count),
+            "round trips lost values"
+        );
+        self.elapsed_ns / self.count as f64
+    }
+}
+
 /// Nanoseconds per round trip (one resume plus one suspend) over `iterations` round
 /// trips of a coroutine that adds one to what it receives, with the default
 /// `FpControl::Preserved`.
@@ -15,6 +38,11 @@ pub fn round_trip_ns(iterations: u64) -> f64 {
 
 /// `round_trip_ns` with the floating-point control mode `fp`.
 pub fn round_trip_ns_with(iterations: u64, fp: FpControl) -> f64 {
+    round_trips(iterations, fp).checked_ns_per_round_trip()
+}
+
+/// Runs `iterations` timed round trips of a coroutine that adds one to what it receives.
+pub fn round_trips(iterations: u64, fp: FpControl) -> RoundTrips {
     let stack = MmapStack::new(64 * 1024).expect("cannot map a 64 KiB stack");
     let mut coroutine = Coroutine::with_fp_control(stack, fp, |yielder, mut value: u64| loop {
         value = yielder.suspend(value.wrapping_add(1));
@@ -25,23 +53,21 @@ pub fn round_trip_ns_with(iterations: u64, fp: FpControl) -> f64 {
     })
 }
 
-/// Times `iterations` calls of `round_trip(i)` (a resume whose coroutine answers `i + 1`),
-/// checks the answers' checksum, and returns nanoseconds per call. The spindle and the
-/// corosensei measurements share it, so both pay the same loop.
+/// Times `iterations` calls of `round_trip(i)` (a resume whose coroutine answers `i + 1`)
+/// and sums the answers. The spindle and the corosensei measurements share it, so both
+/// pay the same loop.
 #[inline(always)]
-pub fn time_round_trips(iterations: u64, mut round_trip: impl FnMut(u64) -> u64) -> f64 {
+pub fn time_round_trips(iterations: u64, mut round_trip: impl FnMut(u64) -> u64) -> RoundTrips {
     let start = Instant::now();
     let mut checksum = 0u64;
     for i in 0..iterations {
         checksum = checksum.wrapping_add(round_trip(black_box(i)));
     }
-    let elapsed = start.elapsed();
-    assert_eq!(
+    RoundTrips {
+        count: iterations,
         checksum,
-        expected_checksum(iterations),
-        "round trips lost values"
-    );
-    elapsed.as_nanos() as f64 / iterations as f64
+        elapsed_ns: start.elapsed().as_nanos() as f64,
+    }
 }
 
 /// Sum of `i + 1` for `i` in `0..n`, wrapping.

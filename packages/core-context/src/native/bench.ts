@@ -42,7 +42,7 @@ export function benchFunction<K extends BenchName>(
 /** Nanoseconds per native round trip (one resume plus one suspend) over `iterations`. */
 export function benchRoundTrip(iterations: number): number {
   checkCount('iterations', iterations, 1);
-  return benchFunction(nativeBinding(), 'benchRoundTrip')(iterations);
+  return benchFunction(nativeBinding(), 'benchRoundTrip')(iterations).nsPerRoundTrip;
 }
 
 /**

@@ -15,6 +15,13 @@ export interface NativeAffinityReading {
   cpus: number[];
 }
 
+/** What `benchRoundTrip` measured, as the addon returns it (the checksum is n(n + 1)/2 when no value was lost). */
+export interface NativeRoundTripReport {
+  roundTrips: number;
+  checksum: number;
+  nsPerRoundTrip: number;
+}
+
 /** What `benchManyCoroutines` measured, as the addon returns it. */
 export interface NativeManyCoroutinesReport {
   count: number;
@@ -35,7 +42,7 @@ export interface NativeBinding {
   usableParallelism(): number;
   threadId(): number;
   osErrorMessage(errno: number): string;
-  benchRoundTrip?(iterations: number): number;
+  benchRoundTrip?(iterations: number): NativeRoundTripReport;
   benchManyCoroutines?(count: number, stackSize: number): NativeManyCoroutinesReport;
   overflowCoroutineStack?(): never;
 }

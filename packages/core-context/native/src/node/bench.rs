@@ -5,12 +5,29 @@ use napi::{Error, Result, Status};
 use napi_derive::napi;
 
 use super::guarded;
+use crate::FpControl;
 
-/// Nanoseconds per native round trip (resume + suspend), over `iterations` round trips.
+/// What `benchRoundTrip` measured.
+#[napi(object)]
+pub struct RoundTripReport {
+    /// Round trips made.
+    pub round_trips: u32,
+    /// Sum of the coroutine's answers (`i + 1` for round trip `i`): n(n + 1)/2 when every
+    /// value made it there and back. A double, so exact while below 2^53.
+    pub checksum: f64,
+    pub ns_per_round_trip: f64,
+}
+
+/// Times `iterations` native round trips (resume + suspend) and checks their answers.
 #[napi]
-pub fn bench_round_trip(iterations: u32) -> Result<f64> {
+pub fn bench_round_trip(iterations: u32) -> Result<RoundTripReport> {
     guarded("benchRoundTrip", move || {
-        Ok(crate::bench::round_trip_ns(u64::from(iterations.max(1))))
+        let run = crate::bench::round_trips(u64::from(iterations.max(1)), FpControl::Preserved);
+        Ok(RoundTripReport {
+            round_trips: run.count as u32,
+            checksum: run.checksum as f64,
+            ns_per_round_trip: run.checked_ns_per_round_trip(),
+        })
     })
 }
 

@@ -1,7 +1,7 @@
 // Test harness for the aarch64 context switch (src/arch/aarch64.s, assembled unchanged
 // next to this file by scripts/aarch64-test.sh and run under qemu-aarch64).
 //
-// Two raw contexts load distinct values into every callee-saved register (x19-x28,
+// Two raw contexts load distinct values into every callee-saved register (x19-x29,
 // d8-d15), switch back and forth thousands of times, and check after each switch that
 // their own values came back and that the values handed over add up (checksum).
 #include <stdint.h>
@@ -17,14 +17,16 @@ enum { ROUNDS = 5000, STACK_BYTES = 64 * 1024, FRAME_BYTES = 160 };
 typedef struct {
   uint64_t x[10]; // x19..x28
   uint64_t d[8];  // d8..d15
+  uint64_t fp;    // x29
 } Registers;
 
 static void *main_sp;
 static void *other_sp;
 static unsigned long other_failures;
 
-// Loads `marks` into x19-x28 and d8-d15, switches, and stores what those registers hold
-// once the switch returns into `seen`.
+// Loads `marks` into x19-x29 and d8-d15, switches, and stores what those registers hold
+// once the switch returns into `seen`. x29 may be this function's frame pointer, so it
+// cannot be declared clobbered: the block saves it itself and restores it after reading it.
 static uintptr_t switch_with_marks(void **save, void *target, uintptr_t value, const Registers *marks,
                                    Registers *seen) {
   register uintptr_t x0 __asm__("x0") = (uintptr_t)save;
@@ -33,7 +35,7 @@ static uintptr_t switch_with_marks(void **save, void *target, uintptr_t value, c
   register uintptr_t x3 __asm__("x3") = (uintptr_t)marks;
   register uintptr_t x4 __asm__("x4") = (uintptr_t)seen;
   __asm__ volatile(
-      "str x4, [sp, #-16]!\n"
+      "stp x4, x29, [sp, #-16]!\n"
       "ldp x19, x20, [x3, #0]\n"
       "ldp x21, x22, [x3, #16]\n"
       "ldp x23, x24, [x3, #32]\n"
@@ -43,8 +45,11 @@ static uintptr_t switch_with_marks(void **save, void *target, uintptr_t value, c
       "ldp d10, d11, [x3, #96]\n"
       "ldp d12, d13, [x3, #112]\n"
       "ldp d14, d15, [x3, #128]\n"
+      "ldr x29, [x3, #144]\n"
       "bl spindle_ctx_switch\n"
-      "ldr x4, [sp], #16\n"
+      "mov x5, x29\n"
+      "ldp x4, x29, [sp], #16\n"
+      "str x5, [x4, #144]\n"
       "stp x19, x20, [x4, #0]\n"
       "stp x21, x22, [x4, #16]\n"
       "stp x23, x24, [x4, #32]\n"
@@ -68,6 +73,7 @@ static Registers marks_for(uint64_t side, uint64_t round) {
   uint64_t base = (side << 56) ^ (round * 0x9E3779B97F4A7C15ull);
   for (int i = 0; i < 10; i++) r.x[i] = base ^ (0x1111ull * (uint64_t)(i + 1));
   for (int i = 0; i < 8; i++) r.d[i] = ~base ^ (0x10101ull * (uint64_t)(i + 1));
+  r.fp = base ^ 0x2929292929ull;
   return r;
 }
 
@@ -111,7 +117,7 @@ int main(void) {
            (unsigned long long)checksum, (unsigned long long)want, main_failures, other_failures);
     return 1;
   }
-  printf("aarch64 context switch: PASS (%d round trips, checksum %llu, x19-x28 and d8-d15 preserved on both "
+  printf("aarch64 context switch: PASS (%d round trips, checksum %llu, x19-x29 and d8-d15 preserved on both "
          "sides)\n",
          ROUNDS, (unsigned long long)checksum);
   return 0;
