@@ -1,6 +1,7 @@
 /**
- * Debug mode records where each fiber was spawned, so a failure's stack can show it.
- * Off by default: capturing a stack costs more than the rest of a spawn.
+ * Debug mode records the JS frames where each fiber was spawned, so a failure's stack can
+ * show them. Off by default: capturing a stack costs more than the rest of a spawn. Without
+ * it a failure still names the chain of spawning fibers (see Lineage).
  */
 let enabled = process.env.SPINDLE_FIBER_DEBUG === '1';
 
@@ -17,24 +18,8 @@ export function setFiberDebug(on: boolean): boolean {
   return previous;
 }
 
-/** A holder of a lazily formatted stack (V8 formats `stack` on first read). */
-export interface SpawnSite {
-  stack?: string;
-}
-
-/** Captures the caller's stack above `below` (a function that should not appear in it). */
-export function captureSpawnSite(below: Function): SpawnSite {
-  const site: SpawnSite = {};
-  Error.captureStackTrace(site, below);
-  return site;
-}
-
-/** The frame lines of a captured site (without the first "Error" line). */
-export function spawnSiteFrames(site: SpawnSite | null): string {
-  if (site === null) {
-    return '    (spawn site not recorded: call setFiberDebug(true) or set SPINDLE_FIBER_DEBUG=1)';
-  }
-  const stack = site.stack ?? '';
-  const firstFrame = stack.indexOf('\n    at ');
-  return firstFrame < 0 ? '    (no frames)' : stack.slice(firstFrame + 1);
+/** The frame lines of a formatted stack (without its "Name: message" head), or null when it has none. */
+export function frameLines(stack: string | undefined): string | null {
+  const firstFrame = stack === undefined ? -1 : stack.indexOf('\n    at ');
+  return firstFrame < 0 ? null : stack!.slice(firstFrame + 1);
 }

@@ -1,9 +1,14 @@
 import { SpindleError } from '@spindle/core-context';
-import { type SpawnSite, spawnSiteFrames } from './debug.js';
+import { frameLines } from './debug.js';
+import { describeSpawners, type Lineage } from './lineage.js';
+
+const SITE_NOT_RECORDED =
+  '    (spawn frames not recorded: call setFiberDebug(true) or set SPINDLE_FIBER_DEBUG=1)';
 
 /**
- * A fiber failed. The joiner receives this error: `cause` is the fiber's own error, and
- * the stack shows where the fiber was spawned (recorded in debug mode, see `setFiberDebug`).
+ * A fiber failed. The joiner receives this error: `cause` is the fiber's own error, and the
+ * stack shows the cause's frames, then the chain of fibers that spawned this one and, in
+ * debug mode (see `setFiberDebug`), the JS frames of the spawn.
  */
 export class FiberFailedError extends SpindleError {
   /** Id of the fiber that failed. */
@@ -11,15 +16,30 @@ export class FiberFailedError extends SpindleError {
   /** Name of the fiber that failed. */
   readonly fiberName: string;
 
-  constructor(fiberId: number, fiberName: string, cause: unknown, site: SpawnSite | null) {
-    super('ERR_SPINDLE_FIBER_FAILED', `Fiber #${fiberId} "${fiberName}" failed: ${describeCause(cause)}`, {
+  /** @internal made by the fiber from its Lineage */
+  constructor(fiber: Lineage, cause: unknown) {
+    super('ERR_SPINDLE_FIBER_FAILED', `Fiber #${fiber.id} "${fiber.name}" failed: ${describeCause(cause)}`, {
       cause,
     });
-    this.fiberId = fiberId;
-    this.fiberName = fiberName;
-    // The construction frames (the scheduler finishing the fiber) say nothing; the spawn site does.
-    this.stack = `${this.name}: ${this.message}\n    --- fiber spawned at ---\n${spawnSiteFrames(site)}`;
+    this.fiberId = fiber.id;
+    this.fiberName = fiber.name;
+    // The construction frames (the scheduler finishing the fiber) say nothing; where the
+    // cause was thrown and where the fiber came from do.
+    const causeFrames = cause instanceof Error ? frameLines(cause.stack) : null;
+    this.stack = [
+      `${this.name}: ${this.message}`,
+      ...(causeFrames === null ? [] : [causeFrames]),
+      `    --- Fiber #${fiber.id} "${fiber.name}" ${describeSpawners(fiber.parent)} ---`,
+      ...spawnFrames(fiber, causeFrames),
+    ].join('\n');
   }
+}
+
+/** The JS frames of the spawn, else the hint once per chain of failures (a failed joiner's cause may carry it). */
+function spawnFrames(fiber: Lineage, causeFrames: string | null): string[] {
+  const frames = frameLines(fiber.stack);
+  if (frames !== null) return [frames];
+  return causeFrames?.includes(SITE_NOT_RECORDED) ? [] : [SITE_NOT_RECORDED];
 }
 
 function describeCause(cause: unknown): string {

@@ -11,8 +11,8 @@ import {
   type Waiter,
 } from '@spindle/core-context';
 import { faultPoint, loopExecutor } from '@spindle/executor';
-import type { SpawnSite } from './debug.js';
 import { FiberFailedError } from './errors.js';
+import { childLineage, type Lineage } from './lineage.js';
 import { type LocalsHolder, rootLocals, setLocalsSource } from './locals.js';
 import { isPromiseLike, PromiseWait } from './promise-wait.js';
 import { register, unregister } from './registry.js';
@@ -52,6 +52,8 @@ const JOINED = 32;
 const WRAPPED = 64;
 /** Handed back to a FiberPool. */
 const RELEASED = 128;
+/** `origin` is this fiber's own Lineage (its spawner's is `origin.parent`). */
+const OWN_LINEAGE = 256;
 
 let running: Fiber | null = null;
 let nextId = 1;
@@ -95,7 +97,11 @@ export class Fiber<T = unknown> extends Operation<T> implements Runnable, Waiter
   /** What it waits on; kept after a wake until it resumes, so a halt can restore the result. */
   private waitable: Waitable | null = null;
   private joiners: List<Waiter<T>> | null = null;
-  private site: SpawnSite | null = null;
+  /**
+   * Its spawner's Lineage (null outside fibers), or once OWN_LINEAGE is set its own. A
+   * Lineage, not the parent Fiber, so a finished parent can be collected.
+   */
+  private origin: Lineage | null = null;
 
   /** The name given at spawn, else `fiber-<id>`. */
   get name(): string {
@@ -163,8 +169,9 @@ export class Fiber<T = unknown> extends Operation<T> implements Runnable, Waiter
     gen: FiberGenerator<T>,
     executor: Executor,
     name: string | null,
-    parentLocals: LocalsHolder,
-    site: SpawnSite | null,
+    parent: Fiber | null,
+    /** In debug mode: the spawn function, the top frame left out of the recorded site. */
+    siteBelow: Function | null,
   ): this {
     if (gen === null || typeof gen !== 'object' || typeof gen.next !== 'function') {
       throw new TypeError(
@@ -175,12 +182,14 @@ export class Fiber<T = unknown> extends Operation<T> implements Runnable, Waiter
     this.gen = gen;
     this.executor = executor;
     this.label = name;
-    this.site = site;
     this.state = READY;
     this.flags = 0;
     this.value = undefined;
-    this.locals = parentLocals.locals;
-    parentLocals.ownsLocals = false;
+    this.origin = parent === null ? null : parent.lineage();
+    if (siteBelow !== null) Error.captureStackTrace(this.lineage(), siteBelow);
+    const localsSource = parent ?? rootLocals;
+    this.locals = localsSource.locals;
+    localsSource.ownsLocals = false;
     register(this);
     if (tracer !== null) tracer.instant('fiber', 'spawn', this.id);
     executor.submit(this);
@@ -197,7 +206,7 @@ export class Fiber<T = unknown> extends Operation<T> implements Runnable, Waiter
     if ((this.flags & RELEASED) !== 0) return false;
     this.flags |= RELEASED;
     this.value = undefined;
-    this.site = null;
+    this.origin = null;
     return true;
   }
 
@@ -372,11 +381,20 @@ export class Fiber<T = unknown> extends Operation<T> implements Runnable, Waiter
     if ((this.flags & WRAPPED) === 0) {
       this.value =
         this.state === FAILED
-          ? new FiberFailedError(this.id, this.name, this.value, this.site)
+          ? new FiberFailedError(this.lineage(), this.value)
           : new Cancelled(`Fiber #${this.id} "${this.name}" was halted before it finished`);
       this.flags |= WRAPPED;
     }
     return this.value as Error;
+  }
+
+  /** @internal its own Lineage, for its children and its failure: made once, then shared */
+  lineage(): Lineage {
+    if ((this.flags & OWN_LINEAGE) !== 0) return this.origin!;
+    const own = childLineage(this.origin, this.id, this.name);
+    this.origin = own;
+    this.flags |= OWN_LINEAGE;
+    return own;
   }
 
   /** @internal whether anyone waited on the result */

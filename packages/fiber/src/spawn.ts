@@ -1,8 +1,7 @@
 import { type Executor, waitFor } from '@spindle/core-context';
 import { loopExecutor } from '@spindle/executor';
-import { captureSpawnSite, fiberDebugEnabled } from './debug.js';
+import { fiberDebugEnabled } from './debug.js';
 import { current, Fiber, type FiberGenerator } from './fiber.js';
-import { rootLocals } from './locals.js';
 
 /** Options of `spawnWith`. */
 export interface SpawnOptions {
@@ -27,7 +26,8 @@ export function setDefaultExecutor(executor: Executor): Executor {
 /**
  * Starts `fn(...args)` as a fiber and returns its handle. It runs on the spawning fiber's
  * executor (outside fibers: the default, `loopExecutor`) and inherits the spawner's
- * fiber-local values. Allocates the Fiber beside the generator, nothing else.
+ * fiber-local values. Allocates the Fiber beside the generator (and, on a fiber's first
+ * spawn, that fiber's Lineage, which all its children share).
  */
 export function spawn<A extends unknown[], T>(fn: (...args: A) => FiberGenerator<T>, ...args: A): Fiber<T> {
   checkBody(fn);
@@ -60,8 +60,8 @@ export function launch<T>(
 ): Fiber<T> {
   const parent = current();
   const executor = options?.executor ?? (parent !== null ? parent.executor : defaultExecutor);
-  const site = options?.debug === true || fiberDebugEnabled() ? captureSpawnSite(below) : null;
-  return fiber.start(gen, executor, options?.name ?? null, parent ?? rootLocals, site);
+  const siteBelow = options?.debug === true || fiberDebugEnabled() ? below : null;
+  return fiber.start(gen, executor, options?.name ?? null, parent, siteBelow);
 }
 
 /** @internal */

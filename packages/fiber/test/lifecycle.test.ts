@@ -1,7 +1,7 @@
 import { Cancelled, InvalidStateError } from '@spindle/core-context';
 import { ManualExecutor } from '@spindle/executor';
 import { describe, expect, it } from 'vitest';
-import { current, Fiber, FiberFailedError, setFiberDebug, spawnWith, yieldNow } from '../src/index.js';
+import { current, Fiber, FiberFailedError, spawnWith, yieldNow } from '../src/index.js';
 import { TestEvent } from './helpers.js';
 
 describe('fiber lifecycle', () => {
@@ -100,47 +100,6 @@ describe('fiber lifecycle', () => {
     expect(error.cause).toBe(original);
     expect(error.message).toBe(`Fiber #${fiber.id} "writer" failed: Error: disk full`);
     expect(error.fiberName).toBe('writer');
-  });
-
-  it('shows the spawn site in the stack when debug is on', async () => {
-    const exec = new ManualExecutor();
-    const previous = setFiberDebug(true);
-    let fiber: Fiber<void>;
-    try {
-      fiber = (function spawnTheFailingWorker() {
-        return spawnWith({ executor: exec }, function* () {
-          throw new TypeError('bad input');
-        });
-      })();
-    } finally {
-      setFiberDebug(previous);
-    }
-    const caught = fiber.join().then(
-      () => null,
-      (error: unknown) => error as Error,
-    );
-    exec.drain();
-    const stack = (await caught)!.stack!;
-    expect(stack).toContain('--- fiber spawned at ---');
-    expect(stack).toContain('spawnTheFailingWorker');
-    expect(stack).toContain('lifecycle.test.ts');
-  });
-
-  it('records the spawn site per fiber with the debug option, and says how to get it otherwise', async () => {
-    const exec = new ManualExecutor();
-    const traced = spawnWith({ executor: exec, debug: true }, function* () {
-      throw new Error('x');
-    });
-    const plain = spawnWith({ executor: exec }, function* () {
-      throw new Error('y');
-    });
-    const errors = Promise.all(
-      [traced, plain].map((f) => f.join().then(null, (e: unknown) => (e as Error).stack!)),
-    );
-    exec.drain();
-    const [tracedStack, plainStack] = await errors;
-    expect(tracedStack).toContain('lifecycle.test.ts');
-    expect(plainStack).toContain('setFiberDebug(true)');
   });
 
   it('throws a TypeError into the fiber when it yields something that cannot be waited on', async () => {
