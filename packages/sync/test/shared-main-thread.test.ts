@@ -86,6 +86,44 @@ describe('shared primitives on the main thread', () => {
     expect(reopened.capacity).toBe(5);
   });
 
+  it('attach opens live cells without resetting them, where the constructor resets', async () => {
+    const view = new Int32Array(new SharedArrayBuffer(64));
+    const again = () => new Int32Array(view.buffer);
+    const mutex = new SharedMutex(view, 0);
+    mutex.tryLock();
+    const semaphore = new SharedSemaphore({ permits: 1, capacity: 3 }, view, 1);
+    semaphore.tryAcquire();
+    const event = new SharedResetEvent(view, 3);
+    event.set();
+    const group = new SharedWaitGroup(view, 4);
+    group.add(2);
+    const lock = new SharedRwLock(view, 5);
+    lock.tryReadLock();
+    const firstParty = new SharedBarrier(2, view, 6).wait();
+    const condition = new SharedCondition(view, 8);
+    condition.signal();
+    const sequence = view[8];
+
+    expect(SharedMutex.attach(again(), 0).locked).toBe(true);
+    expect([
+      SharedSemaphore.attach(again(), 1).available,
+      SharedSemaphore.attach(again(), 1).capacity,
+    ]).toEqual([0, 3]);
+    expect(SharedResetEvent.attach(again(), 3).isSet()).toBe(true);
+    expect(SharedWaitGroup.attach(again(), 4).count).toBe(2);
+    expect(SharedRwLock.attach(again(), 5).readerCount).toBe(1);
+    const barrier = SharedBarrier.attach(again(), 6);
+    expect(barrier.parties).toBe(2);
+    // The first party's arrival was kept: one more completes the generation.
+    await Promise.all([firstParty, barrier.wait()]);
+    expect(barrier.generation).toBe(1);
+    SharedCondition.attach(again(), 8);
+    expect(view[8]).toBe(sequence);
+
+    expect(new SharedMutex(again(), 0).locked).toBe(false);
+    expect(new SharedWaitGroup(again(), 4).count).toBe(0);
+  });
+
   it('rejects bad placement and bad counts', () => {
     expect(() => new SharedMutex(new Int32Array(4) as Int32Array, 0)).toThrow(TypeError);
     expect(() => new SharedMutex(new Int32Array(new SharedArrayBuffer(8)), 2)).toThrow(RangeError);

@@ -94,14 +94,16 @@ describe('shared primitives across real workers', () => {
     expect(flags[0]).toBe(1);
   });
 
-  it('SharedMutex placed in a caller view: 2 blocking workers, exact total', async () => {
+  it('SharedMutex placed in a caller view and attached from its buffer: 2 blocking workers, exact total', async () => {
     const view = new Int32Array(new SharedArrayBuffer(16));
     const mutex = new SharedMutex(view, 3);
     const counter = cells(1);
     await runWorkers('mutex', ['blocking', 'blocking'], {
       cells: counter,
       iterations: 100_000,
-      handles: { mutex: mutex.handle() },
+      handles: {},
+      buffer: view.buffer,
+      at: 3,
     });
     expect(new Int32Array(counter)[0]).toBe(200_000);
   });

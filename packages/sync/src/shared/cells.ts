@@ -12,7 +12,7 @@ let attaching = false;
  * Runs `open` so that the shared primitive it constructs attaches to cells that already
  * hold state (from a handle) instead of initialising them.
  */
-export function attach<T>(open: () => T): T {
+export function withoutReset<T>(open: () => T): T {
   attaching = true;
   try {
     return open();
@@ -34,6 +34,14 @@ export abstract class SharedCells {
   protected constructor(view: Int32Array | undefined, index: number, slots: number, what: string) {
     this.view = placeCells(view, index, slots, what);
     this.index = index;
+  }
+
+  /**
+   * Opens, in this thread, the primitive whose `handle()` was posted here: its cells keep
+   * their state (same as `attach` on a view over the handle's buffer).
+   */
+  static fromHandle<T>(this: { attach(view: Int32Array, index: number): T }, handle: SharedHandle): T {
+    return SharedCells.attach(handleView(handle), handle.index);
   }
 
   /** A plain object to post to a worker; `fromHandle` there opens the same primitive. */

@@ -6,7 +6,7 @@ import {
   type WaitOptions,
 } from '@spindle/core-context';
 import { checkInteger } from '../validate.js';
-import { attach, handleView, initializing, SharedCells, type SharedHandle } from './cells.js';
+import { initializing, SharedCells, withoutReset } from './cells.js';
 import { SharedWait } from './wait-engine.js';
 
 const STATE = 0;
@@ -45,8 +45,12 @@ export class SharedBarrier extends SharedCells {
     Atomics.store(this.view, index + PARTIES, parties);
   }
 
-  static fromHandle(handle: SharedHandle): SharedBarrier {
-    return attach(() => new SharedBarrier(1, handleView(handle), handle.index));
+  /**
+   * Opens the SharedBarrier whose cells start at `index` of `view` without resetting them: how
+   * a worker that was posted the buffer opens a live one (`new` would reset its state).
+   */
+  static attach(view: Int32Array, index = 0): SharedBarrier {
+    return withoutReset(() => new SharedBarrier(1, view, index));
   }
 
   get parties(): number {

@@ -11,7 +11,7 @@ import {
 } from '@spindle/core-context';
 import { type RelockingWait, relockOnHalt } from '../relock-on-halt.js';
 import { blockingWait, noteAbandonedWait } from './abandoned-waits.js';
-import { attach, handleView, initializing, SharedCells, type SharedHandle } from './cells.js';
+import { initializing, SharedCells, withoutReset } from './cells.js';
 import type { SharedMutex } from './shared-mutex.js';
 
 /**
@@ -30,8 +30,12 @@ export class SharedCondition extends SharedCells {
     if (initializing() && view !== undefined) Atomics.store(this.view, index, 0);
   }
 
-  static fromHandle(handle: SharedHandle): SharedCondition {
-    return attach(() => new SharedCondition(handleView(handle), handle.index));
+  /**
+   * Opens the SharedCondition whose cells start at `index` of `view` without resetting them: how
+   * a worker that was posted the buffer opens a live one (`new` would reset its state).
+   */
+  static attach(view: Int32Array, index = 0): SharedCondition {
+    return withoutReset(() => new SharedCondition(view, index));
   }
 
   /** Waits for a signal without blocking the thread; the caller must hold `mutex`. */

@@ -1,5 +1,5 @@
 import { bounded, futexWake, NotHeldError, type Operation, type WaitOptions } from '@spindle/core-context';
-import { attach, handleView, initializing, SharedCells, type SharedHandle } from './cells.js';
+import { initializing, SharedCells, withoutReset } from './cells.js';
 import { SharedWait } from './wait-engine.js';
 
 const FREE = 0;
@@ -23,9 +23,12 @@ export class SharedMutex extends SharedCells {
     if (initializing() && view !== undefined) Atomics.store(this.view, index, FREE);
   }
 
-  /** Opens, in this thread, the mutex whose `handle()` was posted here (its state is kept). */
-  static fromHandle(handle: SharedHandle): SharedMutex {
-    return attach(() => new SharedMutex(handleView(handle), handle.index));
+  /**
+   * Opens the SharedMutex whose cells start at `index` of `view` without resetting them: how
+   * a worker that was posted the buffer opens a live one (`new` would reset its state).
+   */
+  static attach(view: Int32Array, index = 0): SharedMutex {
+    return withoutReset(() => new SharedMutex(view, index));
   }
 
   get locked(): boolean {

@@ -1,6 +1,6 @@
 import { bounded, futexWake, type Operation, type WaitOptions } from '@spindle/core-context';
 import { CellWait } from './cell-wait.js';
-import { attach, handleView, initializing, SharedCells, type SharedHandle } from './cells.js';
+import { initializing, SharedCells, withoutReset } from './cells.js';
 
 /** A manual-reset event in one Int32 cell (0 clear, 1 set), shared by worker threads. */
 export class SharedResetEvent extends SharedCells {
@@ -12,8 +12,12 @@ export class SharedResetEvent extends SharedCells {
     if (initializing() && view !== undefined) Atomics.store(this.view, index, 0);
   }
 
-  static fromHandle(handle: SharedHandle): SharedResetEvent {
-    return attach(() => new SharedResetEvent(handleView(handle), handle.index));
+  /**
+   * Opens the SharedResetEvent whose cells start at `index` of `view` without resetting them: how
+   * a worker that was posted the buffer opens a live one (`new` would reset its state).
+   */
+  static attach(view: Int32Array, index = 0): SharedResetEvent {
+    return withoutReset(() => new SharedResetEvent(view, index));
   }
 
   isSet(): boolean {

@@ -1,5 +1,5 @@
 import { bounded, futexWake, NotHeldError, type Operation, type WaitOptions } from '@spindle/core-context';
-import { attach, handleView, initializing, SharedCells, type SharedHandle } from './cells.js';
+import { initializing, SharedCells, withoutReset } from './cells.js';
 import { SharedWait } from './wait-engine.js';
 
 // One cell packs readers (bits 0-14), "a writer holds it" (bit 15) and waiting writers
@@ -21,8 +21,12 @@ export class SharedRwLock extends SharedCells {
     if (initializing() && view !== undefined) Atomics.store(this.view, index, 0);
   }
 
-  static fromHandle(handle: SharedHandle): SharedRwLock {
-    return attach(() => new SharedRwLock(handleView(handle), handle.index));
+  /**
+   * Opens the SharedRwLock whose cells start at `index` of `view` without resetting them: how
+   * a worker that was posted the buffer opens a live one (`new` would reset its state).
+   */
+  static attach(view: Int32Array, index = 0): SharedRwLock {
+    return withoutReset(() => new SharedRwLock(view, index));
   }
 
   get readerCount(): number {

@@ -1,6 +1,6 @@
 import { bounded, futexWake, NotHeldError, type Operation, type WaitOptions } from '@spindle/core-context';
 import { checkInteger, type SemaphoreInit, semaphoreLimits } from '../validate.js';
-import { attach, handleView, initializing, SharedCells, type SharedHandle } from './cells.js';
+import { initializing, SharedCells, withoutReset } from './cells.js';
 import { SharedWait } from './wait-engine.js';
 
 const AVAILABLE = 0;
@@ -24,9 +24,12 @@ export class SharedSemaphore extends SharedCells {
     Atomics.store(this.view, index + CAPACITY, capacity);
   }
 
-  /** Opens, in this thread, the semaphore whose `handle()` was posted here. */
-  static fromHandle(handle: SharedHandle): SharedSemaphore {
-    return attach(() => new SharedSemaphore(0, handleView(handle), handle.index));
+  /**
+   * Opens the SharedSemaphore whose cells start at `index` of `view` without resetting them: how
+   * a worker that was posted the buffer opens a live one (`new` would reset its state).
+   */
+  static attach(view: Int32Array, index = 0): SharedSemaphore {
+    return withoutReset(() => new SharedSemaphore(0, view, index));
   }
 
   get available(): number {

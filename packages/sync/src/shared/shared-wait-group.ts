@@ -1,6 +1,6 @@
 import { bounded, futexWake, NotHeldError, type Operation, type WaitOptions } from '@spindle/core-context';
 import { CellWait } from './cell-wait.js';
-import { attach, handleView, initializing, SharedCells, type SharedHandle } from './cells.js';
+import { initializing, SharedCells, withoutReset } from './cells.js';
 
 /** A wait group counter in one Int32 cell, shared by worker threads. */
 export class SharedWaitGroup extends SharedCells {
@@ -12,8 +12,12 @@ export class SharedWaitGroup extends SharedCells {
     if (initializing() && view !== undefined) Atomics.store(this.view, index, 0);
   }
 
-  static fromHandle(handle: SharedHandle): SharedWaitGroup {
-    return attach(() => new SharedWaitGroup(handleView(handle), handle.index));
+  /**
+   * Opens the SharedWaitGroup whose cells start at `index` of `view` without resetting them: how
+   * a worker that was posted the buffer opens a live one (`new` would reset its state).
+   */
+  static attach(view: Int32Array, index = 0): SharedWaitGroup {
+    return withoutReset(() => new SharedWaitGroup(view, index));
   }
 
   get count(): number {
