@@ -136,11 +136,6 @@ export class WorkerCatalog implements SharedBuffers {
     return value;
   }
 
-  /** Puts back by-message arguments of a task that will run later. */
-  keepPayload(slot: number, value: unknown): void {
-    this.payloads.set(slot, value);
-  }
-
   idOf(buffer: SharedArrayBuffer): number {
     const id = this.bufferIds.get(buffer);
     if (id === undefined) {

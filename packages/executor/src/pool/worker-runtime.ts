@@ -294,6 +294,20 @@ class WorkerRuntime {
     const memory = this.memory;
     const words = this.words;
     const fork = (words[memory.field(slot, S_FLAGS)]! & FLAG_FORK) !== 0;
+    const fnId = words[memory.field(slot, S_FN)]!;
+    let fn: TaskFunction | null = null;
+    let lookupError: unknown = null;
+    try {
+      fn = this.catalog.lookup(fnId);
+    } catch (error) {
+      lookupError = error ?? new Error(`task function ${fnId} failed to load`);
+    }
+    if (fn === null && lookupError === null && memory.state(slot) === QUEUED) {
+      // Only inside a helping join: the module is still loading; the loop runs it later.
+      // The slot stays QUEUED meanwhile, so a cancel still stops it from ever running.
+      this.deferred.push(slot);
+      return null;
+    }
     const args = isByMessage(memory, slot) ? this.catalog.takePayload(slot) : null;
     if (!memory.transition(slot, QUEUED, ACTIVE)) {
       if (fork) return null;
@@ -302,24 +316,19 @@ class WorkerRuntime {
       return null;
     }
     memory.times[slot * 3 + 1] = now();
-    let fn: TaskFunction | null;
+    if (fn === null) {
+      this.finish(slot, fork, false, lookupError); // the lookup threw
+      return null;
+    }
     let list: unknown[];
     try {
-      fn = this.catalog.lookup(words[memory.field(slot, S_FN)]!);
       list = (args ?? readValue(memory, slot, this.catalog)) as unknown[];
     } catch (error) {
       this.finish(slot, fork, false, error);
       return null;
     }
-    if (fn === null) {
-      // Only inside a helping join: the module is still loading; the loop runs it later.
-      Atomics.store(words, memory.field(slot, 0), QUEUED);
-      if (args !== null) this.catalog.keepPayload(slot, args);
-      this.deferred.push(slot);
-      return null;
-    }
     // A task that may run long must not hold the results finished before it.
-    if (!this.quickFunctions.isQuick(words[memory.field(slot, S_FN)]!)) this.notifyMain();
+    if (!this.quickFunctions.isQuick(fnId)) this.notifyMain();
     const frame: Frame = { slot, controller: null };
     this.frames.push(frame);
     if (tracer !== null) tracer.begin('pool', 'task', slot);
