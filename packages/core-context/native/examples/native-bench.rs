@@ -4,18 +4,19 @@
 //!   the default) and spindle with `FpControl::Shared` against the `corosensei` crate
 //!   (which does not switch that state) measured in the same run;
 //! * coroutines-alive: coroutines alive at once on small caller-provided stacks, each
-//!   resumed twice, with the resident set size.
+//!   resumed twice; coroutines-alive-rss: the growth of the resident set per coroutine
+//!   with all of them alive.
 //!
 //! `cargo run --release -p spindle-core-context-native --example native-bench -- [--quick]`
 
 use corosensei::stack::DefaultStack;
 use corosensei::{Coroutine, CoroutineResult};
+use spindle_core_context_native::bench::json::{json_row, many_coroutines_rows};
 use spindle_core_context_native::bench::{
     many_coroutines, round_trip_ns, round_trip_ns_with, time_round_trips,
 };
 use spindle_core_context_native::FpControl;
 
-const SUITE: &str = "core-context-native";
 const RUNS: usize = 7;
 const SMALL_STACK: usize = 2048;
 
@@ -67,20 +68,23 @@ fn main() {
         }
     }
     for ((name, _), samples) in contenders.into_iter().zip(samples) {
+        let ns = median(samples);
         println!(
-            r#"{{"suite":"{SUITE}","case":"round-trip","impl":"{name}","value":{:.3},"unit":"ns/op","better":"lower","n":{iterations}}}"#,
-            median(samples)
+            "{}",
+            json_row(
+                "round-trip",
+                name,
+                ns,
+                "ns/op",
+                "lower",
+                iterations as usize,
+                &[]
+            )
         );
     }
 
     let report = many_coroutines(alive, SMALL_STACK).expect("cannot reserve the stacks");
-    println!(
-        r#"{{"suite":"{SUITE}","case":"coroutines-alive","impl":"spindle","value":{},"unit":"coroutines","better":"higher","n":{},"stackSize":{},"rssBytes":{},"bytesPerCoroutine":{:.1},"nsPerCoroutine":{:.1},"resumesEach":2}}"#,
-        report.count,
-        report.count,
-        report.stack_size,
-        report.rss_bytes,
-        report.bytes_per_coroutine,
-        report.ns_per_coroutine
-    );
+    for row in many_coroutines_rows(&report) {
+        println!("{row}");
+    }
 }

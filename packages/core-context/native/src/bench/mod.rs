@@ -1,5 +1,7 @@
 //! The native benchmarks, shared by the `native-bench` example and the Node.js addon.
 
+pub mod json;
+
 use std::hint::black_box;
 use std::time::Instant;
 
