@@ -195,7 +195,7 @@ describe('coroutine stack overflow', () => {
   });
 
   it('ends the process with a clear message, in a child process', () => {
-    const script = `require(${JSON.stringify(defaultBindingPath())}).overflowCoroutineStack()`;
+    const script = `require(${JSON.stringify(defaultBindingPath())}).testOnlyOverflowCoroutineStack()`;
     const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 20_000 });
     expect(child.signal).toBe('SIGABRT');
     expect(child.stderr).toMatch(/coroutine stack overflow: fault at 0x[0-9a-f]+ in the guard page/);

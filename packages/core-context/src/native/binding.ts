@@ -44,7 +44,8 @@ export interface NativeBinding {
   osErrorMessage(errno: number): string;
   benchRoundTrip?(iterations: number): NativeRoundTripReport;
   benchManyCoroutines?(count: number, stackSize: number): NativeManyCoroutinesReport;
-  overflowCoroutineStack?(): never;
+  /** Test aid, not API: kills the process with a coroutine stack overflow (see native/src/node/bench.rs). */
+  testOnlyOverflowCoroutineStack?(): never;
 }
 
 /** File name of the addon for this platform and architecture. */

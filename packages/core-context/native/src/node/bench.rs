@@ -1,4 +1,4 @@
-//! The native benchmark exports (and one test aid), built only where native coroutines
+//! The native benchmark exports (and one test aid that kills the process), built only where native coroutines
 //! are (`native_coroutines`): elsewhere the addon has pinning and topology alone.
 
 use napi::{Error, Result, Status};
@@ -63,9 +63,11 @@ pub fn bench_many_coroutines(count: u32, stack_size: u32) -> Result<ManyCoroutin
     })
 }
 
-/// Test aid: overflows a coroutine's guarded stack, which ends the process with the
-/// "coroutine stack overflow" message. Never returns.
+/// Test aid, not API: overflows a coroutine's guarded stack, which kills the calling
+/// process (SIGABRT) with the "coroutine stack overflow" message. It exists so that
+/// test/native.test.ts can check, in a child node process, that the overflow handler
+/// works next to V8's own signal handlers; the TypeScript API does not expose it.
 #[napi]
-pub fn overflow_coroutine_stack() {
+pub fn test_only_overflow_coroutine_stack() {
     crate::bench::overflow_coroutine_stack(crate::stack::page_size())
 }
