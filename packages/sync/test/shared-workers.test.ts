@@ -106,6 +106,7 @@ describe('shared primitives across real workers', () => {
       at: 3,
     });
     expect(new Int32Array(counter)[0]).toBe(200_000);
+    expect(mutex.locked).toBe(false);
   });
 
   it('SharedSemaphore never lets more than its permits in', async () => {

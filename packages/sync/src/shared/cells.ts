@@ -41,7 +41,8 @@ export abstract class SharedCells {
    * their state (same as `attach` on a view over the handle's buffer).
    */
   static fromHandle<T>(this: { attach(view: Int32Array, index: number): T }, handle: SharedHandle): T {
-    return SharedCells.attach(handleView(handle), handle.index);
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the subclass fromHandle was called on
+    return this.attach(handleView(handle), handle.index);
   }
 
   /** A plain object to post to a worker; `fromHandle` there opens the same primitive. */
