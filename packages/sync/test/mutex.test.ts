@@ -149,6 +149,36 @@ describe('Mutex', () => {
     });
   });
 
+  it('passes the turn on when a waiter overtaken by a barging fiber is halted at any point', () => {
+    haltAtEveryStep(HALT_SEEDS, (executor) => {
+      const mutex = new Mutex();
+      let acquisitions = 0;
+      const waiter = function* () {
+        yield* mutex.lock();
+        acquisitions++;
+        mutex.unlock();
+      };
+      const barger = spawnAll(executor, 1, function* () {
+        for (let round = 0; round < 12; round++) {
+          yield* mutex.lock();
+          acquisitions++;
+          yield;
+          mutex.unlock();
+        }
+      });
+      const [victim, bystander] = [spawnWith({ executor }, waiter), spawnWith({ executor }, waiter)];
+      return {
+        victim: victim!,
+        others: [...barger, bystander!],
+        check(victimFinished) {
+          expect(mutex.locked).toBe(false);
+          expect(mutex.waiting).toBe(0);
+          expect(acquisitions).toBeGreaterThanOrEqual(victimFinished ? 14 : 13);
+        },
+      };
+    });
+  });
+
   it('works from async code, with tryLock, timeouts and abort signals', async () => {
     const mutex = new Mutex();
     await mutex.lock();
