@@ -101,8 +101,10 @@ describe('ManualExecutor', () => {
  * under some schedules; the seeded executor finds one and names its seed.
  */
 describe('seeded interleavings', () => {
-  function racyIncrements(exec: ManualExecutor, guarded: boolean): number {
+  /** Runs the two threads; returns the final counter and how many extra yields faults injected. */
+  function racyIncrements(exec: ManualExecutor, guarded: boolean): { counter: number; faults: number } {
     let counter = 0;
+    let faults = 0;
     let locked = false;
     const worker = (steps: number) => {
       let phase = 0;
@@ -113,8 +115,11 @@ describe('seeded interleavings', () => {
           if (guarded) locked = true;
           read = counter;
           phase = 1;
-          // A fault point between read and write widens the race window.
-          if (faultPoint('between read and write')) return exec.submit(self);
+          return exec.submit(self);
+        }
+        // A fault point between read and write widens the race window by extra yields.
+        if (faultPoint('between read and write')) {
+          faults++;
           return exec.submit(self);
         }
         counter = read + 1;
@@ -127,25 +132,29 @@ describe('seeded interleavings', () => {
     worker(5);
     worker(5);
     exec.drain(10_000);
-    return counter;
+    return { counter, faults };
   }
 
   it('finds the lost update of an unguarded counter and prints the failing seed', () => {
     expect(() =>
       runSeeded(20, (exec) => {
-        expect(racyIncrements(exec, false)).toBe(10);
+        expect(racyIncrements(exec, false).counter).toBe(10);
       }),
     ).toThrow(/seed \d+ \(replay with SPINDLE_SEED=\d+\)/);
   });
 
   it('never loses an update of the guarded counter, across 200 seeds with faults', () => {
+    let faults = 0;
     runSeeded(
       200,
       (exec) => {
-        expect(racyIncrements(exec, true)).toBe(10);
+        const run = racyIncrements(exec, true);
+        expect(run.counter).toBe(10);
+        faults += run.faults;
       },
       { faults: true },
     );
+    expect(faults, 'the fault points never injected a yield').toBeGreaterThan(100);
   });
 
   it('supports async bodies and labels their failures with the seed', async () => {

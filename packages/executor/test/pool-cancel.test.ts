@@ -53,6 +53,29 @@ describe('ThreadPool cancellation', () => {
     });
   });
 
+  it('counts queued tasks in queueDepth while a task holds the worker, leaving out cancelled ones', async () => {
+    await withPool({ workers: 1, slots: 3 }, async (pool) => {
+      const blocker = gate();
+      const held = pool.run(pool.task(TASKS, 'hold'), [blocker.buffer]);
+      await blocker.started();
+      const addOne = pool.task(TASKS, 'addOne');
+      const controllers = Array.from({ length: 6 }, () => new AbortController());
+      // Slots 2 and 3 take the first two; the other four wait in the backlog.
+      const queued = controllers.map((c, i) => pool.run(addOne, [i], { signal: c.signal }));
+      expect(pool.metrics().queueDepth).toBe(6);
+      controllers[0]!.abort(); // in shared memory
+      controllers[4]!.abort(); // in the backlog
+      await expect(
+        within(1_000, 'the cancelled tasks', Promise.any([queued[0], queued[4]])),
+      ).rejects.toThrow();
+      expect(pool.metrics().queueDepth).toBe(4);
+      blocker.release();
+      expect(await held).toBe('released');
+      expect(await Promise.all([1, 2, 3, 5].map((i) => queued[i]))).toEqual([2, 3, 4, 6]);
+      expect(pool.metrics().queueDepth).toBe(0);
+    });
+  });
+
   it('rejects at once a task whose signal is already aborted', async () => {
     await withPool({ workers: 1 }, async (pool) => {
       const result = pool.run(pool.task(TASKS, 'addOne'), [1], { signal: AbortSignal.abort() });

@@ -94,6 +94,8 @@ describe('ThreadPool worker crashes', () => {
       Atomics.notify(flags, 0);
       const results = await within(10_000, 'the joining task', joined);
       expect(results).toEqual(['WorkerCrashedError', 1, 2, 3, 4, 5, 6, 7]);
+      // The thief took the oldest fork and half of the rest.
+      expect(pool.metrics().workers.reduce((sum, w) => sum + w.tasksStolen, 0)).toBe(4);
     });
   });
 

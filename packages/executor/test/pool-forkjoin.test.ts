@@ -11,6 +11,9 @@ describe.each(['stealing', 'global'] as const)('fork-join inside workers (%s mod
       expect(await pool.run(pool.task(TASKS, 'fib'), [22, 12])).toBe(fib(22));
       const metrics = pool.metrics();
       expect(metrics.workers.reduce((sum, w) => sum + w.tasksRun, 0)).toBeGreaterThan(50);
+      const stolen = metrics.workers.reduce((sum, w) => sum + w.tasksStolen, 0);
+      if (mode === 'stealing') expect(stolen, 'the idle worker never stole a fork').toBeGreaterThan(0);
+      else expect(stolen).toBe(0);
     });
   });
 

@@ -6,6 +6,8 @@ import { SharedRing } from '../dist/pool/ring.js';
 const ITEMS = Number(process.env.SPINDLE_STRESS_ITEMS ?? 1_000_000);
 const RACERS = 3;
 const SEED = Number(process.env.SPINDLE_SEED ?? 7);
+/** The racers give up after this long, so a lost item fails the test instead of hanging it. */
+const DEADLINE_MS = 20_000;
 
 describe('SharedDeque and SharedRing in one thread', () => {
   it('deque: owner pops LIFO, thieves steal FIFO, full and empty are reported', () => {
@@ -52,7 +54,16 @@ describe('SharedDeque and SharedRing across worker threads', () => {
       { length: RACERS },
       (_, index) =>
         new Worker(new URL('./fixtures/stress-worker.mjs', import.meta.url), {
-          workerData: { words, seen, index, racers: RACERS, total: ITEMS, layout, seed: SEED },
+          workerData: {
+            words,
+            seen,
+            index,
+            racers: RACERS,
+            total: ITEMS,
+            layout,
+            seed: SEED,
+            deadline: Date.now() + DEADLINE_MS,
+          },
         }),
     );
     await Promise.all(
@@ -70,7 +81,8 @@ describe('SharedDeque and SharedRing across worker threads', () => {
     for (let item = 0; item < ITEMS && wrong.length < 5; item++) {
       if (seen[item] !== 1) wrong.push(`item ${item} delivered ${seen[item]} times`);
     }
-    expect(wrong, `seed ${SEED} (replay with SPINDLE_SEED=${SEED})`).toEqual([]);
-    expect(words[0]).toBe(ITEMS);
+    const replay = `seed ${SEED} (replay with SPINDLE_SEED=${SEED})`;
+    expect(words[0], `items consumed within ${DEADLINE_MS} ms, ${replay}`).toBe(ITEMS);
+    expect(wrong, replay).toEqual([]);
   });
 });

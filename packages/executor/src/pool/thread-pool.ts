@@ -86,7 +86,7 @@ export interface WorkerMetrics {
 
 export interface PoolMetrics {
   workers: WorkerMetrics[];
-  /** Tasks accepted but not yet started (approximate while workers run). */
+  /** Tasks accepted and neither started nor cancelled; forks not included (approximate while workers run). */
   queueDepth: number;
   /** Tasks accepted and not yet settled. */
   pending: number;
@@ -149,6 +149,8 @@ export class ThreadPool {
   private readonly freeSlots: number[] = [];
   private readonly bySlot: (PoolTask | null)[];
   private readonly backlog = new Queue<PoolTask>();
+  /** Tasks in the backlog that were cancelled there (skipped when their turn comes). */
+  private cancelledInBacklog = 0;
   /** Results that came by message, by slot (a slot is unique while its task is unsettled). */
   private readonly messageResults = new Map<number, unknown>();
   private readonly roomWaiters: (() => void)[] = [];
@@ -289,9 +291,10 @@ export class ThreadPool {
 
   metrics(): PoolMetrics {
     const { words, layout } = this.memory;
-    let queueDepth = this.backlog.size + this.memory.global.size;
-    for (let w = 0; w < this.size; w++) {
-      queueDepth += this.memory.inboxes[w]!.size + this.memory.deques[w]!.size;
+    let queueDepth = this.backlog.size - this.cancelledInBacklog;
+    for (let slot = 0; slot < this.bySlot.length; slot++) {
+      const task = this.bySlot[slot];
+      if (task && !task.isSettled && this.memory.state(slot) === QUEUED) queueDepth++;
     }
     return {
       workers: this.workers.map((w) => ({
@@ -328,6 +331,7 @@ export class ThreadPool {
     const error = new Cancelled('The pool was destroyed before this task finished');
     for (let task = this.backlog.shift(); task !== null; task = this.backlog.shift())
       this.settle(task, false, error);
+    this.cancelledInBacklog = 0;
     for (const task of this.bySlot) if (task !== null) this.settle(task, false, error);
     await this.stopWorkers(true);
   }
@@ -473,6 +477,7 @@ export class ThreadPool {
     while (this.freeSlots.length > 0 && !this.backlog.isEmpty) {
       const task = this.backlog.shift()!;
       if (!task.isSettled) this.dispatch(task);
+      else this.cancelledInBacklog--;
     }
     this.wakeRoomWaiters();
     this.arm();
@@ -559,6 +564,7 @@ export class ThreadPool {
       if (runner >= 0) this.workers[runner]!.worker.postMessage({ t: 'abort', slot });
     }
     // Queued in the backlog: it is skipped when its turn comes.
+    if (slot < 0) this.cancelledInBacklog++;
     this.settle(task, false, reason);
     this.wakeRoomWaiters();
   }
