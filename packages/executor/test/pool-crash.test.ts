@@ -85,7 +85,7 @@ describe('ThreadPool worker crashes', () => {
       await blocker.started();
       const flag = new SharedArrayBuffer(8);
       const flags = new Int32Array(flag);
-      const joined = pool.run(pool.task(TASKS, 'forkThenLoseThief'), [flag]);
+      const joined = pool.run(pool.task(TASKS, 'forkAndWait'), [flag, true]);
       await within(5_000, 'the forks', waitForWord(flags, 1));
       blocker.release();
       expect(await held).toBe('released');
