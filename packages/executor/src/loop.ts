@@ -14,7 +14,11 @@ export interface LoopExecutorOptions {
   onError?: (error: unknown) => void;
 }
 
-/** The clock is read once per this many runnables: reading it per run would cost more than small runs. */
+/**
+ * The clock is read at most once per this many runnables: for tiny runnables a read per run
+ * would cost more than the runs. The stride adapts (see `nextStride`), so slow runnables get
+ * the clock read after each of them and a batch overruns its budget by at most one run.
+ */
 const CLOCK_STRIDE = 32;
 
 /**
@@ -31,6 +35,8 @@ export class LoopExecutor implements Executor {
   private readonly batch: number;
   private readonly onError: ((error: unknown) => void) | undefined;
   private scheduled = false;
+  /** Runnables between clock reads; starts at 1 and is kept from batch to batch. */
+  private stride = 1;
   private readonly runBatch = (): void => this.drainBatch();
 
   constructor(options: LoopExecutorOptions = {}) {
@@ -62,6 +68,14 @@ export class LoopExecutor implements Executor {
     }
   }
 
+  /**
+   * Doubles the stride (up to CLOCK_STRIDE) while CLOCK_STRIDE runs of the measured average
+   * cost would fit in a quarter of the budget; otherwise reads the clock after every run.
+   */
+  private nextStride(averageRunMs: number): number {
+    return averageRunMs * CLOCK_STRIDE <= this.budgetMs / 4 ? Math.min(CLOCK_STRIDE, this.stride * 2) : 1;
+  }
+
   private runGuarded(runnable: Runnable, onError: (error: unknown) => void): void {
     try {
       runnable.run();
@@ -71,14 +85,22 @@ export class LoopExecutor implements Executor {
   }
 
   private drainBatch(): void {
-    const deadline = performance.now() + this.budgetMs;
+    let lastRead = performance.now();
+    const deadline = lastRead + this.budgetMs;
+    let nextRead = this.stride;
     try {
       for (let ran = 1; ran <= this.batch; ran++) {
         const runnable = this.queue.shift();
         if (runnable === null) break;
         if (this.onError === undefined) runnable.run();
         else this.runGuarded(runnable, this.onError);
-        if (ran % CLOCK_STRIDE === 0 && performance.now() >= deadline) break;
+        if (ran === nextRead) {
+          const now = performance.now();
+          if (now >= deadline) break;
+          this.stride = this.nextStride((now - lastRead) / this.stride);
+          lastRead = now;
+          nextRead = ran + this.stride;
+        }
       }
     } finally {
       // Reschedule even when a runnable threw, so the rest of the queue is not stranded.

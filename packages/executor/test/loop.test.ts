@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import { stat } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import { FunctionRunnable, type Runnable } from '@spindle/core-context';
 import { describe, expect, it } from 'vitest';
 import { LoopExecutor, loopExecutor } from '../src/index.js';
@@ -8,6 +11,22 @@ function idle(exec: LoopExecutor): Promise<void> {
   return new Promise((resolve) => {
     const poll = () => (exec.pending === 0 ? resolve() : setTimeout(poll, 1));
     poll();
+  });
+}
+
+/** Counts runs per event-loop turn (a watcher re-armed with setImmediate) until `total` have run. */
+function runsPerTurn(count: () => number, total: number): Promise<number[]> {
+  const perTurn: number[] = [];
+  let seen = 0;
+  return new Promise((resolve) => {
+    const watch = () => {
+      const now = count();
+      if (now > seen) perTurn.push(now - seen);
+      seen = now;
+      if (now >= total) resolve(perTurn);
+      else setImmediate(watch);
+    };
+    setImmediate(watch);
   });
 }
 
@@ -40,6 +59,69 @@ describe('LoopExecutor', () => {
     await idle(exec);
     expect(runsWhenTimerFired).toBeGreaterThan(0);
     expect(runs).toBeGreaterThan(runsWhenTimerFired);
+  });
+
+  it('keeps the time budget when every runnable is slow: a batch overruns by at most one run', async () => {
+    const exec = new LoopExecutor({ budgetMs: 5 });
+    const starts: number[] = [];
+    const slow = () =>
+      new FunctionRunnable(() => {
+        starts.push(performance.now());
+        const until = performance.now() + 2;
+        while (performance.now() < until) {}
+      });
+    for (let i = 0; i < 12; i++) exec.submit(slow());
+    const perTurn = await runsPerTurn(() => starts.length, 12);
+    // 2 ms runs, 5 ms budget: the third run ends past the budget, so no batch runs a fourth.
+    expect(Math.max(...perTurn), `runs per turn: ${perTurn.join(', ')}`).toBeLessThanOrEqual(3);
+  });
+
+  it('lets a timer and an I/O callback run between batches of an endless stream', async () => {
+    const exec = new LoopExecutor();
+    let runs = 0;
+    let stop = false;
+    const spin: Runnable = new FunctionRunnable(() => {
+      runs++;
+      if (!stop) exec.submit(spin);
+    });
+    exec.submit(spin);
+    try {
+      const runsAtTimer = await new Promise<number>((resolve) => setTimeout(() => resolve(runs), 1));
+      const runsAtIo = await new Promise<number>((resolve, reject) =>
+        stat(import.meta.filename, (error) => (error ? reject(error) : resolve(runs))),
+      );
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      expect(runsAtTimer).toBeGreaterThan(0);
+      expect(runsAtIo).toBeGreaterThanOrEqual(runsAtTimer);
+      expect(runs).toBeGreaterThan(runsAtIo); // the stream was still running
+    } finally {
+      stop = true;
+      await idle(exec);
+    }
+  });
+
+  it('lets the process exit once it is idle', async () => {
+    const script = `
+      import { FunctionRunnable } from '@spindle/core-context';
+      import { LoopExecutor } from '${new URL('../dist/index.js', import.meta.url).href}';
+      const exec = new LoopExecutor();
+      let runs = 0;
+      const again = new FunctionRunnable(() => { if (++runs < 1000) exec.submit(again); });
+      exec.submit(again);
+      process.on('exit', () => console.log('ran ' + runs));
+    `;
+    const output = await new Promise<string>((resolve, reject) =>
+      execFile(
+        process.execPath,
+        ['--input-type=module', '-e', script],
+        { cwd: import.meta.dirname, timeout: 10_000 },
+        (error, stdout) =>
+          error
+            ? reject(new Error(`the idle process did not exit by itself: ${error.message}`))
+            : resolve(stdout),
+      ),
+    );
+    expect(output.trim()).toBe('ran 1000');
   });
 
   it('stops a batch at its count and continues in the next turn', async () => {
