@@ -1,5 +1,6 @@
 import { isMainThread } from 'node:worker_threads';
 import { BlockingCallError, Cancelled } from '../errors.js';
+import { hasAbandonedWaiter, noteAbandonedWaiter, noteAbandonedWaiterSettled } from './abandoned-waiters.js';
 import { checkCells, placeCells } from './cells.js';
 import { checkTimeout } from './timeouts.js';
 
@@ -19,6 +20,11 @@ export interface FutexWaitAsyncOptions {
  * (`Atomics.wait`). For worker threads only: on the main thread it throws
  * `BlockingCallError` instead of freezing the event loop; use `futexWaitAsync` there.
  * Futex waits may end spuriously: re-check the cell in a loop.
+ *
+ * While this thread has an abandoned `futexWaitAsync` waiter on the cell that V8 has not
+ * settled, a wake may reach that dead waiter instead of this one; so then the wait
+ * sleeps at most 5 ms and, if nobody woke it, passes a wake on and returns `'ok'` (a
+ * spurious wake: the caller re-checks), or `'timed-out'` when the timeout is used up.
  */
 export function futexWait(
   view: Int32Array,
@@ -29,7 +35,25 @@ export function futexWait(
   checkCells(view, index, 1, 'futexWait');
   const timeout = checkTimeout(timeoutMs, 'futexWait');
   if (isMainThread) throw new BlockingCallError('futexWait');
-  return Atomics.wait(view, index, expected, timeout);
+  if (!hasAbandonedWaiter(view, index)) return Atomics.wait(view, index, expected, timeout);
+  return waitOneSlice(view, index, expected, timeout);
+}
+
+/** How long a blocking wait on a cell with an abandoned async waiter sleeps before it looks again. */
+const ABANDONED_SLICE_MS = 5;
+
+/**
+ * One slice of a blocking wait behind an abandoned waiter. A wake meant for this wait may
+ * have gone to the abandoned waiter, which passes it on only when this (blocked) thread's
+ * loop runs; so after a slice nobody woke it in, it passes one on itself: to the
+ * abandoned waiter (using it up) or to a live one, which re-checks.
+ */
+function waitOneSlice(view: Int32Array, index: number, expected: number, timeout: number): FutexWaitResult {
+  const slice = Math.min(timeout, ABANDONED_SLICE_MS);
+  const outcome = Atomics.wait(view, index, expected, slice);
+  if (outcome !== 'timed-out') return outcome;
+  Atomics.notify(view, index, 1);
+  return slice === timeout ? 'timed-out' : 'ok';
 }
 
 // Long enough never to fire: the interval exists only to hold the event loop open.
@@ -42,10 +66,11 @@ function keepAlive(): void {}
  * this holds a ref'd timer until the wait settles and releases it after.
  *
  * When `signal` aborts, the promise rejects with `Cancelled` and the timer is released at
- * once. V8 cannot withdraw the underlying waiter: it stays registered until the next
- * wake reaches it, and if a wake does, it is passed on to another waiter of the cell
- * (`Atomics.notify(view, index, 1)`), so an abandoned wait never swallows a wake meant
- * for a live one.
+ * once. V8 cannot withdraw the underlying waiter: it stays registered until a wake or
+ * its timeout settles it, and if a wake does, it is passed on to another waiter of the
+ * cell (`Atomics.notify(view, index, 1)`), so an abandoned wait never swallows a wake
+ * meant for a live one. Until it settles, `futexWait` on this thread and cell waits in
+ * slices, since that pass-on needs this thread's event loop.
  */
 export function futexWaitAsync(
   view: Int32Array,
@@ -65,12 +90,14 @@ export function futexWaitAsync(
     let abandoned = false;
     const onAbort = (): void => {
       abandoned = true;
+      noteAbandonedWaiter(view, index);
       clearInterval(timer);
       reject(abortedWait(signal!));
     };
     signal?.addEventListener('abort', onAbort, { once: true });
     pending.then((outcome) => {
       if (abandoned) {
+        noteAbandonedWaiterSettled(view, index);
         if (outcome === 'ok') Atomics.notify(view, index, 1);
         return;
       }
