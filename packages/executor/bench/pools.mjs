@@ -18,7 +18,6 @@ function spindle(mode) {
     };
     return {
       call: (name, arg) => pool.run(handle(name), [arg]),
-      callArgs: (name, args) => pool.run(handle(name), args),
       ready: () => pool.ready(),
       close: () => pool.close(),
     };

@@ -10,9 +10,13 @@ export const K_V8 = 3;
 export const K_MESSAGE = 4;
 export const K_V8_SHARED = 5;
 
-/** Maps SharedArrayBuffers to ids all threads of a pool agree on, so they can be shared by reference. */
-export interface SharedBuffers {
+/** Gives SharedArrayBuffers ids all threads of a pool agree on, so they cross by reference (writing). */
+export interface SharedBufferIds {
   idOf(buffer: SharedArrayBuffer): number;
+}
+
+/** Finds the SharedArrayBuffer behind an id (reading). */
+export interface SharedBufferLookup {
   bufferOf(id: number): SharedArrayBuffer;
 }
 
@@ -45,7 +49,7 @@ function isNumberList(value: unknown): value is number[] {
 }
 
 /** Replaces top-level SharedArrayBuffers and typed arrays over them with id markers; null when there are none. */
-function markShared(list: unknown[], shared: SharedBuffers): unknown[] | null {
+function markShared(list: unknown[], shared: SharedBufferIds): unknown[] | null {
   let marked: unknown[] | null = null;
   for (let i = 0; i < list.length; i++) {
     const item = list[i];
@@ -73,7 +77,7 @@ function markShared(list: unknown[], shared: SharedBuffers): unknown[] | null {
   return marked;
 }
 
-function unmarkShared(list: unknown[], shared: SharedBuffers): unknown[] {
+function unmarkShared(list: unknown[], shared: SharedBufferLookup): unknown[] {
   for (let i = 0; i < list.length; i++) {
     const item = list[i] as SharedMarker | null;
     if (typeof item !== 'object' || item === null || typeof item.spindleShared !== 'number') continue;
@@ -94,7 +98,7 @@ export function writeValue(
   memory: PoolMemory,
   slot: number,
   value: unknown,
-  shared: SharedBuffers | null,
+  shared: SharedBufferIds | null,
 ): boolean {
   const words = memory.words;
   const offset = memory.payloadOffset(slot);
@@ -142,7 +146,7 @@ function smallest(value: number): number {
 }
 
 /** Reads what `writeValue` wrote (not for K_MESSAGE slots). */
-export function readValue(memory: PoolMemory, slot: number, shared: SharedBuffers | null): unknown {
+export function readValue(memory: PoolMemory, slot: number, shared: SharedBufferLookup | null): unknown {
   const words = memory.words;
   const offset = memory.payloadOffset(slot);
   switch (words[memory.field(slot, S_KIND)]) {

@@ -1,11 +1,11 @@
-import type { SharedBuffers } from './codec.js';
+import type { SharedBufferIds } from './codec.js';
 
 /**
  * The main thread's registry of SharedArrayBuffers passed as task arguments: each gets an
  * id once and is announced to every worker (and to replacements), so it crosses by
  * reference inside slots and forks can pass it on.
  */
-export class MainSharedBuffers implements SharedBuffers {
+export class MainSharedBuffers implements SharedBufferIds {
   private readonly ids = new WeakMap<SharedArrayBuffer, number>();
   readonly list: SharedArrayBuffer[] = [];
 
@@ -20,11 +20,5 @@ export class MainSharedBuffers implements SharedBuffers {
       this.announce(id, buffer);
     }
     return id;
-  }
-
-  bufferOf(id: number): SharedArrayBuffer {
-    const buffer = this.list[id];
-    if (buffer === undefined) throw new Error(`unknown shared buffer id ${id}`);
-    return buffer;
   }
 }

@@ -1,5 +1,5 @@
 import { type MessagePort, receiveMessageOnPort } from 'node:worker_threads';
-import type { SharedBuffers } from './codec.js';
+import type { SharedBufferIds, SharedBufferLookup } from './codec.js';
 import type { ToWorker } from './messages.js';
 
 type TaskFunction = (...args: unknown[]) => unknown;
@@ -20,7 +20,7 @@ const EXPORTS_PER_MODULE = 4096;
  * synchronously whenever it meets an id it does not know yet, so a task never runs before
  * the registrations it depends on.
  */
-export class WorkerCatalog implements SharedBuffers {
+export class WorkerCatalog implements SharedBufferIds, SharedBufferLookup {
   private readonly functions = new Map<number, { moduleId: number; name: string }>();
   private readonly modules = new Map<number, ModuleEntry>();
   private readonly resolved = new Map<number, TaskFunction>();
