@@ -121,4 +121,23 @@ describe('ThreadPool worker crashes', () => {
       expect(await Promise.all(holds)).toEqual(['released', 'released']);
     });
   });
+
+  it('queues again a task a dying worker had deferred in a helping join', async () => {
+    await withPool({ workers: 2, mode: 'stealing' }, async (pool) => {
+      await pool.ready();
+      // Worker A joins a fork that worker B stole and holds, so A's join takes other tasks.
+      const blocker = gate();
+      const joiner = pool.run(pool.task(TASKS, 'joinStolenHold'), [blocker.buffer]);
+      await blocker.started();
+      // A takes the first (its module is not loaded: deferred), then the second kills A.
+      const deferred = pool.run<number>(
+        pool.task(new URL('./fixtures/late-module.mjs', import.meta.url), 'answer'),
+      );
+      const crash = pool.run(pool.task(TASKS, 'crash'), [1]);
+      expect(await within(5_000, 'the crashing task', outcome(crash))).toBeInstanceOf(WorkerCrashedError);
+      expect(await within(5_000, 'the joining task', outcome(joiner))).toBeInstanceOf(WorkerCrashedError);
+      blocker.release();
+      expect(await within(5_000, 'the deferred task', deferred)).toBe(42);
+    });
+  });
 });
