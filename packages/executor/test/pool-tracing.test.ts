@@ -22,17 +22,19 @@ describe('ThreadPool worker-side tracing', () => {
         await pool.ready();
         const addOne = pool.task(TASKS, 'addOne');
         expect(await Promise.all([1, 2, 3].map((n) => pool.run(addOne, [n])))).toEqual([2, 3, 4]);
+        // A task that fails before its function runs still ends the span it began.
+        await expect(pool.run(pool.task(TASKS, 'noSuchExport'))).rejects.toThrow(/no exported function/);
         const taskEvents = () => events.filter((e) => e.source === 'pool' && e.name === 'task');
         await within(
           5_000,
-          'three task begin/end pairs',
+          'four task begin/end pairs',
           (async () => {
-            while (taskEvents().length < 6) await new Promise((r) => setTimeout(r, 5));
+            while (taskEvents().length < 8) await new Promise((r) => setTimeout(r, 5));
           })(),
         );
         const begins = taskEvents().filter((e) => e.kind === 'begin');
         const ends = taskEvents().filter((e) => e.kind === 'end');
-        expect(begins).toHaveLength(3);
+        expect(begins).toHaveLength(4);
         expect(ends.map((e) => e.id).sort()).toEqual(begins.map((e) => e.id).sort());
         expect(begins.every((e) => e.thread !== 0)).toBe(true); // reported by worker threads
         expect(events.some((e) => e.name === 'park')).toBe(true);

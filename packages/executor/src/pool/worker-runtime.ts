@@ -316,6 +316,7 @@ class WorkerRuntime {
       return null;
     }
     memory.times[slot * 3 + 1] = now();
+    if (tracer !== null) tracer.begin('pool', 'task', slot); // every path from here ends in finish()
     if (fn === null) {
       this.finish(slot, fork, false, lookupError); // the lookup threw
       return null;
@@ -331,7 +332,6 @@ class WorkerRuntime {
     if (!this.quickFunctions.isQuick(fnId)) this.notifyMain();
     const frame: Frame = { slot, controller: null };
     this.frames.push(frame);
-    if (tracer !== null) tracer.begin('pool', 'task', slot);
     let result: unknown;
     try {
       result = fn(...list);
