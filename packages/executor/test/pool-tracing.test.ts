@@ -16,7 +16,7 @@ describe('ThreadPool worker-side tracing', () => {
   it('installs the tracer module in each worker, which sees task begin/end and park', async () => {
     const channel = new BroadcastChannel('spindle-executor-trace-test');
     const events: TraceEvent[] = [];
-    channel.onmessage = (message) => events.push((message as MessageEvent<TraceEvent>).data);
+    channel.onmessage = (message) => events.push((message as { data: TraceEvent }).data);
     try {
       await withPool({ workers: 2, tracer: { module: TRACER, export: 'tracer' } }, async (pool) => {
         await pool.ready();
