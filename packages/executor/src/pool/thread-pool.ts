@@ -17,7 +17,8 @@ import {
   WorkerCrashedError,
 } from '@spindle/core-context';
 import { isByMessage, markByMessage, readValue, writeValue } from './codec.js';
-import { errorToRecord, recordToError, shortRecord } from './errors.js';
+import { type CrashError, CrashRecovery } from './crash-recovery.js';
+import { recordToError } from './errors.js';
 import { Histogram, type HistogramSnapshot } from './histogram.js';
 import {
   ACTIVE,
@@ -49,7 +50,7 @@ import type { Status, ToMain, ToWorker, WorkerInit } from './messages.js';
 import { moduleUrl } from './module-url.js';
 import type { TaskResult } from './operation.js';
 import { usableCpus } from './pinning.js';
-import { MAX_TASK_CRASHES, restartDelayMs } from './restart-policy.js';
+import { restartDelayMs } from './restart-policy.js';
 import { PoolTask, type RunOptions, TaskHandle, type TaskRef } from './task.js';
 import { type TracerSource, tracerSource, type WorkerTracerOption } from './worker-tracer.js';
 
@@ -148,6 +149,7 @@ export class ThreadPool {
   private readonly shared: MainSharedBuffers;
   private readonly freeSlots: number[] = [];
   private readonly bySlot: (PoolTask | null)[];
+  private readonly recovery: CrashRecovery;
   private readonly backlog = new Queue<PoolTask>();
   /** Tasks in the backlog that were cancelled there (skipped when their turn comes). */
   private cancelledInBacklog = 0;
@@ -189,6 +191,17 @@ export class ThreadPool {
     this.memory.initialize();
     for (let slot = geometry.slots - 1; slot >= 0; slot--) this.freeSlots.push(slot);
     this.bySlot = new Array(geometry.slots).fill(null);
+    this.recovery = new CrashRecovery(this.memory, {
+      taskAt: (slot) => this.bySlot[slot]!,
+      fail: (task, error) => this.settle(task, false, error),
+      release: (slot) => this.release(slot),
+      enqueue: (slot, target) => this.enqueue(slot, target),
+      redispatch: (task) => {
+        this.release(task.slot);
+        task.slot = -1;
+        this.backlog.push(task);
+      },
+    });
     this.shared = new MainSharedBuffers((id, sharedBuffer) =>
       this.broadcast({ t: 'share', id, buffer: sharedBuffer }),
     );
@@ -654,12 +667,9 @@ export class ThreadPool {
     dead.crashes++;
     const cause = dead.lastError;
     const describe = cause instanceof Error ? `: ${cause.message}` : ` with exit code ${code}`;
-    const crash = (what: string) =>
+    const crash: CrashError = (what) =>
       new WorkerCrashedError(index, `worker ${index} died while ${what}${describe}`, { cause });
-    this.failRunning(index, crash);
-    this.cancelOwnForks(index);
-    this.requeueHeld(index, crash);
-    this.requeueDeque(index);
+    this.recovery.reclaim(index, crash);
     const finishedAny =
       Atomics.load(this.memory.words, this.memory.layout.statIndex(index, STAT_RUN)) > dead.runsAtSpawn;
     dead.streak = finishedAny ? 1 : dead.streak + 1;
@@ -673,101 +683,12 @@ export class ThreadPool {
     this.onCompletions();
   }
 
-  /** Running main tasks fail; fork slots it was running fail so joiners elsewhere wake. */
-  private failRunning(index: number, crash: (what: string) => WorkerCrashedError): void {
-    const memory = this.memory;
-    const words = memory.words;
-    for (let slot = 0; slot < memory.layout.totalSlots; slot++) {
-      if (memory.state(slot) !== ACTIVE || words[memory.field(slot, S_RUNNER)] !== index) continue;
-      const task = slot < this.bySlot.length ? this.bySlot[slot] : null;
-      if (task) {
-        this.settle(task, false, crash('running this task'));
-        this.release(slot);
-      } else {
-        const error = crash('running this fork');
-        if (!writeValue(memory, slot, errorToRecord(error), null))
-          writeValue(memory, slot, shortRecord(error), null);
-        Atomics.store(words, memory.field(slot, 0), FAILED);
-        Atomics.notify(words, memory.field(slot, 0));
-      }
-    }
-  }
-
-  /**
-   * Slots it had taken but not started (waiting for their module, or deferred in a join) are
-   * in no queue: they go back to one, or fail once they have crashed MAX_TASK_CRASHES workers.
-   * By-message ones wait for `replace`, which sends their payload again.
-   */
-  private requeueHeld(index: number, crash: (what: string) => WorkerCrashedError): void {
-    const memory = this.memory;
-    const words = memory.words;
-    for (let slot = 0; slot < memory.layout.totalSlots; slot++) {
-      if (words[memory.field(slot, S_RUNNER)] !== index) continue;
-      const state = memory.state(slot);
-      if (state !== QUEUED && state !== CANCELLED) continue;
-      words[memory.field(slot, S_RUNNER)] = -1;
-      const task = slot < this.bySlot.length ? this.bySlot[slot]! : null;
-      if (task === null) {
-        if (state === QUEUED) this.enqueue(slot, -1); // a live joiner's (the dead one's own are cancelled)
-      } else if (state === CANCELLED) {
-        this.release(slot); // taken after its cancel, never reported
-      } else if (++task.crashes >= MAX_TASK_CRASHES) {
-        this.settle(
-          task,
-          false,
-          crash(
-            `holding this task before it started (${MAX_TASK_CRASHES} workers died so; it is not retried)`,
-          ),
-        );
-        this.release(slot);
-      } else if (task.target !== index) {
-        this.enqueue(slot, -1);
-      }
-    }
-  }
-
-  /** Its queued forks have no joiner left, wherever they wait: they never run. */
-  private cancelOwnForks(index: number): void {
-    const memory = this.memory;
-    const start = memory.layout.forkSlotStart(index);
-    for (let slot = start; slot < start + memory.layout.geometry.forkSlots; slot++) {
-      memory.transition(slot, QUEUED, CANCELLED);
-    }
-  }
-
-  /**
-   * What is on its deque goes back to the global queue: main tasks, and forks it stole from
-   * live joiners (which take them from there in their helping joins).
-   */
-  private requeueDeque(index: number): void {
-    const memory = this.memory;
-    const deque = memory.deques[index]!;
-    for (let slot = deque.steal(); deque.size > 0 || slot >= 0; slot = deque.steal()) {
-      if (slot < 0) continue;
-      if (memory.state(slot) !== CANCELLED) this.enqueue(slot, -1);
-      else if (slot < this.bySlot.length) this.release(slot); // cancelled while queued, never reported
-    }
-  }
-
-  /** Starts the replacement of a dead worker and sends it the by-message tasks its predecessor lost. */
+  /** Starts the replacement of a dead worker, after the by-message tasks its predecessor lost are sent again. */
   private replace(dead: WorkerState): void {
     dead.restart = null;
     if (this.state === 'closed') return;
     const index = dead.index;
-    const memory = this.memory;
-    // Slots still in its inbox were never taken: a cancelled one is freed here, or never.
-    const inbox = memory.inboxes[index]!;
-    for (let slot = inbox.shift(); slot >= 0; slot = inbox.shift()) {
-      if (memory.state(slot) === CANCELLED) this.release(slot);
-    }
-    for (let slot = 0; slot < this.bySlot.length; slot++) {
-      const task = this.bySlot[slot];
-      if (task && task.target === index && memory.state(slot) === QUEUED) {
-        this.release(slot);
-        task.slot = -1;
-        this.backlog.push(task);
-      }
-    }
+    this.recovery.resend(index);
     const replacement = this.spawn(index);
     replacement.crashes = dead.crashes;
     replacement.streak = dead.streak;

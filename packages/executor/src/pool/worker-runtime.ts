@@ -433,9 +433,9 @@ class WorkerRuntime {
   /**
    * Publishes a finished main-thread task. The main thread is woken when this worker is
    * about to wait (no work, an awaited task, a blocked join) or to start a task that may run
-   * long (see QuickFunctions), after
-   * a batch of completions, or when results have waited a while. A wake-up costs a syscall
-   * only while the main thread sleeps; while it drains, results pile up for one pass.
+   * long (see QuickFunctions), after a batch of completions, or when results have waited a
+   * while. A wake-up costs a syscall only while the main thread sleeps; while it drains,
+   * results pile up for one pass.
    */
   private reportToMain(slot: number): void {
     // The ring holds every main slot, so it only looks full while the main thread is between

@@ -1,0 +1,138 @@
+import type { WorkerCrashedError } from '@spindle/core-context';
+import { writeValue } from './codec.js';
+import { errorToRecord, shortRecord } from './errors.js';
+import { ACTIVE, CANCELLED, FAILED, QUEUED, S_RUNNER } from './layout.js';
+import type { PoolMemory } from './memory.js';
+import { MAX_TASK_CRASHES } from './restart-policy.js';
+import type { PoolTask } from './task.js';
+
+/** What crash recovery needs from the pool's main-thread bookkeeping. */
+export interface RecoveryHost {
+  /** The task in a main slot (settled or not), or null when the slot is free. */
+  taskAt(slot: number): PoolTask | null;
+  fail(task: PoolTask, error: unknown): void;
+  release(slot: number): void;
+  /** Pushes a slot onto the global queue (-1) or a worker's inbox. */
+  enqueue(slot: number, target: number): void;
+  /** Frees the task's slot and puts it back in the backlog, to be dispatched (and sent) again. */
+  redispatch(task: PoolTask): void;
+}
+
+/** Builds the error of a task or fork a dead worker had; `what` says what it was doing. */
+export type CrashError = (what: string) => WorkerCrashedError;
+
+/**
+ * Finds every task and fork a dead worker had, in shared memory, and settles it or queues
+ * it again, so that no task is lost and no joiner waits forever.
+ */
+export class CrashRecovery {
+  constructor(
+    private readonly memory: PoolMemory,
+    private readonly host: RecoveryHost,
+  ) {}
+
+  /** Called once when worker `index` has died, before its replacement starts. */
+  reclaim(index: number, crash: CrashError): void {
+    this.failRunning(index, crash);
+    this.cancelOwnForks(index);
+    this.requeueHeld(index, crash);
+    this.requeueDeque(index);
+  }
+
+  /**
+   * Called as the replacement starts: by-message tasks sent to the dead worker are sent again
+   * (their payload died with it), and cancelled ones left in its inbox are freed.
+   */
+  resend(index: number): void {
+    const memory = this.memory;
+    // Slots still in its inbox were never taken: a cancelled one is freed here, or never.
+    const inbox = memory.inboxes[index]!;
+    for (let slot = inbox.shift(); slot >= 0; slot = inbox.shift()) {
+      if (memory.state(slot) === CANCELLED) this.host.release(slot);
+    }
+    for (let slot = 0; slot < memory.layout.geometry.slots; slot++) {
+      const task = this.host.taskAt(slot);
+      if (task && task.target === index && memory.state(slot) === QUEUED) this.host.redispatch(task);
+    }
+  }
+
+  /** Running main tasks fail; fork slots it was running fail so joiners elsewhere wake. */
+  private failRunning(index: number, crash: CrashError): void {
+    const memory = this.memory;
+    const words = memory.words;
+    for (let slot = 0; slot < memory.layout.totalSlots; slot++) {
+      if (memory.state(slot) !== ACTIVE || words[memory.field(slot, S_RUNNER)] !== index) continue;
+      const task = this.mainTask(slot);
+      if (task) {
+        this.host.fail(task, crash('running this task'));
+        this.host.release(slot);
+      } else {
+        const error = crash('running this fork');
+        if (!writeValue(memory, slot, errorToRecord(error), null))
+          writeValue(memory, slot, shortRecord(error), null);
+        Atomics.store(words, memory.field(slot, 0), FAILED);
+        Atomics.notify(words, memory.field(slot, 0));
+      }
+    }
+  }
+
+  /** Its queued forks have no joiner left, wherever they wait: they never run. */
+  private cancelOwnForks(index: number): void {
+    const memory = this.memory;
+    const start = memory.layout.forkSlotStart(index);
+    for (let slot = start; slot < start + memory.layout.geometry.forkSlots; slot++) {
+      memory.transition(slot, QUEUED, CANCELLED);
+    }
+  }
+
+  /**
+   * Slots it had taken but not started (waiting for their module, or deferred in a join) are
+   * in no queue: they go back to one, or fail once they have crashed MAX_TASK_CRASHES workers.
+   * By-message ones wait for `resend`.
+   */
+  private requeueHeld(index: number, crash: CrashError): void {
+    const memory = this.memory;
+    const words = memory.words;
+    for (let slot = 0; slot < memory.layout.totalSlots; slot++) {
+      if (words[memory.field(slot, S_RUNNER)] !== index) continue;
+      const state = memory.state(slot);
+      if (state !== QUEUED && state !== CANCELLED) continue;
+      words[memory.field(slot, S_RUNNER)] = -1;
+      const task = this.mainTask(slot);
+      if (task === null) {
+        if (state === QUEUED) this.host.enqueue(slot, -1); // a live joiner's (the dead one's own are cancelled)
+      } else if (state === CANCELLED) {
+        this.host.release(slot); // taken after its cancel, never reported
+      } else if (++task.crashes >= MAX_TASK_CRASHES) {
+        this.host.fail(
+          task,
+          crash(
+            `holding this task before it started (${MAX_TASK_CRASHES} workers died so; it is not retried)`,
+          ),
+        );
+        this.host.release(slot);
+      } else if (task.target !== index) {
+        this.host.enqueue(slot, -1);
+      }
+    }
+  }
+
+  /**
+   * What is on its deque goes back to the global queue: main tasks, and forks it stole from
+   * live joiners (which take them from there in their helping joins).
+   */
+  private requeueDeque(index: number): void {
+    const memory = this.memory;
+    const deque = memory.deques[index]!;
+    for (let slot = deque.steal(); deque.size > 0 || slot >= 0; slot = deque.steal()) {
+      if (slot < 0) continue;
+      if (memory.state(slot) !== CANCELLED) this.host.enqueue(slot, -1);
+      else if (this.mainTask(slot) !== null) this.host.release(slot); // cancelled while queued, never reported
+    }
+  }
+
+  /** The task of a main slot; null for a fork slot. */
+  private mainTask(slot: number): PoolTask | null {
+    return slot < this.memory.layout.geometry.slots ? this.host.taskAt(slot) : null;
+  }
+}
