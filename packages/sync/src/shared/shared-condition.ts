@@ -1,6 +1,7 @@
 import { isMainThread } from 'node:worker_threads';
 import {
   BlockingCallError,
+  futexWait,
   futexWaitAsync,
   futexWake,
   NotHeldError,
@@ -10,7 +11,6 @@ import {
   type WaitOptions,
 } from '@spindle/core-context';
 import { type RelockingWait, relockOnHalt } from '../relock-on-halt.js';
-import { blockingWait, noteAbandonedWait } from './abandoned-waits.js';
 import { initializing, SharedCells, withoutReset } from './cells.js';
 import type { SharedMutex } from './shared-mutex.js';
 
@@ -52,7 +52,7 @@ export class SharedCondition extends SharedCells {
       throw new NotHeldError('SharedCondition.waitBlocking(mutex) needs the mutex locked by the caller');
     const seen = Atomics.load(this.view, this.index);
     mutex.unlock();
-    const outcome = blockingWait(this.view, this.index, seen, options?.timeout);
+    const outcome = futexWait(this.view, this.index, seen, options?.timeout);
     mutex.lockBlocking();
     if (outcome === 'timed-out')
       throw new TimeoutError(`SharedCondition.waitBlocking timed out after ${options?.timeout} ms`);
@@ -149,8 +149,7 @@ class SharedConditionWait extends Operation<void> implements RelockingWait {
       if (outcome === 'timed-out')
         failure = new TimeoutError(`The wait timed out after ${this.options?.timeout} ms`);
     } catch (error) {
-      // Only an abort rejects the sleep, and V8 keeps its waiter: see abandoned-waits.
-      noteAbandonedWait(view, index);
+      // Only an abort rejects the sleep.
       if (halt.aborted) throw error;
       failure = error;
     }

@@ -1,13 +1,13 @@
 import { isMainThread } from 'node:worker_threads';
 import {
   BlockingCallError,
+  futexWait,
   futexWaitAsync,
   InvalidStateError,
   Operation,
   TimeoutError,
   type Waiter,
 } from '@spindle/core-context';
-import { blockingWait, noteAbandonedWait } from './abandoned-waits.js';
 
 /**
  * One wait on a shared primitive, in both forms: an Operation (fibers and async code,
@@ -65,7 +65,6 @@ export abstract class SharedWait<T> extends Operation<T> {
     this.controller.abort();
     this.controller = null;
     this.outer = null;
-    noteAbandonedWait(this.view, this.cell);
     return true;
   }
 
@@ -75,7 +74,7 @@ export abstract class SharedWait<T> extends Operation<T> {
     const deadline = timeout === undefined ? Number.POSITIVE_INFINITY : performance.now() + timeout;
     while (!this.attempt()) {
       const remaining = deadline - performance.now();
-      if (remaining <= 0 || blockingWait(this.view, this.cell, this.expected, remaining) === 'timed-out') {
+      if (remaining <= 0 || futexWait(this.view, this.cell, this.expected, remaining) === 'timed-out') {
         if (this.attempt()) break;
         if (this.leave()) throw new TimeoutError(`${what} timed out after ${timeout} ms`);
       }
