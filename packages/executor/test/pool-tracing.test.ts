@@ -1,6 +1,7 @@
+import { WorkerCrashedError } from '@spindle/core-context';
 import { describe, expect, it } from 'vitest';
 import { ThreadPool } from '../dist/index.js';
-import { TASKS, within, withPool } from './pool-helpers.js';
+import { outcome, TASKS, within, withPool } from './pool-helpers.js';
 
 const TRACER = new URL('./fixtures/tracer.mjs', import.meta.url);
 
@@ -42,6 +43,15 @@ describe('ThreadPool worker-side tracing', () => {
     } finally {
       channel.close();
     }
+  });
+
+  it('rejects ready() when a tracer module kills the workers that import it', async () => {
+    const exits = new URL('./fixtures/exit-on-import.mjs', import.meta.url);
+    await withPool({ workers: 1, tracer: { module: exits } }, async (pool) => {
+      const error = await within(5_000, 'ready()', outcome(pool.ready()));
+      expect(error).toBeInstanceOf(WorkerCrashedError);
+      expect((error as Error).message).toMatch(/worker 0 exited before it was ready with exit code 7/);
+    });
   });
 
   it('rejects a bad option at once and a module without a tracer in ready()', async () => {

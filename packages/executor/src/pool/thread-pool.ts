@@ -647,7 +647,20 @@ export class ThreadPool {
     worker.on('error', (error) => {
       state.lastError = error;
     });
-    worker.on('exit', (code) => this.onExit(state, code));
+    worker.on('exit', (code) => {
+      // One that dies before it is ready (its tracer module exits, say) fails ready() instead of hanging it.
+      const cause = state.lastError;
+      failReady(
+        new WorkerCrashedError(
+          index,
+          `worker ${index} exited before it was ready${exitReason(cause, code)}`,
+          {
+            cause,
+          },
+        ),
+      );
+      this.onExit(state, code);
+    });
     if (this.pendingCount === 0) worker.unref();
     return state;
   }
@@ -666,9 +679,10 @@ export class ThreadPool {
     dead.alive = false;
     dead.crashes++;
     const cause = dead.lastError;
-    const describe = cause instanceof Error ? `: ${cause.message}` : ` with exit code ${code}`;
     const crash: CrashError = (what) =>
-      new WorkerCrashedError(index, `worker ${index} died while ${what}${describe}`, { cause });
+      new WorkerCrashedError(index, `worker ${index} died while ${what}${exitReason(cause, code)}`, {
+        cause,
+      });
     this.recovery.reclaim(index, crash);
     const finishedAny =
       Atomics.load(this.memory.words, this.memory.layout.statIndex(index, STAT_RUN)) > dead.runsAtSpawn;
@@ -718,6 +732,11 @@ export class ThreadPool {
       }),
     );
   }
+}
+
+/** How a worker ended, for error messages: its uncaught error, or its exit code. */
+function exitReason(cause: unknown, code: number): string {
+  return cause instanceof Error ? `: ${cause.message}` : ` with exit code ${code}`;
 }
 
 function wake(words: Int32Array, count: number): void {
