@@ -1,6 +1,6 @@
 import { Cancelled, QueueFullError } from '@spindle/core-context';
 import { describe, expect, it } from 'vitest';
-import { gate, TASKS, within, withPool } from './pool-helpers.js';
+import { gate, TASKS, waitForWord, within, withPool } from './pool-helpers.js';
 
 describe('ThreadPool cancellation', () => {
   it('removes a queued task: it never runs, and the worker goes on', async () => {
@@ -50,6 +50,20 @@ describe('ThreadPool cancellation', () => {
       await expect(stuck).rejects.toBeInstanceOf(Cancelled);
       expect(await within(5_000, 'the task queued behind the cancelled one', queued)).toBe(2);
       await within(5_000, 'close()', pool.close());
+    });
+  });
+
+  it('lets a cancelled task finish its cleanup before close() stops its worker', async () => {
+    await withPool({ workers: 1 }, async (pool) => {
+      const marker = new SharedArrayBuffer(4);
+      const flag = new Int32Array(marker);
+      const controller = new AbortController();
+      const task = pool.run(pool.task(TASKS, 'cleanUpAfterAbort'), [marker], { signal: controller.signal });
+      await within(5_000, 'the task start', waitForWord(flag, 0));
+      controller.abort();
+      await expect(task).rejects.toBeInstanceOf(Cancelled);
+      await within(5_000, 'close()', pool.close());
+      expect(Atomics.load(flag, 0), 'the cleanup was cut short').toBe(2);
     });
   });
 

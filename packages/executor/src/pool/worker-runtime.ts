@@ -56,6 +56,8 @@ const TURN_EVERY_MS = 10;
 const REPORT_BATCH = 32;
 /** ...or how long the oldest of them may wait. */
 const REPORT_DELAY_MS = 0.05;
+/** How long a closing worker lets cancelled tasks that are still running finish. */
+const CLOSE_GRACE_MS = 1_000;
 const EMPTY_FORK: ForkHandle<never> = { slot: -1, ok: true, value: undefined };
 
 let runtime: WorkerRuntime | null = null;
@@ -112,7 +114,20 @@ class WorkerRuntime {
     port.postMessage(await this.setUp());
     this.catalog.drain();
     await this.loop();
+    await this.letBackgroundFinish();
     process.exit(0);
+  }
+
+  /**
+   * At shutdown only cancelled tasks can still run (the pool waited for all others): give
+   * their cleanup up to CLOSE_GRACE_MS, and exit regardless, so one that never settles
+   * cannot hold close() open.
+   */
+  private async letBackgroundFinish(): Promise<void> {
+    const deadline = performance.now() + CLOSE_GRACE_MS;
+    while (this.background > 0 && performance.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
   }
 
   /** Pins this thread and installs its tracer, as the pool asked. */
