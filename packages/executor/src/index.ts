@@ -14,6 +14,6 @@ export {
   type ThreadPoolOptions,
   type WorkerMetrics,
 } from './pool/thread-pool.js';
-export { type Fork, fork, join, taskSignal } from './pool/worker-runtime.js';
+export { type Fork, fork, join, taskSignal } from './pool/worker/task-api.js';
 export type { WorkerTracerOption } from './pool/worker-tracer.js';
 export { runSeeded } from './seeded.js';

@@ -1,5 +1,4 @@
 import os from 'node:os';
-import { performance } from 'node:perf_hooks';
 import {
   MessageChannel,
   type MessagePort,
@@ -16,6 +15,7 @@ import {
   tracer,
   WorkerCrashedError,
 } from '@spindle/core-context';
+import { now } from './clock.js';
 import { isByMessage, markByMessage, readValue, writeValue } from './codec.js';
 import { type CrashError, CrashRecovery } from './crash-recovery.js';
 import { recordToError } from './errors.js';
@@ -32,7 +32,6 @@ import {
   FREE,
   IDLE_WORKERS,
   MAIN_WAITING,
-  PARK_SEQ,
   type PoolGeometry,
   poolMemoryBytes,
   QUEUED,
@@ -52,6 +51,7 @@ import type { TaskResult } from './operation.js';
 import { usableCpus } from './pinning.js';
 import { restartDelayMs } from './restart-policy.js';
 import { PoolTask, type RunOptions, TaskHandle, type TaskRef } from './task.js';
+import { wakeWorkers } from './wake.js';
 import { type TracerSource, tracerSource, type WorkerTracerOption } from './worker-tracer.js';
 
 export interface ThreadPoolOptions extends Partial<Omit<PoolGeometry, 'workers'>> {
@@ -117,10 +117,6 @@ interface WorkerState {
 }
 
 const WORKER_ENTRY = new URL('../worker-entry.js', import.meta.url);
-
-function now(): number {
-  return performance.timeOrigin + performance.now();
-}
 
 /**
  * A pool of worker threads that take tasks from shared memory themselves. The main thread
@@ -405,7 +401,7 @@ export class ThreadPool {
     Atomics.store(words, memory.field(slot, 0), QUEUED);
     if (fits) {
       this.enqueue(slot, -1);
-      if (Atomics.load(words, IDLE_WORKERS) > 0) wake(words, 1);
+      if (Atomics.load(words, IDLE_WORKERS) > 0) wakeWorkers(words, 1);
     } else {
       this.sendByMessage(task, slot);
     }
@@ -421,7 +417,7 @@ export class ThreadPool {
     const message: ToWorker = { t: 'payload', slot, value: task.args };
     this.workers[target]!.toWorker.postMessage(message, task.transfer as never);
     this.enqueue(slot, target);
-    wake(memory.words, this.size); // the target must wake, and a futex cannot pick which waiter
+    wakeWorkers(memory.words, this.size); // the target must wake, and a futex cannot pick which waiter
   }
 
   /** The next worker, round-robin, that is alive (a dead one's inbox is sent again when it is replaced). */
@@ -452,7 +448,7 @@ export class ThreadPool {
     this.retryScheduled = false;
     const waiting = this.unqueued.splice(0);
     for (let i = 0; i < waiting.length; i += 2) this.enqueue(waiting[i]!, waiting[i + 1]!);
-    wake(this.memory.words, 1);
+    wakeWorkers(this.memory.words, 1);
   }
 
   /** Waits (without blocking) for the workers to report completions. */
@@ -715,7 +711,7 @@ export class ThreadPool {
     this.state = 'closed';
     const words = this.memory.words;
     Atomics.store(words, SHUTDOWN, STOP);
-    wake(words, this.size);
+    wakeWorkers(words, this.size);
     Atomics.notify(words, COMPLETE_SEQ); // releases our own pending waitAsync
     await Promise.all(
       this.workers.map(async (w) => {
@@ -737,11 +733,6 @@ export class ThreadPool {
 /** How a worker ended, for error messages: its uncaught error, or its exit code. */
 function exitReason(cause: unknown, code: number): string {
   return cause instanceof Error ? `: ${cause.message}` : ` with exit code ${code}`;
-}
-
-function wake(words: Int32Array, count: number): void {
-  Atomics.add(words, PARK_SEQ, 1);
-  Atomics.notify(words, PARK_SEQ, count);
 }
 
 function geometryOf(options: ThreadPoolOptions): PoolGeometry {

@@ -1,8 +1,9 @@
 import { type MessagePort, receiveMessageOnPort } from 'node:worker_threads';
-import type { SharedBufferIds, SharedBufferLookup } from './codec.js';
-import type { ToWorker } from './messages.js';
+import type { SharedBufferIds, SharedBufferLookup } from '../codec.js';
+import type { ToWorker } from '../messages.js';
 
-type TaskFunction = (...args: unknown[]) => unknown;
+/** A function exported by a task module, as the pool calls it. */
+export type TaskFunction = (...args: unknown[]) => unknown;
 
 interface ModuleEntry {
   url: string;

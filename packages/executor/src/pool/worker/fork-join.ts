@@ -1,0 +1,134 @@
+import { Cancelled } from '@spindle/core-context';
+import { readValue, writeValue } from '../codec.js';
+import { recordToError } from '../errors.js';
+import {
+  ACTIVE,
+  CANCELLED,
+  DONE,
+  FAILED,
+  FLAG_FORK,
+  FREE,
+  IDLE_WORKERS,
+  QUEUED,
+  S_FLAGS,
+  S_FN,
+  S_RUNNER,
+} from '../layout.js';
+import type { PoolMemory } from '../memory.js';
+import { wakeWorkers } from '../wake.js';
+import type { TaskFunction, WorkerCatalog } from './catalog.js';
+import type { ResultReporter } from './results.js';
+import type { TaskQueues } from './task-queues.js';
+import { isThenable, type TaskRunner } from './task-runner.js';
+
+/** A fork that could not get a slot ran inline; its outcome is kept here. */
+export interface ForkHandle<T> {
+  readonly slot: number;
+  readonly ok: boolean;
+  readonly value: T | undefined;
+}
+
+const EMPTY_FORK: ForkHandle<never> = { slot: -1, ok: true, value: undefined };
+
+/**
+ * Fork-join inside a worker: a fork goes into one of this worker's fork slots and onto its
+ * deque (or the global queue); a join runs other tasks while it waits (a helping join).
+ */
+export class ForkJoin {
+  private readonly words: Int32Array;
+  private readonly freeForks: number[] = [];
+
+  constructor(
+    private readonly memory: PoolMemory,
+    private readonly index: number,
+    private readonly stealing: boolean,
+    private readonly catalog: WorkerCatalog,
+    private readonly queues: TaskQueues,
+    private readonly runner: TaskRunner,
+    private readonly results: ResultReporter,
+  ) {
+    this.words = memory.words;
+    const start = memory.layout.forkSlotStart(index);
+    for (let slot = start + memory.layout.geometry.forkSlots - 1; slot >= start; slot--) {
+      const state = memory.state(slot);
+      if (state !== QUEUED && state !== ACTIVE) this.freeForks.push(slot);
+    }
+  }
+
+  fork<T>(fn: TaskFunction, args: unknown[]): ForkHandle<T> {
+    const memory = this.memory;
+    const id = this.catalog.forkIdOf(fn);
+    if (id === undefined) {
+      throw new TypeError('fork() takes a function exported from a task module that this pool has loaded');
+    }
+    const slot = this.freeForks.pop();
+    if (slot === undefined) return runInline(fn, args);
+    const words = this.words;
+    let fits = false;
+    try {
+      fits = writeValue(memory, slot, args, this.catalog);
+    } catch {
+      fits = false;
+    }
+    if (!fits) {
+      this.freeForks.push(slot);
+      return runInline(fn, args);
+    }
+    words[memory.field(slot, S_FN)] = id;
+    words[memory.field(slot, S_FLAGS)] = FLAG_FORK;
+    words[memory.field(slot, S_RUNNER)] = -1;
+    Atomics.store(words, memory.field(slot, 0), QUEUED);
+    const queued = (this.stealing && memory.deques[this.index]!.push(slot)) || memory.global.push(slot);
+    if (!queued) {
+      Atomics.store(words, memory.field(slot, 0), FREE);
+      this.freeForks.push(slot);
+      return runInline(fn, args);
+    }
+    if (Atomics.load(words, IDLE_WORKERS) > 0) wakeWorkers(words, 1);
+    return { slot, ok: true, value: undefined };
+  }
+
+  /** Waits for a fork, running other tasks meanwhile (a helping join), and returns its result. */
+  join<T>(handle: ForkHandle<T>): T {
+    if (handle.slot < 0) {
+      if (handle.ok) return handle.value as T;
+      throw handle.value;
+    }
+    const memory = this.memory;
+    const slot = handle.slot;
+    const stateIndex = memory.field(slot, 0);
+    for (;;) {
+      const state = Atomics.load(this.words, stateIndex);
+      if (state === DONE || state === FAILED || state === CANCELLED) break;
+      const other = this.queues.take();
+      if (other >= 0) {
+        this.runner.run(other, true);
+        continue;
+      }
+      this.results.notifyMain();
+      Atomics.wait(this.words, stateIndex, state, 1);
+    }
+    const state = Atomics.load(this.words, stateIndex);
+    const value =
+      state === CANCELLED ? new Cancelled('the fork was cancelled') : readValue(memory, slot, null);
+    Atomics.store(this.words, stateIndex, FREE);
+    this.freeForks.push(slot);
+    if (state === DONE) return value as T;
+    throw recordToError(value);
+  }
+}
+
+function runInline<T>(fn: TaskFunction, args: unknown[]): ForkHandle<T> {
+  try {
+    const value = fn(...args) as T;
+    if (isThenable(value))
+      return {
+        slot: -1,
+        ok: false,
+        value: new TypeError('fork-join subtasks must be synchronous functions') as T,
+      };
+    return value === undefined ? (EMPTY_FORK as ForkHandle<T>) : { slot: -1, ok: true, value };
+  } catch (error) {
+    return { slot: -1, ok: false, value: error as T };
+  }
+}

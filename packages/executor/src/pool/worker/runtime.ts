@@ -1,0 +1,111 @@
+import { performance } from 'node:perf_hooks';
+import { parentPort } from 'node:worker_threads';
+import { createRandom } from '@spindle/core-context';
+import { S_FN, SHUTDOWN, STOP } from '../layout.js';
+import { PoolMemory } from '../memory.js';
+import type { Control, WorkerInit } from '../messages.js';
+import { WorkerCatalog } from './catalog.js';
+import { ForkJoin } from './fork-join.js';
+import { ResultReporter } from './results.js';
+import { setUpThread } from './set-up.js';
+import { installTaskApi } from './task-api.js';
+import { TaskQueues } from './task-queues.js';
+import { TaskRunner } from './task-runner.js';
+import { turn } from './turn.js';
+
+/** How long the loop runs tasks back to back before it lets the event loop turn once. */
+const TURN_EVERY_MS = 10;
+/** How long a closing worker lets cancelled tasks that are still running finish. */
+const CLOSE_GRACE_MS = 1_000;
+
+/** The pool's side of one worker thread: takes tasks from shared memory, runs them, reports results. */
+class WorkerRuntime {
+  private readonly memory: PoolMemory;
+  private readonly words: Int32Array;
+  private readonly catalog: WorkerCatalog;
+  private readonly queues: TaskQueues;
+  private readonly results: ResultReporter;
+  private readonly runner: TaskRunner;
+
+  constructor(private readonly init: WorkerInit) {
+    const memory = new PoolMemory(init.buffer, init.geometry);
+    this.memory = memory;
+    this.words = memory.words;
+    this.catalog = new WorkerCatalog(init.toWorker);
+    this.queues = new TaskQueues(memory, init.index, init.stealing, createRandom(init.index + 1));
+    this.results = new ResultReporter(memory, init.index, init.toMain);
+    this.runner = new TaskRunner(memory, this.catalog, this.queues, this.results);
+    const forkJoin = new ForkJoin(
+      memory,
+      init.index,
+      init.stealing,
+      this.catalog,
+      this.queues,
+      this.runner,
+      this.results,
+    );
+    installTaskApi(forkJoin, this.runner);
+  }
+
+  async start(): Promise<void> {
+    const port = parentPort!;
+    port.on('message', (message: Control) => this.runner.abort(message.slot));
+    port.postMessage(await setUpThread(this.init));
+    this.catalog.drain();
+    await this.loop();
+    await this.letBackgroundFinish();
+    process.exit(0);
+  }
+
+  /**
+   * At shutdown only cancelled tasks can still run (the pool waited for all others): give
+   * their cleanup up to CLOSE_GRACE_MS, and exit regardless, so one that never settles
+   * cannot hold close() open.
+   */
+  private async letBackgroundFinish(): Promise<void> {
+    const deadline = performance.now() + CLOSE_GRACE_MS;
+    while (this.runner.background > 0 && performance.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+
+  private async loop(): Promise<void> {
+    const queues = this.queues;
+    let lastTurn = performance.now();
+    while (Atomics.load(this.words, SHUTDOWN) !== STOP) {
+      const slot = queues.deferred.length > 0 ? queues.deferred.shift()! : queues.take();
+      if (slot < 0) {
+        this.results.notifyMain();
+        await queues.park(this.runner.background > 0);
+        lastTurn = performance.now();
+        continue;
+      }
+      queues.wakeAnotherIfBusy();
+      const fnId = this.words[this.memory.field(slot, S_FN)]!;
+      if (!this.isLoaded(fnId)) await this.catalog.load(fnId);
+      const pending = this.runner.run(slot, false);
+      if (pending !== null) {
+        this.results.notifyMain();
+        await pending;
+      }
+      if (performance.now() - lastTurn > TURN_EVERY_MS) {
+        await turn();
+        lastTurn = performance.now();
+      }
+    }
+  }
+
+  /** True when the task function can run now (or its lookup fails, which run() reports as the task's error). */
+  private isLoaded(fnId: number): boolean {
+    try {
+      return this.catalog.lookup(fnId) !== null;
+    } catch {
+      return true;
+    }
+  }
+}
+
+/** Starts the pool runtime of this worker thread (called by the worker entry script). */
+export function startWorker(init: WorkerInit): Promise<void> {
+  return new WorkerRuntime(init).start();
+}

@@ -1,0 +1,172 @@
+import { Cancelled, InvalidStateError, tracer } from '@spindle/core-context';
+import { now } from '../clock.js';
+import { isByMessage, readValue } from '../codec.js';
+import { ACTIVE, FLAG_ABORT, FLAG_FORK, QUEUED, S_FLAGS, S_FN, S_RUNNER } from '../layout.js';
+import type { PoolMemory } from '../memory.js';
+import type { TaskFunction, WorkerCatalog } from './catalog.js';
+import { QuickFunctions } from './quick-functions.js';
+import { REPORT_DELAY_MS, type ResultReporter } from './results.js';
+import type { TaskQueues } from './task-queues.js';
+
+/** Frames of the tasks running on this thread's stack (helping joins nest them). */
+interface Frame {
+  slot: number;
+  controller: AbortController | null;
+}
+
+/**
+ * Runs one task: looks up its function, reads its arguments, calls it, and hands its
+ * outcome to the ResultReporter. Keeps each running task's AbortSignal (`taskSignal()`).
+ */
+export class TaskRunner {
+  private readonly words: Int32Array;
+  private readonly frames: Frame[] = [];
+  private readonly asyncControllers = new Map<number, AbortController>();
+  private readonly quickFunctions = new QuickFunctions(REPORT_DELAY_MS);
+  /** Async tasks that have not settled yet (a cancelled one may go on after its loop moved on). */
+  background = 0;
+
+  constructor(
+    private readonly memory: PoolMemory,
+    private readonly catalog: WorkerCatalog,
+    private readonly queues: TaskQueues,
+    private readonly results: ResultReporter,
+  ) {
+    this.words = memory.words;
+  }
+
+  /**
+   * Runs the task in `slot`. Returns a promise when the task is async and `sync` is false:
+   * the loop awaits it until it settles or is cancelled (a cancelled task that ignores its
+   * signal goes on in the background, and the worker takes other tasks). In a helping join
+   * (`sync`) an async task finishes in the background.
+   */
+  run(slot: number, sync: boolean): Promise<void> | null {
+    const memory = this.memory;
+    const words = this.words;
+    const fork = (words[memory.field(slot, S_FLAGS)]! & FLAG_FORK) !== 0;
+    const fnId = words[memory.field(slot, S_FN)]!;
+    let fn: TaskFunction | null = null;
+    let lookupError: unknown = null;
+    try {
+      fn = this.catalog.lookup(fnId);
+    } catch (error) {
+      lookupError = error ?? new Error(`task function ${fnId} failed to load`);
+    }
+    if (fn === null && lookupError === null && memory.state(slot) === QUEUED) {
+      // Only inside a helping join: the module is still loading; the loop runs it later.
+      // The slot stays QUEUED meanwhile, so a cancel still stops it from ever running.
+      this.queues.deferred.push(slot);
+      return null;
+    }
+    const args = isByMessage(memory, slot) ? this.catalog.takePayload(slot) : null;
+    if (!memory.transition(slot, QUEUED, ACTIVE)) {
+      if (fork) return null;
+      words[memory.field(slot, S_RUNNER)] = -1; // reported: the pool need not free it if this worker dies
+      this.results.reportToMain(slot); // cancelled while queued: the main thread frees it
+      return null;
+    }
+    memory.times[slot * 3 + 1] = now();
+    if (tracer !== null) tracer.begin('pool', 'task', slot); // every path from here ends in finish()
+    if (fn === null) {
+      this.finish(slot, fork, false, lookupError); // the lookup threw
+      return null;
+    }
+    let list: unknown[];
+    try {
+      list = (args ?? readValue(memory, slot, this.catalog)) as unknown[];
+    } catch (error) {
+      this.finish(slot, fork, false, error);
+      return null;
+    }
+    // A task that may run long must not hold the results finished before it.
+    if (!this.quickFunctions.isQuick(fnId)) this.results.notifyMain();
+    const frame: Frame = { slot, controller: null };
+    this.frames.push(frame);
+    let result: unknown;
+    try {
+      result = fn(...list);
+    } catch (error) {
+      this.finish(slot, fork, false, error);
+      return null;
+    } finally {
+      this.frames.pop();
+    }
+    if (!isThenable(result)) {
+      this.finish(slot, fork, true, result);
+      return null;
+    }
+    if (fork) {
+      this.finish(slot, fork, false, new TypeError('fork-join subtasks must be synchronous functions'));
+      return null;
+    }
+    const signal = this.trackAsync(slot, frame);
+    const settled = Promise.resolve(result).then(
+      (value) => this.finish(slot, false, true, value),
+      (error: unknown) => this.finish(slot, false, false, error),
+    );
+    this.background++;
+    void settled.finally(() => this.background--);
+    return sync ? null : settledOrAborted(settled, signal);
+  }
+
+  private trackAsync(slot: number, frame: Frame): AbortSignal {
+    const controller = frame.controller ?? new AbortController();
+    frame.controller = controller;
+    this.asyncControllers.set(slot, controller);
+    if ((Atomics.load(this.words, this.memory.field(slot, S_FLAGS)) & FLAG_ABORT) !== 0)
+      controller.abort(cancelReason());
+    return controller.signal;
+  }
+
+  /** The main thread cancelled the async task in `slot`: abort its signal. */
+  abort(slot: number): void {
+    this.asyncControllers.get(slot)?.abort(cancelReason());
+  }
+
+  /** The signal of the task running on top of this thread's stack. */
+  signal(): AbortSignal {
+    const frame = this.frames[this.frames.length - 1];
+    if (frame === undefined) {
+      throw new InvalidStateError('taskSignal() must be called synchronously inside a pool task');
+    }
+    frame.controller ??= new AbortController();
+    const aborted = (Atomics.load(this.words, this.memory.field(frame.slot, S_FLAGS)) & FLAG_ABORT) !== 0;
+    if (aborted && !frame.controller.signal.aborted) frame.controller.abort(cancelReason());
+    return frame.controller.signal;
+  }
+
+  private finish(slot: number, fork: boolean, ok: boolean, value: unknown): void {
+    const memory = this.memory;
+    if (tracer !== null) tracer.end('pool', 'task', slot);
+    this.asyncControllers.delete(slot);
+    const times = memory.times;
+    times[slot * 3 + 2] = now();
+    this.quickFunctions.record(
+      this.words[memory.field(slot, S_FN)]!,
+      times[slot * 3 + 2]! - times[slot * 3 + 1]!,
+    );
+    this.results.publish(slot, fork, ok, value);
+  }
+}
+
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as PromiseLike<unknown>).then === 'function'
+  );
+}
+
+/** Resolves when `settled` does or when `signal` aborts, whichever comes first. */
+function settledOrAborted(settled: Promise<void>, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    signal.addEventListener('abort', () => resolve(), { once: true });
+    void settled.then(resolve);
+  });
+}
+
+function cancelReason(): Cancelled {
+  return new Cancelled('The task was cancelled by its caller');
+}
