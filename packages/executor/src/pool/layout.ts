@@ -25,8 +25,7 @@ export const SHUTDOWN = 4;
 export const NEVER_SET = 5;
 const CONTROL_INTS = 8;
 
-/** SHUTDOWN values: workers exit when they see STOP. */
-export const RUNNING = 0;
+/** SHUTDOWN value at which workers exit (it is 0 while the pool runs). */
 export const STOP = 1;
 
 /** Slot header fields (int32 offsets inside a slot's header). */

@@ -1,6 +1,6 @@
 import type { TransferListItem } from 'node:worker_threads';
 import type { SinglyLinked } from '@spindle/core-context';
-import { TaskResult } from './operation.js';
+import { TaskResult } from './task-result.js';
 
 /** A task function registered with a pool: a module URL and an export name, called by id. */
 export class TaskHandle {

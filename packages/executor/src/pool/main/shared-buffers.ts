@@ -1,4 +1,4 @@
-import type { SharedBufferIds } from './codec.js';
+import type { SharedBufferIds } from '../codec.js';
 
 /**
  * The main thread's registry of SharedArrayBuffers passed as task arguments: each gets an
@@ -7,15 +7,14 @@ import type { SharedBufferIds } from './codec.js';
  */
 export class MainSharedBuffers implements SharedBufferIds {
   private readonly ids = new WeakMap<SharedArrayBuffer, number>();
-  readonly list: SharedArrayBuffer[] = [];
+  private count = 0;
 
   constructor(private readonly announce: (id: number, buffer: SharedArrayBuffer) => void) {}
 
   idOf(buffer: SharedArrayBuffer): number {
     let id = this.ids.get(buffer);
     if (id === undefined) {
-      id = this.list.length;
-      this.list.push(buffer);
+      id = this.count++;
       this.ids.set(buffer, id);
       this.announce(id, buffer);
     }

@@ -1,0 +1,40 @@
+import { STAT_RUN, STAT_STOLEN } from '../layout.js';
+import type { PoolMemory } from '../memory.js';
+import type { HistogramSnapshot } from './histogram.js';
+import type { WorkerState } from './workers.js';
+
+export interface WorkerMetrics {
+  index: number;
+  tasksRun: number;
+  tasksStolen: number;
+  /** OS thread id once the worker is ready (Linux), else -1. */
+  threadId: number;
+  /** CPUs the worker thread may run on, as it reported them. */
+  cpus: number[];
+  crashes: number;
+}
+
+export interface PoolMetrics {
+  workers: WorkerMetrics[];
+  /** Tasks accepted and neither started nor cancelled; forks not included (approximate while workers run). */
+  queueDepth: number;
+  /** Tasks accepted and not yet settled. */
+  pending: number;
+  /** Time from submit to start, ms. */
+  waitTime: HistogramSnapshot;
+  /** Time from start to end, ms. */
+  runTime: HistogramSnapshot;
+}
+
+/** Each worker's counters, as the workers keep them in shared memory and the pool keeps its records. */
+export function workerMetrics(memory: PoolMemory, workers: readonly WorkerState[]): WorkerMetrics[] {
+  const { words, layout } = memory;
+  return workers.map((w) => ({
+    index: w.index,
+    tasksRun: Atomics.load(words, layout.statIndex(w.index, STAT_RUN)),
+    tasksStolen: Atomics.load(words, layout.statIndex(w.index, STAT_STOLEN)),
+    threadId: w.threadId,
+    cpus: w.cpus,
+    crashes: w.crashes,
+  }));
+}

@@ -1,0 +1,83 @@
+import os from 'node:os';
+import type { ResourceLimits } from 'node:worker_threads';
+import { checkGeometry, DEFAULT_GEOMETRY, type PoolGeometry, poolMemoryBytes } from '../layout.js';
+import { usableCpus } from '../pinning.js';
+import { type TracerSource, tracerSource, type WorkerTracerOption } from '../worker-tracer.js';
+
+export interface ThreadPoolOptions extends Partial<Omit<PoolGeometry, 'workers'>> {
+  /** Worker threads (default: the usable CPUs). */
+  workers?: number;
+  /** `global`: one shared queue. `stealing` (default): per-worker deques with work stealing. */
+  mode?: 'global' | 'stealing';
+  /** `true`: worker i on the i-th usable CPU; or a CPU per worker (reused round-robin). */
+  pin?: boolean | readonly number[];
+  /** Most tasks waiting for a worker; `trySubmit` fails and `submit` waits beyond it. */
+  maxQueue?: number;
+  /** Caller-provided shared memory of at least `ThreadPool.memoryBytes(options)` bytes. */
+  memory?: SharedArrayBuffer;
+  /** Passed to each Worker. */
+  resourceLimits?: ResourceLimits;
+  /**
+   * A module each worker imports before its first task; its export (default `"default"`)
+   * is installed as that worker's tracer, which then sees task begin/end, steal and park.
+   */
+  tracer?: WorkerTracerOption;
+}
+
+/** ThreadPoolOptions checked, with their defaults filled in. */
+export interface PoolConfig {
+  geometry: PoolGeometry;
+  mode: 'global' | 'stealing';
+  maxQueue: number;
+  /** The CPU of each worker index (reused round-robin), or null when unpinned. */
+  pin: number[] | null;
+  resourceLimits: ResourceLimits | undefined;
+  tracer: TracerSource | null;
+  buffer: SharedArrayBuffer;
+}
+
+/** Checks the options (throwing on the first bad one) and fills in their defaults. */
+export function resolveOptions(options: ThreadPoolOptions): PoolConfig {
+  const geometry = geometryOf(options);
+  if (options.mode !== undefined && options.mode !== 'global' && options.mode !== 'stealing') {
+    throw new TypeError(`mode must be "global" or "stealing", got ${String(options.mode)}`);
+  }
+  const maxQueue = options.maxQueue ?? Number.POSITIVE_INFINITY;
+  if (!(maxQueue >= 0) || (Number.isFinite(maxQueue) && !Number.isInteger(maxQueue))) {
+    throw new RangeError(`maxQueue must be a non-negative integer, got ${String(options.maxQueue)}`);
+  }
+  const pin = pinList(options.pin, geometry.workers);
+  const tracer = tracerSource(options.tracer);
+  const buffer = options.memory ?? new SharedArrayBuffer(poolMemoryBytes(geometry));
+  if (!(buffer instanceof SharedArrayBuffer)) throw new TypeError('memory must be a SharedArrayBuffer');
+  return {
+    geometry,
+    mode: options.mode ?? 'stealing',
+    maxQueue,
+    pin,
+    resourceLimits: options.resourceLimits,
+    tracer,
+    buffer,
+  };
+}
+
+export function geometryOf(options: ThreadPoolOptions): PoolGeometry {
+  return checkGeometry({
+    workers: options.workers ?? Math.max(1, os.availableParallelism()),
+    slots: options.slots ?? DEFAULT_GEOMETRY.slots,
+    forkSlots: options.forkSlots ?? DEFAULT_GEOMETRY.forkSlots,
+    slotBytes: options.slotBytes ?? DEFAULT_GEOMETRY.slotBytes,
+  });
+}
+
+function pinList(pin: ThreadPoolOptions['pin'], workers: number): number[] | null {
+  if (pin === undefined || pin === false) return null;
+  if (pin === true) {
+    const cpus = usableCpus();
+    return Array.from({ length: workers }, (_, i) => cpus[i % cpus.length]!);
+  }
+  if (!Array.isArray(pin) || pin.length === 0 || !pin.every((cpu) => Number.isInteger(cpu) && cpu >= 0)) {
+    throw new TypeError('pin must be true, false, or a non-empty list of CPU numbers');
+  }
+  return [...pin];
+}

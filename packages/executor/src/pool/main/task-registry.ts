@@ -1,0 +1,28 @@
+import type { ToWorker } from '../messages.js';
+import { moduleUrl } from '../module-url.js';
+import { TaskHandle } from './task.js';
+
+/** The task functions registered with a pool (`pool.task()`): one handle and one id per module export. */
+export class TaskRegistry {
+  private readonly handles = new Map<string, TaskHandle>();
+  private readonly moduleIds = new Map<string, number>();
+
+  /** `announce` tells every worker, present and future, of a new registration. */
+  constructor(private readonly announce: (message: ToWorker) => void) {}
+
+  /** The handle of `name` exported by `module`, registered with the workers the first time. */
+  handle(module: string | URL, name: string): TaskHandle {
+    const url = moduleUrl(module);
+    if (typeof name !== 'string' || name === '') throw new TypeError('name must be a non-empty export name');
+    const key = `${url}#${name}`;
+    let handle = this.handles.get(key);
+    if (handle === undefined) {
+      let moduleId = this.moduleIds.get(url);
+      if (moduleId === undefined) this.moduleIds.set(url, (moduleId = this.moduleIds.size));
+      handle = new TaskHandle(this.handles.size, url, name);
+      this.handles.set(key, handle);
+      this.announce({ t: 'fn', id: handle.id, moduleId, url, name });
+    }
+    return handle;
+  }
+}

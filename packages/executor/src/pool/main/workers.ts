@@ -1,0 +1,259 @@
+import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
+import { WorkerCrashedError } from '@spindle/core-context';
+import { COMPLETE_SEQ, SHUTDOWN, STAT_RUN, STOP } from '../layout.js';
+import type { PoolMemory } from '../memory.js';
+import type { Status, ToWorker, WorkerInit } from '../messages.js';
+import { wakeWorkers } from '../wake.js';
+import type { CrashError } from './crash-recovery.js';
+import type { PoolConfig } from './options.js';
+import { restartDelayMs } from './restart-policy.js';
+
+/** The main thread's record of the worker at one index. */
+export interface WorkerState {
+  index: number;
+  worker: Worker;
+  toWorker: MessagePort;
+  toMain: MessagePort;
+  ready: Promise<void>;
+  threadId: number;
+  cpus: number[];
+  crashes: number;
+  lastError: unknown;
+  /** Workers in a row at this index that died without finishing a task (see restart-policy). */
+  streak: number;
+  /** Tasks this index had finished when this worker started. */
+  runsAtSpawn: number;
+  /** False once the worker has exited; `restart` then holds its pending replacement. */
+  alive: boolean;
+  restart: NodeJS.Timeout | null;
+}
+
+/** What the worker set needs from the rest of the pool when a worker dies. */
+export interface WorkerSetHost {
+  /** True while tasks are pending: the workers (and a pending restart) then hold the process open. */
+  isBusy(): boolean;
+  /** Takes the results a dead worker sent, before its ports close. */
+  keepResults(dead: WorkerState): void;
+  /** Settles or queues again every task and fork the dead worker at `index` had. */
+  reclaim(index: number, crash: CrashError): void;
+  /** The replacement at `index` is about to start: sends again what its predecessor lost. */
+  resend(index: number): void;
+  /** A worker died or was replaced: deliver completions and dispatch what now can be. */
+  changed(): void;
+}
+
+const WORKER_ENTRY = new URL('../../worker-entry.js', import.meta.url);
+
+/**
+ * The pool's worker threads: spawns them, tells each (and each replacement) every
+ * registration, replaces one that dies (after a pause if it keeps dying), and stops them.
+ */
+export class WorkerSet {
+  /** The current worker at each index. */
+  readonly all: WorkerState[] = [];
+  /** Messages every worker must have had before its first task, in order. */
+  private readonly announcements: ToWorker[] = [];
+  private readonly size: number;
+  private nextTarget = 0;
+  private stopped = false;
+
+  constructor(
+    private readonly memory: PoolMemory,
+    private readonly config: PoolConfig,
+    private readonly host: WorkerSetHost,
+  ) {
+    this.size = config.geometry.workers;
+  }
+
+  /** Spawns the first worker at every index. */
+  start(): void {
+    for (let i = 0; i < this.size; i++) this.all.push(this.spawn(i));
+  }
+
+  /** Sends a registration to every worker, and to every worker spawned later. */
+  announce(message: ToWorker): void {
+    this.announcements.push(message);
+    for (const w of this.all) w.toWorker.postMessage(message);
+  }
+
+  /** Resolves when every worker has started (and pinned itself, when asked to). */
+  async ready(): Promise<void> {
+    const waiting = this.all;
+    for (const w of waiting) w.worker.ref(); // an idle pool holds nothing open, but a ready() caller waits
+    try {
+      await Promise.all(waiting.map((w) => w.ready));
+    } finally {
+      if (!this.host.isBusy()) for (const w of waiting) w.worker.unref();
+    }
+  }
+
+  /** While tasks are pending, the workers (and a pending restart) keep the process alive. */
+  holdOpen(on: boolean): void {
+    for (const w of this.all) {
+      if (on) {
+        w.worker.ref();
+        w.restart?.ref();
+      } else {
+        w.worker.unref();
+        w.restart?.unref();
+      }
+    }
+  }
+
+  /** The next worker, round-robin, that is alive (a dead one's inbox is sent again when it is replaced). */
+  liveTarget(): number {
+    for (let tries = 0; tries < this.size; tries++) {
+      const target = this.nextTarget++ % this.size;
+      if (this.all[target]!.alive) return target;
+    }
+    return this.nextTarget++ % this.size;
+  }
+
+  /** Tells the workers to exit (or terminates them) and resolves once every one has gone. */
+  async stop(terminate: boolean): Promise<void> {
+    this.stopped = true;
+    const words = this.memory.words;
+    Atomics.store(words, SHUTDOWN, STOP);
+    wakeWorkers(words, this.size);
+    Atomics.notify(words, COMPLETE_SEQ); // releases the main thread's pending waitAsync
+    await Promise.all(
+      this.all.map(async (w) => {
+        if (!w.alive) {
+          if (w.restart !== null) clearTimeout(w.restart);
+          return;
+        }
+        const exited = new Promise<void>((resolve) => w.worker.once('exit', () => resolve()));
+        w.worker.ref(); // hold the process open until the worker has gone
+        if (terminate) await w.worker.terminate();
+        await exited;
+        w.toWorker.close();
+        w.toMain.close();
+      }),
+    );
+  }
+
+  private spawn(index: number): WorkerState {
+    const memory = this.memory;
+    const config = this.config;
+    const toWorker = new MessageChannel();
+    const toMain = new MessageChannel();
+    const init: WorkerInit = {
+      buffer: memory.buffer,
+      geometry: memory.layout.geometry,
+      index,
+      stealing: config.mode === 'stealing',
+      toWorker: toWorker.port2,
+      toMain: toMain.port1,
+      pin: config.pin === null ? null : [config.pin[index % config.pin.length]!],
+      tracer: config.tracer,
+    };
+    const worker = new Worker(WORKER_ENTRY, {
+      workerData: init,
+      transferList: [toWorker.port2, toMain.port1],
+      ...(config.resourceLimits ? { resourceLimits: config.resourceLimits } : {}),
+    });
+    toWorker.port1.unref();
+    toMain.port2.unref();
+    let markReady: () => void = () => {};
+    let failReady: (error: Error) => void = () => {};
+    const state: WorkerState = {
+      index,
+      worker,
+      toWorker: toWorker.port1,
+      toMain: toMain.port2,
+      ready: new Promise<void>((resolve, reject) => {
+        markReady = resolve;
+        failReady = reject;
+      }),
+      threadId: -1,
+      cpus: [],
+      crashes: 0,
+      lastError: undefined,
+      streak: 0,
+      runsAtSpawn: Atomics.load(memory.words, memory.layout.statIndex(index, STAT_RUN)),
+      alive: true,
+      restart: null,
+    };
+    state.ready.catch(() => {}); // observed through ready()
+    for (const message of this.announcements) state.toWorker.postMessage(message);
+    worker.on('message', (status: Status) => {
+      if (status.t === 'ready') {
+        state.threadId = status.tid;
+        state.cpus = status.cpus;
+        markReady();
+      } else {
+        failReady(new Error(`worker ${index} ${status.message}`));
+      }
+    });
+    worker.on('error', (error) => {
+      state.lastError = error;
+    });
+    worker.on('exit', (code) => {
+      // One that dies before it is ready (its tracer module exits, say) fails ready() instead of hanging it.
+      const cause = state.lastError;
+      failReady(
+        new WorkerCrashedError(
+          index,
+          `worker ${index} exited before it was ready${exitReason(cause, code)}`,
+          {
+            cause,
+          },
+        ),
+      );
+      this.onExit(state, code);
+    });
+    if (!this.host.isBusy()) worker.unref();
+    return state;
+  }
+
+  /**
+   * A worker died outside shutdown: keep the results it sent, fail what it was running, queue
+   * again what it held or had queued, and replace it (after a pause if it keeps dying).
+   */
+  private onExit(dead: WorkerState, code: number): void {
+    if (this.stopped || this.all[dead.index] !== dead) return;
+    const index = dead.index;
+    // Results it finished are still in its port: take them before the port closes.
+    this.host.keepResults(dead);
+    dead.toWorker.close();
+    dead.toMain.close();
+    dead.alive = false;
+    dead.crashes++;
+    const cause = dead.lastError;
+    const crash: CrashError = (what) =>
+      new WorkerCrashedError(index, `worker ${index} died while ${what}${exitReason(cause, code)}`, {
+        cause,
+      });
+    this.host.reclaim(index, crash);
+    const finishedAny =
+      Atomics.load(this.memory.words, this.memory.layout.statIndex(index, STAT_RUN)) > dead.runsAtSpawn;
+    dead.streak = finishedAny ? 1 : dead.streak + 1;
+    const delay = restartDelayMs(dead.streak);
+    if (delay === 0) {
+      this.replace(dead);
+    } else {
+      dead.restart = setTimeout(() => this.replace(dead), delay);
+      if (!this.host.isBusy()) dead.restart.unref();
+    }
+    this.host.changed();
+  }
+
+  /** Starts the replacement of a dead worker, after the by-message tasks its predecessor lost are sent again. */
+  private replace(dead: WorkerState): void {
+    dead.restart = null;
+    if (this.stopped) return;
+    const index = dead.index;
+    this.host.resend(index);
+    const replacement = this.spawn(index);
+    replacement.crashes = dead.crashes;
+    replacement.streak = dead.streak;
+    this.all[index] = replacement;
+    if (this.host.isBusy()) replacement.worker.ref();
+    this.host.changed();
+  }
+}
+
+/** How a worker ended, for error messages: its uncaught error, or its exit code. */
+function exitReason(cause: unknown, code: number): string {
+  return cause instanceof Error ? `: ${cause.message}` : ` with exit code ${code}`;
+}
