@@ -1,5 +1,6 @@
-// Every test of the repository: the TypeScript suites through turbo (which builds first,
-// native addon included), the Rust crates, and the aarch64 context switch under qemu.
+// Every test of the repository: the TypeScript suites and type checks (of tests and
+// benches too) through turbo, which builds first (native addon included), the Rust
+// crates, and the aarch64 context switch under qemu.
 import { execSync } from 'node:child_process';
 
 function run(command) {
@@ -8,6 +9,6 @@ function run(command) {
 }
 
 run('node scripts/setup.mjs');
-run('pnpm exec turbo run test --output-logs=new-only');
+run('pnpm exec turbo run test typecheck --output-logs=new-only');
 run('cargo test --release --workspace');
 run('bash scripts/aarch64-test.sh');
