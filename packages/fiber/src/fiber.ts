@@ -164,7 +164,7 @@ export class Fiber<T = unknown> extends Operation<T> implements Runnable, Waiter
     return `fiber #${this.id} "${this.name}"`;
   }
 
-  /** @internal starts a fresh or recycled record; called by spawn and FiberPool. */
+  /** @internal starts a fresh or recycled record on a checked generator (see spawnFrom). */
   start(
     gen: FiberGenerator<T>,
     executor: Executor,
@@ -173,11 +173,6 @@ export class Fiber<T = unknown> extends Operation<T> implements Runnable, Waiter
     /** In debug mode: the spawn function, the top frame left out of the recorded site. */
     siteBelow: Function | null,
   ): this {
-    if (gen === null || typeof gen !== 'object' || typeof gen.next !== 'function') {
-      throw new TypeError(
-        'spawn expects a generator function (function*) or a function returning a generator',
-      );
-    }
     this.id = nextId++;
     this.gen = gen;
     this.executor = executor;

@@ -1,5 +1,5 @@
 import { Fiber, type FiberGenerator } from './fiber.js';
-import { checkBody, checkOptions, launch, type SpawnOptions } from './spawn.js';
+import { checkedBody, checkedOptions, type FiberRecords, type SpawnOptions, spawnFrom } from './spawn.js';
 
 /**
  * The caller-provided form of spawning: fiber records are kept and reused. `spawn` takes a
@@ -7,7 +7,7 @@ import { checkBody, checkOptions, launch, type SpawnOptions } from './spawn.js';
  * the handle (after joining it), and the record goes back to the pool. A released handle
  * must not be used: the next spawn gives it a new id and a new body.
  */
-export class FiberPool {
+export class FiberPool implements FiberRecords {
   private readonly free: Fiber<unknown>[] = [];
   private readonly capacity: number;
 
@@ -26,9 +26,7 @@ export class FiberPool {
 
   /** Like `spawn`, on a recycled record when one is available. */
   spawn<A extends unknown[], T>(fn: (...args: A) => FiberGenerator<T>, ...args: A): Fiber<T> {
-    checkBody(fn);
-    const fiber = (this.free.pop() as Fiber<T> | undefined) ?? new Fiber<T>();
-    return launch(fiber, fn(...args), undefined, this.spawn);
+    return spawnFrom(this, undefined, checkedBody(fn)(...args), this.spawn);
   }
 
   /** Like `spawnWith`, on a recycled record when one is available. */
@@ -37,10 +35,12 @@ export class FiberPool {
     fn: (...args: A) => FiberGenerator<T>,
     ...args: A
   ): Fiber<T> {
-    checkOptions(options);
-    checkBody(fn);
-    const fiber = (this.free.pop() as Fiber<T> | undefined) ?? new Fiber<T>();
-    return launch(fiber, fn(...args), options, this.spawnWith);
+    return spawnFrom(this, checkedOptions(options), checkedBody(fn)(...args), this.spawnWith);
+  }
+
+  /** @internal a released record, else a new one */
+  take<T>(): Fiber<T> {
+    return (this.free.pop() as Fiber<T> | undefined) ?? new Fiber<T>();
   }
 
   /**

@@ -23,6 +23,13 @@ export function setDefaultExecutor(executor: Executor): Executor {
   return previous;
 }
 
+/** @internal where a spawn gets its Fiber record: a new one, or a FiberPool's released one. */
+export interface FiberRecords {
+  take<T>(): Fiber<T>;
+}
+
+const newRecords: FiberRecords = { take: <T>() => new Fiber<T>() };
+
 /**
  * Starts `fn(...args)` as a fiber and returns its handle. It runs on the spawning fiber's
  * executor (outside fibers: the default, `loopExecutor`) and inherits the spawner's
@@ -30,8 +37,7 @@ export function setDefaultExecutor(executor: Executor): Executor {
  * spawn, that fiber's Lineage, which all its children share).
  */
 export function spawn<A extends unknown[], T>(fn: (...args: A) => FiberGenerator<T>, ...args: A): Fiber<T> {
-  checkBody(fn);
-  return launch(new Fiber<T>(), fn(...args), undefined, spawn);
+  return spawnFrom(newRecords, undefined, checkedBody(fn)(...args), spawn);
 }
 
 /** `spawn` with options: an executor, a name, spawn-site recording. */
@@ -40,43 +46,52 @@ export function spawnWith<A extends unknown[], T>(
   fn: (...args: A) => FiberGenerator<T>,
   ...args: A
 ): Fiber<T> {
-  checkOptions(options);
-  checkBody(fn);
-  return launch(new Fiber<T>(), fn(...args), options, spawnWith);
+  return spawnFrom(newRecords, checkedOptions(options), checkedBody(fn)(...args), spawnWith);
 }
 
 /** Runs `fn(...args)` as a fiber and returns a promise of its result (rejected like a join). */
 export function run<A extends unknown[], T>(fn: (...args: A) => FiberGenerator<T>, ...args: A): Promise<T> {
-  checkBody(fn);
-  return waitFor(launch(new Fiber<T>(), fn(...args), undefined, run));
+  return waitFor(spawnFrom(newRecords, undefined, checkedBody(fn)(...args), run));
 }
 
-/** @internal starts `fiber` on `gen` with the spawner's executor and locals. */
-export function launch<T>(
-  fiber: Fiber<T>,
-  gen: FiberGenerator<T>,
+/**
+ * @internal the one path of every spawn: checks the generator, takes a record from
+ * `records` (only then, so a bad call loses no pooled record) and starts it with the
+ * spawner's executor and locals. `below` is the public function called, left out of a
+ * recorded spawn site. Callers check their options and make the generator first, as
+ * `checkedBody(fn)(...args)`: V8 spreads a function's own rest parameter without
+ * allocating the array, which it would if `args` were passed on.
+ */
+export function spawnFrom<T>(
+  records: FiberRecords,
   options: SpawnOptions | undefined,
+  gen: FiberGenerator<T>,
   below: Function,
 ): Fiber<T> {
+  if (gen === null || typeof gen !== 'object' || typeof gen.next !== 'function') {
+    throw new TypeError('spawn expects a generator function (function*) or a function returning a generator');
+  }
   const parent = current();
   const executor = options?.executor ?? (parent !== null ? parent.executor : defaultExecutor);
   const siteBelow = options?.debug === true || fiberDebugEnabled() ? below : null;
-  return fiber.start(gen, executor, options?.name ?? null, parent, siteBelow);
+  return records.take<T>().start(gen, executor, options?.name ?? null, parent, siteBelow);
 }
 
-/** @internal */
-export function checkBody(fn: unknown): void {
+/** @internal `fn`, once it is known to be callable */
+export function checkedBody<F>(fn: F): F {
   if (typeof fn !== 'function') throw new TypeError(`spawn expects a generator function, got ${typeof fn}`);
+  return fn;
 }
 
-/** @internal */
-export function checkOptions(options: SpawnOptions): void {
+/** @internal `options`, once they are known to be valid */
+export function checkedOptions(options: SpawnOptions): SpawnOptions {
   if (options === null || typeof options !== 'object')
     throw new TypeError('spawnWith expects an options object');
   if (options.executor !== undefined) checkExecutor(options.executor);
   if (options.name !== undefined && typeof options.name !== 'string') {
     throw new TypeError(`name must be a string, got ${typeof options.name}`);
   }
+  return options;
 }
 
 function checkExecutor(executor: Executor): void {

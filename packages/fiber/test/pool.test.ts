@@ -51,6 +51,21 @@ describe('FiberPool', () => {
     expect(() => new FiberPool(-1)).toThrow(RangeError);
   });
 
+  it('keeps its records when a spawn is refused', () => {
+    const exec = new ManualExecutor();
+    const pool = new FiberPool();
+    const done = pool.spawnWith({ executor: exec }, function* () {});
+    exec.drain();
+    pool.release(done);
+    expect(pool.available).toBe(1);
+    const notAFunction = 42 as unknown as () => Generator;
+    const notAGenerator = (() => 5) as unknown as () => Generator;
+    expect(() => pool.spawn(notAFunction)).toThrow(TypeError);
+    expect(() => pool.spawn(notAGenerator)).toThrow(TypeError);
+    expect(() => pool.spawnWith({ name: 7 as unknown as string }, function* () {})).toThrow(TypeError);
+    expect(pool.available).toBe(1);
+  });
+
   it('spawns on the default executor with spawn()', async () => {
     const pool = new FiberPool();
     const fiber = pool.spawn(function* () {
