@@ -141,8 +141,7 @@ export class Fiber<T = unknown> extends Operation<T> implements Runnable, Waiter
     if (tracer !== null) tracer.instant('fiber', 'halt', this.id);
     if (state === SUSPENDED) {
       this.withdraw();
-      this.state = READY;
-      this.executor.submit(this);
+      this.reschedule();
     } else if (state === READY) {
       this.withdraw();
     }
@@ -220,25 +219,11 @@ export class Fiber<T = unknown> extends Operation<T> implements Runnable, Waiter
   }
 
   wake(value: unknown): boolean {
-    if ((this.flags & PARKED) === 0) return false;
-    this.flags &= ~PARKED;
-    this.value = value;
-    if (this.state === SUSPENDED) {
-      this.state = READY;
-      this.executor.submit(this);
-    }
-    return true;
+    return this.endWait(value, 0);
   }
 
   fail(error: unknown): boolean {
-    if ((this.flags & PARKED) === 0) return false;
-    this.flags = (this.flags & ~PARKED) | THROW;
-    this.value = error;
-    if (this.state === SUSPENDED) {
-      this.state = READY;
-      this.executor.submit(this);
-    }
-    return true;
+    return this.endWait(error, THROW);
   }
 
   park(waiter: Waiter<T>): void {
@@ -289,8 +274,7 @@ export class Fiber<T = unknown> extends Operation<T> implements Runnable, Waiter
       if ((this.flags & (HALT | UNWINDING)) === HALT) continue;
       const yielded = step.value;
       if (yielded === undefined || yielded === RESCHEDULE) {
-        this.state = READY;
-        this.executor.submit(this);
+        this.reschedule();
         return;
       }
       const waitable = isWaitable(yielded)
@@ -327,14 +311,27 @@ export class Fiber<T = unknown> extends Operation<T> implements Runnable, Waiter
       // The wait completed inside park (rule 1). A fault point may add a trip through the
       // executor here, so seeded tests also see the interleavings of a later wake.
       if (faultPoint('fiber.resume')) {
-        this.state = READY;
-        this.executor.submit(this);
+        this.reschedule();
         return;
       }
       input = this.value;
       this.value = undefined;
       this.waitable = null;
     }
+  }
+
+  /** Hands a parked fiber what its wait produced (`throwIt` is THROW for an error) and reschedules it once it has suspended. */
+  private endWait(outcome: unknown, throwIt: number): boolean {
+    if ((this.flags & PARKED) === 0) return false;
+    this.flags = (this.flags & ~PARKED) | throwIt;
+    this.value = outcome;
+    if (this.state === SUSPENDED) this.reschedule();
+    return true;
+  }
+
+  private reschedule(): void {
+    this.state = READY;
+    this.executor.submit(this);
   }
 
   /** Takes the fiber out of its wait: unparks it, or hands back a result it will not use. */
