@@ -1,13 +1,16 @@
 /**
  * Ping-pong: two tasks hand a token back and forth; the figure is ns per handoff (switch).
  */
-import { InlineExecutor, LoopExecutor } from '@spindle/executor';
+import { InlineExecutor } from '@spindle/executor';
 import { run as effectionRun, spawn as effectionSpawn, withResolvers } from 'effection';
 import { spawnWith } from '../dist/index.js';
 import { effectLibs } from './effect-libs.mjs';
 import { Mailbox } from './waitables.mjs';
 
-/** Spindle fibers; `delegate` uses `yield* op` (a generator per wait), else bare `yield op`. */
+/**
+ * Spindle fibers on `executor` (undefined: the default, loopExecutor); `delegate` uses
+ * `yield* op` (a generator per wait), else bare `yield op`.
+ */
 function spindle(executor, delegate) {
   return async (switches) => {
     const toPing = new Mailbox();
@@ -128,13 +131,12 @@ const effect =
 
 /** [impl, body, variant note] rows of the ping-pong case. */
 export function pingPongImpls() {
-  const loop = new LoopExecutor({ batch: 1 << 30, budgetMs: 60_000 });
   const inline = new InlineExecutor();
   return [
-    ['spindle', spindle(inline, false), 'InlineExecutor, bare `yield op`'],
-    ['spindle-delegate', spindle(inline, true), 'InlineExecutor, `yield* op`'],
-    ['spindle-loop', spindle(loop, false), 'LoopExecutor (one large batch), bare `yield op`'],
-    ['spindle-loop-delegate', spindle(loop, true), 'LoopExecutor (one large batch), `yield* op`'],
+    ['spindle', spindle(undefined, false), 'default executor (loopExecutor), bare `yield op`'],
+    ['spindle-delegate', spindle(undefined, true), 'default executor (loopExecutor), `yield* op`'],
+    ['spindle-inline', spindle(inline, false), 'InlineExecutor, bare `yield op`'],
+    ['spindle-inline-delegate', spindle(inline, true), 'InlineExecutor, `yield* op`'],
     ['async-await', asyncAwait, 'two async functions, promise resolvers'],
     ['effection', effection, 'withResolvers per handoff'],
     ...effectLibs.map(([impl, lib]) => [impl, effect(lib), 'Deferred per handoff']),

@@ -2,18 +2,18 @@
  * Spawn and join: a parent starts `n` tasks that each yield once, then joins them all.
  * The figure is ns per task.
  */
-import { LoopExecutor } from '@spindle/executor';
 import { run as effectionRun, spawn as effectionSpawn, until } from 'effection';
-import { FiberPool, setFiberDebug, spawn, spawnWith } from '../dist/index.js';
+import { FiberPool, setFiberDebug, spawn } from '../dist/index.js';
 import { effectLibs } from './effect-libs.mjs';
 
 function* yieldOnce() {
   yield;
 }
 
-function spindle(executor, pool) {
+/** The parent (and so its children) runs on the default executor, loopExecutor. */
+function spindle(pool) {
   return async (n) => {
-    const parent = spawnWith({ executor }, function* () {
+    const parent = spawn(function* () {
       const children = new Array(n);
       for (let i = 0; i < n; i++) children[i] = pool === null ? spawn(yieldOnce) : pool.spawn(yieldOnce);
       for (let i = 0; i < n; i++) {
@@ -25,8 +25,8 @@ function spindle(executor, pool) {
   };
 }
 
-function spindleDebug(executor) {
-  const body = spindle(executor, null);
+function spindleDebug() {
+  const body = spindle(null);
   return async (n) => {
     const previous = setFiberDebug(true);
     try {
@@ -71,11 +71,10 @@ const effect =
   };
 
 export function spawnJoinImpls() {
-  const loop = new LoopExecutor({ batch: 1 << 30, budgetMs: 60_000 });
   return [
-    ['spindle', spindle(loop, null), 'LoopExecutor (one large batch), spawn inside a parent fiber'],
-    ['spindle-pool', spindle(loop, new FiberPool()), 'LoopExecutor, FiberPool records reused'],
-    ['spindle-debug', spindleDebug(loop), 'LoopExecutor, spawn sites recorded (setFiberDebug)'],
+    ['spindle', spindle(null), 'default executor (loopExecutor), spawn inside a parent fiber'],
+    ['spindle-pool', spindle(new FiberPool()), 'default executor, FiberPool records reused'],
+    ['spindle-debug', spindleDebug(), 'default executor, spawn sites recorded (setFiberDebug)'],
     ['promise-all', promiseAll, 'async functions awaiting once, Promise.all'],
     ['effection', effection, 'spawn + until(Promise.resolve())'],
     ...effectLibs.map(([impl, lib]) => [impl, effect(lib), 'fork(yieldNow) + Fiber.join']),
