@@ -262,7 +262,10 @@ export class Fiber<T = unknown> extends Operation<T> implements Runnable, Waiter
           step = gen.next(input);
         }
       } catch (error) {
-        this.finish(FAILED, error);
+        // A wait interrupted by the halt may end the unwinding with Cancelled (a `yield*`
+        // cannot resume a `return()` after it waited): that is still the halt finishing.
+        const halted = (this.flags & UNWINDING) !== 0 && error instanceof Cancelled;
+        this.finish(halted ? HALTED : FAILED, error);
         return;
       }
       if (step.done === true) {

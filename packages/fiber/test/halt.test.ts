@@ -62,6 +62,61 @@ describe('halt', () => {
     expect(fiber.status).toBe('halted');
   });
 
+  it('ends as halted when a wait that the halt interrupted unwinds with Cancelled', async () => {
+    const exec = new ManualExecutor();
+    const cleanup = new TestEvent<string>();
+    const log: string[] = [];
+    const interrupted = (): never => {
+      throw new Cancelled('the wait was interrupted by a halt');
+    };
+    // Like a condition wait: on return() it first waits (to retake a lock), then goes on
+    // unwinding by throwing Cancelled, since a yield* cannot resume the return() itself.
+    function* retakeThenCancel(): Generator<unknown, void, unknown> {
+      try {
+        yield new TestEvent();
+      } finally {
+        yield cleanup;
+        interrupted();
+      }
+    }
+    const fiber = spawnWith({ executor: exec }, function* () {
+      try {
+        yield* retakeThenCancel();
+      } finally {
+        log.push('outer finally');
+      }
+    });
+    exec.drain();
+    fiber.halt();
+    exec.drain();
+    expect(fiber.status).toBe('halting');
+    cleanup.wakeOne('retaken');
+    exec.drain();
+    expect(log).toEqual(['outer finally']);
+    expect(fiber.status).toBe('halted');
+    expect(await rejection(fiber)).toBeInstanceOf(Cancelled);
+  });
+
+  it('still fails when its cleanup throws something other than Cancelled', () => {
+    const exec = new ManualExecutor();
+    const broken = (): never => {
+      throw new RangeError('cleanup broke');
+    };
+    const fiber = spawnWith({ executor: exec }, function* () {
+      try {
+        yield new TestEvent();
+      } finally {
+        broken();
+      }
+    });
+    fiber.join().then(undefined, () => {});
+    exec.drain();
+    fiber.halt();
+    exec.drain();
+    expect(fiber.status).toBe('failed');
+    expect(fiber.outcomeError().cause).toBeInstanceOf(RangeError);
+  });
+
   it('gives back a result the fiber was handed but did not consume (restore)', () => {
     const exec = new ManualExecutor();
     const lock = new TokenLock();

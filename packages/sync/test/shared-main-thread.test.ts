@@ -213,7 +213,7 @@ describe('shared primitives on the main thread', () => {
           }
         });
       const victim = waiter('victim');
-      const victimEnd = victim.join().then(undefined, (error: unknown) => (error as Error).cause);
+      const victimEnd = victim.join().then(undefined, (error: unknown) => error);
       await pause(5);
       const bystander = waiter('bystander');
       await pause(5);
@@ -230,6 +230,7 @@ describe('shared primitives on the main thread', () => {
       mutex.unlock();
       await bystander;
       expect(await victimEnd).toBeInstanceOf(Cancelled);
+      expect(victim.status).toBe('halted');
       // Who takes the mutex first after the unlock is up to the race between the two.
       expect(log.sort()).toEqual([
         'bystander unlocks a held mutex',
