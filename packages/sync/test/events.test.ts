@@ -3,6 +3,7 @@ import { runSeeded } from '@spindle/executor';
 import { describe, expect, it } from 'vitest';
 import { Notify, ResetEvent, WaitGroup } from '../src/index.js';
 import { FAULTS, HALT_SEEDS, haltAtEveryStep, SEEDS, spawnAll } from './helpers/schedule.js';
+import { expectWaitGroupUsableAfterCancelledWaits } from './helpers/wait-group-reuse.js';
 
 describe('ResetEvent', () => {
   it('releases every waiter on set and lets later waits pass until reset', async () => {
@@ -87,22 +88,7 @@ describe('WaitGroup', () => {
   });
 
   it('stays usable after a wait that timed out or was aborted', async () => {
-    const group = new WaitGroup();
-    group.add(2);
-    await expect(group.wait({ timeout: 5 })).rejects.toBeInstanceOf(TimeoutError);
-    const controller = new AbortController();
-    const aborted = group.wait({ signal: controller.signal });
-    controller.abort();
-    await expect(aborted).rejects.toMatchObject({ code: 'ERR_SPINDLE_CANCELLED' });
-    const done = group.wait();
-    group.done();
-    group.done();
-    await done;
-    group.add();
-    const again = group.wait();
-    group.done();
-    await again;
-    expect(group.count).toBe(0);
+    await expectWaitGroupUsableAfterCancelledWaits(new WaitGroup());
   });
 
   it('throws NotHeldError when the counter would go below zero', () => {

@@ -9,6 +9,7 @@ import {
   SharedSemaphore,
   SharedWaitGroup,
 } from '../src/index.js';
+import { expectWaitGroupUsableAfterCancelledWaits } from './helpers/wait-group-reuse.js';
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -128,21 +129,6 @@ describe('shared primitives: a cancelled wait, then used again', () => {
   });
 
   it('SharedWaitGroup', async () => {
-    const group = new SharedWaitGroup();
-    group.add(2);
-    await expect(group.wait({ timeout: 5 })).rejects.toBeInstanceOf(TimeoutError);
-    const controller = new AbortController();
-    const aborted = group.wait({ signal: controller.signal });
-    controller.abort();
-    await expect(aborted).rejects.toMatchObject({ code: 'ERR_SPINDLE_CANCELLED' });
-    const done = group.wait();
-    group.done();
-    group.done();
-    await done;
-    group.add();
-    const again = group.wait();
-    group.done();
-    await again;
-    expect(group.count).toBe(0);
+    await expectWaitGroupUsableAfterCancelledWaits(new SharedWaitGroup());
   });
 });
