@@ -7,6 +7,8 @@ import { Cancelled, type Operation } from '@spindle/core-context';
  * `relockOnHalt(this)`.
  */
 export interface RelockingWait extends Operation<void> {
+  /** Which wait it is, for the Cancelled message: "Condition" or "SharedCondition". */
+  readonly primitive: string;
   /** The lock a halted caller must wait on, or null when it holds the mutex already. */
   relockAfterHalt(): Operation<void> | null;
 }
@@ -41,7 +43,9 @@ class RelockOnHaltStep implements Iterator<Operation<void>, void, void> {
     const relocked = this.phase === RELOCKING;
     this.phase = ENDED;
     if (relocked) {
-      throw new Cancelled('The fiber was halted in Condition.wait(mutex); it holds the mutex again');
+      throw new Cancelled(
+        `The fiber was halted in ${this.wait.primitive}.wait(mutex); it holds the mutex again`,
+      );
     }
     return { done: true, value: undefined };
   }

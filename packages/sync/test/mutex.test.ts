@@ -1,6 +1,6 @@
 import { NotHeldError, TimeoutError, type Waitable } from '@spindle/core-context';
 import { ManualExecutor, runSeeded } from '@spindle/executor';
-import { spawnWith } from '@spindle/fiber';
+import { type Fiber, spawnWith } from '@spindle/fiber';
 import { describe, expect, it } from 'vitest';
 import { Mutex } from '../src/index.js';
 import { FAULTS, HALT_SEEDS, haltAtEveryStep, SEEDS, spawnAll } from './helpers/schedule.js';
@@ -118,6 +118,36 @@ describe('Mutex', () => {
       mutex.unlock();
     });
     executor.drain();
+    expect(overtaken).toBe(Mutex.BARGE_LIMIT);
+  });
+
+  it('keeps counting the losses of a woken waiter when the fiber queued behind it is halted', () => {
+    const executor = new ManualExecutor();
+    const mutex = new Mutex();
+    let overtaken = 0;
+    let waiting = false;
+    let behind: Fiber<void> | null = null;
+    spawnWith({ executor }, function* () {
+      for (let round = 0; round < 40; round++) {
+        yield* mutex.lock();
+        if (waiting && ++overtaken === 2) behind!.halt(); // the woken waiter is retrying now
+        yield;
+        mutex.unlock();
+      }
+    });
+    executor.runAtMost(1);
+    spawnWith({ executor }, function* () {
+      waiting = true;
+      yield* mutex.lock();
+      waiting = false;
+      mutex.unlock();
+    });
+    behind = spawnWith({ executor }, function* () {
+      yield* mutex.lock();
+      mutex.unlock();
+    });
+    executor.drain();
+    expect(behind.status).toBe('halted');
     expect(overtaken).toBe(Mutex.BARGE_LIMIT);
   });
 

@@ -71,6 +71,10 @@ export class Condition {
  * Its waiter is first in the condition's list, then (signalled) in the mutex's list.
  */
 class ConditionWait extends Operation<void> implements RelockingWait {
+  get primitive(): string {
+    return 'Condition';
+  }
+
   constructor(
     private readonly condition: Condition,
     readonly mutex: Mutex,
@@ -114,6 +118,10 @@ class ConditionWait extends Operation<void> implements RelockingWait {
 
 /** Ends a bounded condition wait that failed by taking the mutex back first, then failing. */
 class ReacquireOnError extends Relay<void> implements RelockingWait {
+  get primitive(): string {
+    return 'Condition';
+  }
+
   private error: unknown = null;
   private reacquiring = false;
   /** The caller accepted the failure, so it holds the mutex. */

@@ -129,7 +129,8 @@ export class Mutex {
   fiberLeft(fiber: Waiter<LockWake>): boolean {
     const wasHead = this.fiberWaiters.first() === fiber;
     if (!this.fiberWaiters.remove(fiber)) return false;
-    if (wasHead) this.headLosses = 0;
+    // While a woken fiber retries, the losses counted are its own, not the new head's.
+    if (wasHead && !this.retrying) this.headLosses = 0;
     return true;
   }
 

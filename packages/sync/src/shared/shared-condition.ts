@@ -73,6 +73,10 @@ export class SharedCondition extends SharedCells {
 
 /** One condition wait: sleep on the sequence, then take the mutex back, then report. */
 class SharedConditionWait extends Operation<void> implements RelockingWait {
+  get primitive(): string {
+    return 'SharedCondition';
+  }
+
   private outer: Waiter<void> | null = null;
   /** The caller accepted a failure that came with the mutex held. */
   private failedHolding = false;
@@ -145,7 +149,8 @@ class SharedConditionWait extends Operation<void> implements RelockingWait {
         timeout: this.options?.timeout,
         signal: userSignal === undefined ? halt : AbortSignal.any([userSignal, halt]),
       });
-      this.signalled = outcome === 'ok';
+      // 'not-equal': a signal landed between reading the sequence and sleeping; it is ours too.
+      this.signalled = outcome !== 'timed-out';
       if (outcome === 'timed-out')
         failure = new TimeoutError(`The wait timed out after ${this.options?.timeout} ms`);
     } catch (error) {
