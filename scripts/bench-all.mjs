@@ -21,13 +21,7 @@ const report = [
   `Run at ${runAt}${args.length ? ' (quick)' : ''} on ${process.version}.`,
 ];
 for (const table of ratioTables(rows)) {
-  report.push(
-    '',
-    `## ${table.suite} · ${table.case}`,
-    '',
-    `${table.unit}, ${table.better} is better${table.reference ? `; ratios against ${table.reference}` : ''}.`,
-    '',
-  );
+  report.push('', `## ${table.suite} · ${table.case}`, '', `${table.caption}.`, '');
   report.push('| impl | value | spindle advantage | chart |', '| --- | ---: | ---: | --- |');
   const widest = Math.max(...table.rows.map((row) => Math.abs(row.value) || 0));
   for (const row of table.rows) {

@@ -17,8 +17,7 @@ for (const pkg of packages) {
 console.log('\n━━ benchmarks (quick pass; `npm run bench` for the full size)');
 const rows = packages.flatMap((pkg) => runBench(pkg, ['--quick'], { quiet: true }));
 for (const table of ratioTables(rows)) {
-  const against = table.reference ? `; ratios against ${table.reference}` : '';
-  console.log(`\n${table.suite} · ${table.case}  (${table.unit}, ${table.better} is better${against})`);
+  console.log(`\n${table.suite} · ${table.case}  (${table.caption})`);
   for (const row of table.rows) {
     const verdict = row.spindleAdvantage === undefined ? '' : `   ${describeAdvantage(row.spindleAdvantage)}`;
     console.log(`  ${row.impl.padEnd(30)} ${formatValue(row.value).padStart(14)}${verdict}`);

@@ -99,8 +99,7 @@ export function emitted() {
  */
 export function printRatios(lines = rows, out = process.stderr) {
   for (const table of ratioTables(lines)) {
-    const against = table.reference ? `, ratios against ${table.reference}` : '';
-    out.write(`\n${table.suite} / ${table.case} (${table.unit}, ${table.better} is better${against})\n`);
+    out.write(`\n${table.suite} / ${table.case} (${table.caption})\n`);
     for (const r of table.rows) {
       const ratio = r.spindleAdvantage === undefined ? '' : `  spindle ${r.spindleAdvantage.toFixed(2)}x`;
       out.write(`  ${r.impl.padEnd(28)} ${String(r.value).padStart(14)}${ratio}\n`);
@@ -136,6 +135,7 @@ export function ratioTables(lines) {
       unit,
       better,
       reference: reference?.impl,
+      caption: `${unit}, ${better} is better${reference ? `; ratios against ${reference.impl}` : ''}`,
       rows: group.map((l) => ({
         impl: l.impl,
         value: l.value,

@@ -30,6 +30,7 @@ describe('ratioTables', () => {
     const [table] = ratioTables([row('spindle', 10), row('spindle-fast', 5), row('peer', 20)]);
     const peer = table.rows.find((r: { impl: string }) => r.impl === 'peer');
     expect(table.reference).toBe('spindle');
+    expect(table.caption).toBe('ns/op, lower is better; ratios against spindle');
     expect(peer.spindleAdvantage).toBe(2);
     expect(table.rows[0].spindleAdvantage).toBeUndefined();
     expect(table.rows[1].spindleAdvantage).toBeUndefined();
