@@ -1,6 +1,13 @@
 import { Cancelled, TimeoutError } from '../errors.js';
 import type { Waitable, Waiter, WaitOptions } from './wait.js';
 
+/** Told when a BoundedWaiter's wait ends, whichever way (the owning operation forgets it). */
+export interface BoundedWaitOwner<T> {
+  settled(outer: Waiter<T>): void;
+}
+
+const ONCE = { once: true } as const;
+
 /** Throws a RangeError at the call for a timeout that is not a non-negative number. */
 export function checkTimeout(timeout: number | undefined): void {
   if (timeout !== undefined && (typeof timeout !== 'number' || Number.isNaN(timeout) || timeout < 0)) {
@@ -12,7 +19,8 @@ export function checkTimeout(timeout: number | undefined): void {
  * One wait with a deadline and/or an abort signal. It stands between the caller's waiter
  * (`outer`) and the inner waitable, so it can clear its timer and listener when the inner
  * result arrives. Each instance serves exactly one wait: awaiting a `bounded()` operation
- * twice builds two of them.
+ * twice builds two of them. It is its own abort listener (`handleEvent`), so a park costs
+ * no listener closure.
  */
 export class BoundedWaiter<T> implements Waiter<T> {
   next: Waiter | null = null;
@@ -20,14 +28,13 @@ export class BoundedWaiter<T> implements Waiter<T> {
   owner: object | null = null;
   private outer: Waiter<T> | null;
   private timer: ReturnType<typeof setTimeout> | undefined;
-  private readonly onAbort = (): void => this.giveUp(this.cancelledError());
 
-  /** `onSettled` is told when this wait ends, whichever way (the owning operation forgets it). */
+  /** `operation` is told when this wait ends, whichever way (the owning operation forgets it). */
   constructor(
     private readonly inner: Waitable<T>,
     private readonly options: WaitOptions,
     outer: Waiter<T>,
-    private readonly onSettled?: (outer: Waiter<T>) => void,
+    private readonly operation?: BoundedWaitOwner<T>,
   ) {
     this.outer = outer;
   }
@@ -47,7 +54,7 @@ export class BoundedWaiter<T> implements Waiter<T> {
         timeout,
       );
     }
-    signal?.addEventListener('abort', this.onAbort, { once: true });
+    signal?.addEventListener('abort', this, ONCE);
   }
 
   /** Withdraws the wait (rule 4): true when it was still parked. */
@@ -67,6 +74,11 @@ export class BoundedWaiter<T> implements Waiter<T> {
     return outer !== null && outer.fail(error);
   }
 
+  /** The abort listener (EventTarget calls `handleEvent` on listener objects). */
+  handleEvent(): void {
+    this.giveUp(this.cancelledError());
+  }
+
   private giveUp(error: Error): void {
     if (this.inner.unpark(this)) this.finish()?.fail(error);
   }
@@ -77,8 +89,8 @@ export class BoundedWaiter<T> implements Waiter<T> {
     this.outer = null;
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
-    this.options.signal?.removeEventListener('abort', this.onAbort);
-    this.onSettled?.(outer);
+    this.options.signal?.removeEventListener('abort', this);
+    this.operation?.settled(outer);
     return outer;
   }
 

@@ -1,5 +1,5 @@
 import { InvalidStateError } from '../errors.js';
-import { BoundedWaiter, checkTimeout } from './bounded-waiter.js';
+import { BoundedWaiter, type BoundedWaitOwner, checkTimeout } from './bounded-waiter.js';
 import type { Waitable, Waiter, WaitOptions } from './wait.js';
 
 /**
@@ -107,13 +107,14 @@ export function bounded<T>(waitable: Waitable<T>, options: WaitOptions): Operati
 
 /**
  * The Operation `bounded()` returns: each `park` starts a fresh BoundedWaiter, found again
- * by its caller's waiter when that caller withdraws.
+ * by its caller's waiter when that caller withdraws. The first wait at a time (usually the
+ * only one) is kept in two fields; a map is made only when a second wait parks while the
+ * first is still parked.
  */
-class BoundedWait<T> extends Operation<T> {
-  private readonly waits = new Map<Waiter<T>, BoundedWaiter<T>>();
-  private readonly forget = (outer: Waiter<T>): void => {
-    this.waits.delete(outer);
-  };
+class BoundedWait<T> extends Operation<T> implements BoundedWaitOwner<T> {
+  private firstOuter: Waiter<T> | null = null;
+  private firstWait: BoundedWaiter<T> | null = null;
+  private others: Map<Waiter<T>, BoundedWaiter<T>> | null = null;
 
   constructor(
     private readonly inner: Waitable<T>,
@@ -137,16 +138,37 @@ class BoundedWait<T> extends Operation<T> {
   }
 
   park(waiter: Waiter<T>): void {
-    if (this.waits.has(waiter)) {
+    if (this.find(waiter) !== undefined) {
       throw new InvalidStateError(`${this.describe()}: this waiter is already parked here`);
     }
-    const wait = new BoundedWaiter(this.inner, this.options, waiter, this.forget);
-    this.waits.set(waiter, wait);
+    const wait = new BoundedWaiter(this.inner, this.options, waiter, this);
+    if (this.firstOuter === null) {
+      this.firstOuter = waiter;
+      this.firstWait = wait;
+    } else {
+      this.others ??= new Map();
+      this.others.set(waiter, wait);
+    }
     wait.start();
   }
 
   unpark(waiter: Waiter<T>): boolean {
-    return this.waits.get(waiter)?.withdraw() ?? false;
+    return this.find(waiter)?.withdraw() ?? false;
+  }
+
+  /** A wait ended (woken, failed, timed out, aborted or withdrawn): forget it. */
+  settled(outer: Waiter<T>): void {
+    if (this.firstOuter === outer) {
+      this.firstOuter = null;
+      this.firstWait = null;
+    } else {
+      this.others?.delete(outer);
+    }
+  }
+
+  private find(waiter: Waiter<T>): BoundedWaiter<T> | undefined {
+    if (this.firstOuter === waiter) return this.firstWait ?? undefined;
+    return this.others?.get(waiter);
   }
 
   restore(value: T): void {
