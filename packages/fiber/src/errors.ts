@@ -25,7 +25,12 @@ export class FiberFailedError extends SpindleError {
     this.fiberName = fiber.name;
     // The construction frames (the scheduler finishing the fiber) say nothing; where the
     // cause was thrown and where the fiber came from do.
-    const causeFrames = cause instanceof Error ? frameLines(cause.stack) : null;
+    const causeFrames =
+      cause instanceof FiberFailedError
+        ? linesAfterFirst(cause.stack) // its fiber lines, even when its own cause had no frames
+        : cause instanceof Error
+          ? frameLines(cause.stack)
+          : null;
     this.stack = [
       `${this.name}: ${this.message}`,
       ...(causeFrames === null ? [] : [causeFrames]),
@@ -40,6 +45,11 @@ function spawnFrames(fiber: Lineage, causeFrames: string | null): string[] {
   const frames = frameLines(fiber.stack);
   if (frames !== null) return [frames];
   return causeFrames?.includes(SITE_NOT_RECORDED) ? [] : [SITE_NOT_RECORDED];
+}
+
+function linesAfterFirst(stack: string | undefined): string | null {
+  const end = stack === undefined ? -1 : stack.indexOf('\n');
+  return end < 0 ? null : stack!.slice(end + 1);
 }
 
 function describeCause(cause: unknown): string {

@@ -47,6 +47,24 @@ describe('the stack of a FiberFailedError', () => {
     expect(mainStack.split('setFiberDebug(true)')).toHaveLength(2);
   });
 
+  it('keeps the fiber line of a failed child when the child threw something other than an Error', async () => {
+    const exec = new ManualExecutor();
+    let child: Fiber<void> | null = null;
+    const parent = spawnWith({ executor: exec, name: 'parent' }, function* () {
+      child = spawnWith({ name: 'child' }, function* () {
+        yield;
+        throw 'not an Error';
+      });
+      yield* child;
+    });
+    const parentStack = await joinedStack(exec, parent);
+    expect(parentStack).toContain(
+      `--- Fiber #${child!.id} "child" spawned by Fiber #${parent.id} "parent" ---`,
+    );
+    expect(parentStack).toContain(`--- Fiber #${parent.id} "parent" spawned outside any fiber ---`);
+    expect(parentStack.split('setFiberDebug(true)')).toHaveLength(2);
+  });
+
   it('names at most eight spawners, however deep the chain', async () => {
     const exec = new ManualExecutor();
     let deepest: Fiber<void> | null = null;
