@@ -16,8 +16,10 @@ export interface LoopExecutorOptions {
 
 /**
  * The clock is read at most once per this many runnables: for tiny runnables a read per run
- * would cost more than the runs. The stride adapts (see `nextStride`), so slow runnables get
- * the clock read after each of them and a batch overruns its budget by at most one run.
+ * would cost more than the runs. The stride adapts (see `nextStride`) and restarts at 1 with
+ * each batch, so a batch overruns its budget by at most the runs since the last read: one run
+ * while runnables cost alike (or are slow), and up to CLOCK_STRIDE - 1 more when, within one
+ * batch, tiny runnables are followed by slow ones before the next read.
  */
 const CLOCK_STRIDE = 32;
 
@@ -35,7 +37,7 @@ export class LoopExecutor implements Executor {
   private readonly batch: number;
   private readonly onError: ((error: unknown) => void) | undefined;
   private scheduled = false;
-  /** Runnables between clock reads; starts at 1 and is kept from batch to batch. */
+  /** Runnables between clock reads; starts at 1 in every batch. */
   private stride = 1;
   private readonly runBatch = (): void => this.drainBatch();
 
@@ -87,7 +89,9 @@ export class LoopExecutor implements Executor {
   private drainBatch(): void {
     let lastRead = performance.now();
     const deadline = lastRead + this.budgetMs;
-    let nextRead = this.stride;
+    // A stride kept from the last batch would trust runnables this batch has not measured.
+    this.stride = 1;
+    let nextRead = 1;
     try {
       for (let ran = 1; ran <= this.batch; ran++) {
         const runnable = this.queue.shift();

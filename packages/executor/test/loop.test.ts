@@ -58,6 +58,23 @@ describe('LoopExecutor', () => {
     expect(Math.max(...perTurn), `runs per turn: ${perTurn.join(', ')}`).toBeLessThanOrEqual(3);
   });
 
+  it('keeps the time budget when slow runnables follow a batch of tiny ones', async () => {
+    // A batch of 64 tiny runs lets the stride grow to 32; the next batch must not trust it.
+    const exec = new LoopExecutor({ budgetMs: 4, batch: 64 });
+    for (let i = 0; i < 64; i++) exec.submit(new FunctionRunnable(() => {}));
+    let slowRuns = 0;
+    const slow = () =>
+      new FunctionRunnable(() => {
+        slowRuns++;
+        const until = performance.now() + 1;
+        while (performance.now() < until) {}
+      });
+    for (let i = 0; i < 40; i++) exec.submit(slow());
+    const perTurn = await runsPerTurn(() => slowRuns, 40);
+    // 1 ms runs, 4 ms budget: the fourth run ends past the budget (a kept stride of 32 ran 32).
+    expect(Math.max(...perTurn), `slow runs per turn: ${perTurn.join(', ')}`).toBeLessThanOrEqual(5);
+  });
+
   it.each([
     { bound: 'its time budget', options: {} },
     { bound: 'a count of 100', options: { batch: 100 } },

@@ -123,6 +123,35 @@ describe('ThreadPool backpressure', () => {
     });
   });
 
+  it('admits waiting submit()s in order, and passes on a place whose waiter aborted after waking', async () => {
+    await withPool({ workers: 1, maxQueue: 1 }, async (pool) => {
+      const blocker = gate();
+      const held = pool.trySubmit(pool.task(TASKS, 'hold'), [blocker.buffer]);
+      await blocker.started();
+      const addOne = pool.task(TASKS, 'addOne');
+      const queuedSignal = new AbortController();
+      const queued = pool.trySubmit(addOne, [0], { signal: queuedSignal.signal });
+      const first = new AbortController();
+      const admitted: number[] = [];
+      const waiting = [1, 2, 3].map((x, i) =>
+        pool.submit(addOne, [x], i === 0 ? { signal: first.signal } : {}).then((value) => {
+          admitted.push(x);
+          return value;
+        }),
+      );
+      queuedSignal.abort(); // frees one place (no completion will follow): the first waiter wakes
+      first.abort(); // ...and aborts before it resumes, so the place must go to the next one
+      await expect(queued).rejects.toBeInstanceOf(Cancelled);
+      await expect(within(1_000, 'the aborted waiter', waiting[0])).rejects.toBeInstanceOf(Cancelled);
+      await new Promise((r) => setImmediate(r));
+      expect(pool.pending, 'the held task and the second waiter').toBe(2);
+      blocker.release();
+      expect(await held).toBe('released');
+      expect(await within(5_000, 'the other waiters', Promise.all(waiting.slice(1)))).toEqual([3, 4]);
+      expect(admitted).toEqual([2, 3]);
+    });
+  });
+
   it('stops a submit() that waits for room as soon as its signal aborts', async () => {
     await withPool({ workers: 1, maxQueue: 0 }, async (pool) => {
       const blocker = gate();

@@ -4,6 +4,8 @@ import type { PendingTasks } from './pending.js';
 /** The `maxQueue` bound: whether the pool is full, and the `submit()` calls waiting for room. */
 export class Backpressure {
   private readonly roomWaiters: (() => void)[] = [];
+  /** Waiters woken and not yet resumed: each holds a free place until its submit() takes it. */
+  private granted = 0;
   private closed = false;
 
   constructor(
@@ -12,11 +14,15 @@ export class Backpressure {
     private readonly workers: number,
   ) {}
 
+  /** Whether no place is free: places held by woken, not yet resumed waiters count as taken. */
   isFull(): boolean {
-    return this.pending.count >= this.maxQueue + this.workers;
+    return this.pending.count + this.granted >= this.maxQueue + this.workers;
   }
 
-  /** Resolves when the queue may have room; rejects with `Cancelled` as soon as `signal` aborts. */
+  /**
+   * Resolves when a place is held for the caller (or the pool closed); rejects with `Cancelled`
+   * as soon as `signal` aborts. After it resolves the caller must call `resumed()` at once.
+   */
   waitForRoom(signal: AbortSignal | undefined): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       const cancelled = () =>
@@ -31,6 +37,7 @@ export class Backpressure {
         reject(cancelled());
       };
       const wake = () => {
+        this.granted++;
         signal?.removeEventListener('abort', onAbort);
         resolve();
       };
@@ -39,9 +46,17 @@ export class Backpressure {
     });
   }
 
-  /** Wakes the waiters there is room for now (all of them once the pool closes). */
+  /** A woken waiter resumed: the place held for it is its own to take now (or to leave). */
+  resumed(): void {
+    this.granted--;
+  }
+
+  /**
+   * Wakes, in FIFO order, one waiter per free place (all of them once the pool closes), each
+   * holding its place until it resumes, so a completion wakes only the waiters that can enter.
+   */
   wake(): void {
-    while (this.roomWaiters.length > 0 && (!this.isFull() || this.closed)) this.roomWaiters.shift()!();
+    while (this.roomWaiters.length > 0 && (this.closed || !this.isFull())) this.roomWaiters.shift()!();
   }
 
   /** The pool stops accepting tasks: every waiter wakes (and its submit() fails). */

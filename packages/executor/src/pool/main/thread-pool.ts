@@ -123,11 +123,16 @@ export class ThreadPool {
     options: RunOptions = {},
   ): Promise<TaskResult<T>> {
     const record = this.prepare<T>(task, args, options);
-    while (this.room.isFull()) {
+    if (!this.room.isFull()) return this.accept(record);
+    do {
       await this.room.waitForRoom(record.signal);
+      this.room.resumed();
       if (this.state !== 'open') throw new ClosedError('the pool was closed while submit() waited for room');
-    }
-    return this.accept(record);
+    } while (this.room.isFull());
+    const result = this.accept(record);
+    // A place this task left unused (it was aborted after waking) goes to the next waiter.
+    this.room.wake();
+    return result;
   }
 
   /** Tasks accepted and not yet settled. */
