@@ -142,7 +142,7 @@ describe('ThreadPool backpressure', () => {
       queuedSignal.abort(); // frees one place (no completion will follow): the first waiter wakes
       first.abort(); // ...and aborts before it resumes, so the place must go to the next one
       await expect(queued).rejects.toBeInstanceOf(Cancelled);
-      await expect(within(1_000, 'the aborted waiter', waiting[0])).rejects.toBeInstanceOf(Cancelled);
+      await expect(within(1_000, 'the aborted waiter', waiting[0]!)).rejects.toBeInstanceOf(Cancelled);
       await new Promise((r) => setImmediate(r));
       expect(pool.pending, 'the held task and the second waiter').toBe(2);
       blocker.release();
