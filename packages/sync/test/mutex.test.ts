@@ -99,56 +99,24 @@ describe('Mutex', () => {
     // In FIFO order the barger always runs before the woken waiter: it wins every race the
     // limit allows, and no more.
     const executor = new ManualExecutor();
-    const mutex = new Mutex();
-    let overtaken = 0;
-    let waiting = false;
-    spawnWith({ executor }, function* () {
-      for (let round = 0; round < 40; round++) {
-        yield* mutex.lock();
-        if (waiting) overtaken++;
-        yield;
-        mutex.unlock();
-      }
-    });
-    executor.runAtMost(1);
-    spawnWith({ executor }, function* () {
-      waiting = true;
-      yield* mutex.lock();
-      waiting = false;
-      mutex.unlock();
-    });
+    const race = bargeAgainstOneWaiter(executor);
     executor.drain();
-    expect(overtaken).toBe(Mutex.BARGE_LIMIT);
+    expect(race.overtaken).toBe(Mutex.BARGE_LIMIT);
   });
 
   it('keeps counting the losses of a woken waiter when the fiber queued behind it is halted', () => {
     const executor = new ManualExecutor();
-    const mutex = new Mutex();
-    let overtaken = 0;
-    let waiting = false;
     let behind: Fiber<void> | null = null;
-    spawnWith({ executor }, function* () {
-      for (let round = 0; round < 40; round++) {
-        yield* mutex.lock();
-        if (waiting && ++overtaken === 2) behind!.halt(); // the woken waiter is retrying now
-        yield;
-        mutex.unlock();
-      }
-    });
-    executor.runAtMost(1);
-    spawnWith({ executor }, function* () {
-      waiting = true;
-      yield* mutex.lock();
-      waiting = false;
-      mutex.unlock();
+    const race = bargeAgainstOneWaiter(executor, (overtaken) => {
+      if (overtaken === 2) behind!.halt(); // the woken waiter is retrying now
     });
     behind = spawnWith({ executor }, function* () {
-      yield* mutex.lock();
-      mutex.unlock();
+      yield* race.mutex.lock();
+      race.mutex.unlock();
     });
     executor.drain();
     expect(behind.status).toBe('halted');
-    expect(overtaken).toBe(Mutex.BARGE_LIMIT);
+    expect(race.overtaken).toBe(Mutex.BARGE_LIMIT);
   });
 
   it('stays consistent when a fiber is halted at any point of its wait or critical section', () => {
@@ -261,3 +229,32 @@ describe('Mutex', () => {
     expect(mutex.locked).toBe(false);
   });
 });
+
+/**
+ * A fiber that takes the mutex 40 times in a row (a reschedule inside each hold) against one
+ * waiter queued after its first take; `onOvertaken` runs, holding the lock, each time the
+ * barger takes it while the waiter waits. Drain the executor, then read `overtaken`.
+ */
+function bargeAgainstOneWaiter(
+  executor: ManualExecutor,
+  onOvertaken: (overtaken: number) => void = () => {},
+): { mutex: Mutex; readonly overtaken: number } {
+  const race = { mutex: new Mutex(), overtaken: 0 };
+  let waiting = false;
+  spawnWith({ executor }, function* () {
+    for (let round = 0; round < 40; round++) {
+      yield* race.mutex.lock();
+      if (waiting) onOvertaken(++race.overtaken);
+      yield;
+      race.mutex.unlock();
+    }
+  });
+  executor.runAtMost(1);
+  spawnWith({ executor }, function* () {
+    waiting = true;
+    yield* race.mutex.lock();
+    waiting = false;
+    race.mutex.unlock();
+  });
+  return race;
+}
