@@ -1,10 +1,12 @@
 /** An entry of the timer heap: something that expires at `deadline`. */
 export interface TimerEntry {
+  /** @internal */
   deadline: number;
-  /** Arrival order, so entries with equal deadlines expire first-in first-out. */
+  /** @internal arrival order, so entries with equal deadlines expire first-in first-out. */
   seq: number;
-  /** Position in the heap, or -1 when not in it. */
+  /** @internal position in the heap, or -1 when not in it. */
   index: number;
+  /** @internal */
   expire(): void;
 }
 
