@@ -11,7 +11,9 @@ const manifest = JSON.parse(readFileSync('package.json', 'utf8'));
 for (const [subpath, conditions] of Object.entries(manifest.exports ?? {})) {
   if (typeof conditions !== 'object' || typeof conditions.require !== 'string') continue;
   if (!conditions.require.endsWith('.cjs') || typeof conditions.import !== 'string') {
-    throw new Error(`${manifest.name} exports["${subpath}"]: "require" must name a .cjs file beside an "import"`);
+    throw new Error(
+      `${manifest.name} exports["${subpath}"]: "require" must name a .cjs file beside an "import"`,
+    );
   }
   const specifier = subpath === '.' ? manifest.name : `${manifest.name}/${subpath.slice(2)}`;
   const target = `./${relative(dirname(conditions.require), conditions.import)}`;
