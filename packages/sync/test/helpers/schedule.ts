@@ -73,19 +73,5 @@ export function expectEndedByHalt(fiber: Fiber<unknown>): void {
   fiber.join().then(undefined, () => {});
   const status = fiber.status;
   if (status === 'done' || status === 'halted') return;
-  const cause = status === 'failed' ? (joinError(fiber) as Error).cause : undefined;
-  throw new Error(
-    `the halted ${fiber.name} is ${status}${cause === undefined ? '' : ` with ${String(cause)}`}`,
-  );
-}
-
-/** What joining the finished `fiber` fails with, read at once through the Waitable protocol. */
-function joinError(fiber: Fiber<unknown>): unknown {
-  let error: unknown;
-  const fail = (failure: unknown): boolean => {
-    error = failure;
-    return true;
-  };
-  fiber.park({ next: null, prev: null, owner: null, wake: () => true, fail });
-  return error;
+  throw new Error(`the halted ${fiber.name} is ${status}`);
 }
