@@ -6,20 +6,8 @@ export const hiddenInternals = {
     TaskResult: ['resolve', 'reject'],
   },
   '@spindle/fiber': {
-    Fiber: [
-      'liveNext',
-      'livePrev',
-      'locals',
-      'ownsLocals',
-      'parkedOn',
-      'start',
-      'markReleased',
-      'outcomeError',
-      'lineage',
-      'joined',
-    ],
+    Fiber: ['liveNext', 'livePrev', 'parkedOn', 'start', 'markReleased', 'outcomeError', 'lineage', 'joined'],
     FiberPool: ['take'],
-    Sleep: ['deadline', 'seq', 'index', 'expire'],
   },
   '@spindle/sync': {
     Mutex: [

@@ -82,7 +82,7 @@ export class Fiber<T = unknown> extends Operation<T> implements Runnable, Waiter
   id = 0;
   /** The executor that runs this fiber; children spawned inside it default to it. */
   executor: Executor = loopExecutor;
-  /** @internal fiber-local values (see FiberLocal), possibly shared with the parent until written. */
+  /** Fiber-local values (see FiberLocal), possibly shared with the parent until written. */
   locals: unknown[] = rootLocals.locals;
   /** @internal links of the live-fiber registry */
   liveNext: Fiber | null = null;
@@ -118,7 +118,6 @@ export class Fiber<T = unknown> extends Operation<T> implements Runnable, Waiter
     return (this.flags & OWNS_LOCALS) !== 0;
   }
 
-  /** @internal */
   set ownsLocals(owns: boolean) {
     this.flags = owns ? this.flags | OWNS_LOCALS : this.flags & ~OWNS_LOCALS;
   }

@@ -10,9 +10,7 @@ const UNSET: unique symbol = Symbol('unset');
 
 /** A fiber's view of its locals: the array and whether it may write it in place. */
 export interface LocalsHolder {
-  /** @internal */
   locals: unknown[];
-  /** @internal */
   ownsLocals: boolean;
 }
 

@@ -10,11 +10,8 @@ const timers = new TimerHeap();
  */
 export class Sleep extends Operation<void> implements TimerEntry {
   readonly timed = true;
-  /** @internal */
   deadline = 0;
-  /** @internal */
   seq = 0;
-  /** @internal */
   index = -1;
   private waiter: Waiter<void> | null = null;
 
@@ -40,7 +37,6 @@ export class Sleep extends Operation<void> implements TimerEntry {
     return true;
   }
 
-  /** @internal */
   expire(): void {
     const waiter = this.waiter;
     this.waiter = null;

@@ -1,12 +1,10 @@
 /** An entry of the timer heap: something that expires at `deadline`. */
 export interface TimerEntry {
-  /** @internal */
   deadline: number;
-  /** @internal arrival order, so entries with equal deadlines expire first-in first-out. */
+  /** Arrival order, so entries with equal deadlines expire first-in first-out. */
   seq: number;
-  /** @internal position in the heap, or -1 when not in it. */
+  /** Position in the heap, or -1 when not in it. */
   index: number;
-  /** @internal */
   expire(): void;
 }
 
