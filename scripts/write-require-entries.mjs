@@ -2,7 +2,7 @@
 // whose `require` condition names a .cjs file, writes that file as a CommonJS door to the
 // entry's ES module build. On a Node.js that can require() ES modules (20.19+, 22.12+) it
 // hands back the very module `import` loads, so both share one instance; on an older one it
-// throws an error that says what to do instead of Node's "No exports main defined".
+// throws an error naming the Node.js versions to use, or `await import()`.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
 
