@@ -23,8 +23,9 @@ export function setDefaultExecutor(executor: Executor): Executor {
   return previous;
 }
 
-/** @internal where a spawn gets its Fiber record: a new one, or a FiberPool's released one. */
+/** Where a spawn gets its Fiber record: a new one, or a FiberPool's released one. */
 export interface FiberRecords {
+  /** @internal */
   take<T>(): Fiber<T>;
 }
 

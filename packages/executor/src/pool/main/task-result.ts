@@ -35,12 +35,12 @@ export class TaskResult<T> extends Operation<T> {
     return this.moreWaiters !== null && this.moreWaiters.remove(waiter);
   }
 
-  /** Settles with a value; false when already settled. */
+  /** @internal settles with a value; false when already settled. */
   resolve(value: T): boolean {
     return this.settle(true, value);
   }
 
-  /** Settles with an error; false when already settled. */
+  /** @internal settles with an error; false when already settled. */
   reject(error: unknown): boolean {
     return this.settle(false, error);
   }
