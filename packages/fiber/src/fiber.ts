@@ -280,15 +280,13 @@ export class Fiber<T = unknown> extends Operation<T> implements Runnable, Waiter
         this.reschedule();
         return;
       }
-      const waitable = isWaitable(yielded)
-        ? yielded
-        : isPromiseLike(yielded)
-          ? new PromiseWait(yielded)
-          : null;
-      if (waitable === null) {
-        input = new TypeError(
-          `A fiber yielded ${typeof yielded}: yield a Waitable (yield* op), a promise, or nothing to reschedule`,
-        );
+      let waitable: Waitable;
+      try {
+        waitable = waitableOf(yielded);
+      } catch (error) {
+        // A getter that throws, a revoked Proxy, a value that cannot be waited on: the
+        // fiber's own mistake, so the fiber gets the error, not the executor.
+        input = error;
         this.flags |= THROW;
         continue;
       }
@@ -398,7 +396,21 @@ export class Fiber<T = unknown> extends Operation<T> implements Runnable, Waiter
   }
 }
 
+/** What the driver waits on for a yielded value; throws (a TypeError, or whatever inspecting it throws) when it is neither a Waitable nor a thenable. */
+function waitableOf(yielded: unknown): Waitable {
+  if (isWaitable(yielded)) return yielded;
+  if (isPromiseLike(yielded)) return new PromiseWait(yielded);
+  throw new TypeError(
+    `A fiber yielded ${typeof yielded}: yield a Waitable (yield* op), a promise, or nothing to reschedule`,
+  );
+}
+
 /** A waitable's `describe()`, else its class name. */
 export function describeWaitable(waitable: Waitable): string {
-  return waitable.describe?.() ?? waitable.constructor?.name ?? 'a waitable';
+  try {
+    return waitable.describe?.() ?? waitable.constructor?.name ?? 'a waitable';
+  } catch {
+    // A listing or the report at exit must not fail over one waitable's broken describe().
+    return 'a waitable (its describe() threw)';
+  }
 }

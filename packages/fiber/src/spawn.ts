@@ -71,6 +71,12 @@ export function spawnFrom<T>(
   if (gen === null || typeof gen !== 'object' || typeof gen.next !== 'function') {
     throw new TypeError('spawn expects a generator function (function*) or a function returning a generator');
   }
+  // Its next() returns promises, which the driver would take for bare yields forever.
+  if (Symbol.asyncIterator in gen) {
+    throw new TypeError(
+      'spawn expects a generator function (function*), got an async generator: use function* and yield* waitPromise(p) to wait on promises',
+    );
+  }
   const parent = current();
   const executor = options?.executor ?? (parent !== null ? parent.executor : defaultExecutor);
   const siteBelow = options?.debug === true || fiberDebugEnabled() ? below : null;
