@@ -1,5 +1,6 @@
 export { setFiberDebug } from './debug.js';
 export { FiberFailedError } from './errors.js';
+export { reportStuckFibersAtExit } from './exit-report.js';
 export { current, describeWaitable, Fiber, type FiberGenerator, type FiberStatus } from './fiber.js';
 export { FiberLocal } from './locals.js';
 export { FiberPool } from './pool.js';
@@ -8,5 +9,5 @@ export { type FiberInfo, liveFiberCount, liveFibers } from './registry.js';
 export { yieldNow } from './reschedule.js';
 export { pendingSleeps, Sleep, sleep } from './sleep.js';
 export { run, type SpawnOptions, setDefaultExecutor, spawn, spawnWith } from './spawn.js';
-export { drainReportingStuck, formatFiberReport, reportStuckFibersAtExit, stuckFibers } from './stuck.js';
+export { drainReportingStuck, formatFiberReport, stuckFibers } from './stuck.js';
 export { onUnjoinedFailure } from './unjoined.js';

@@ -1,6 +1,7 @@
 import { type Executor, waitFor } from '@spindle/core-context';
 import { loopExecutor } from '@spindle/executor';
 import { fiberDebugEnabled } from './debug.js';
+import { armExitReport } from './exit-report.js';
 import { current, Fiber, type FiberGenerator } from './fiber.js';
 
 /** Options of `spawnWith`. */
@@ -77,6 +78,7 @@ export function spawnFrom<T>(
       'spawn expects a generator function (function*), got an async generator: use function* and yield* waitPromise(p) to wait on promises',
     );
   }
+  armExitReport();
   const parent = current();
   const executor = options?.executor ?? (parent !== null ? parent.executor : defaultExecutor);
   const siteBelow = options?.debug === true || fiberDebugEnabled() ? below : null;

@@ -29,24 +29,6 @@ export function formatFiberReport(fibers: FiberInfo[] = stuckFibers()): string {
 }
 
 /**
- * Reports stuck fibers when the process is about to exit because its event loop is
- * empty ('beforeExit'), through `write` (stderr by default). Opt-in; returns a function
- * that removes the hook.
- */
-export function reportStuckFibersAtExit(
-  write: (report: string) => void = (report) => process.stderr.write(report),
-): () => void {
-  const onBeforeExit = (): void => {
-    // Once: writing may schedule work, which would bring 'beforeExit' back.
-    process.off('beforeExit', onBeforeExit);
-    const report = formatFiberReport();
-    if (report !== '') write(report);
-  };
-  process.on('beforeExit', onBeforeExit);
-  return () => process.off('beforeExit', onBeforeExit);
-}
-
-/**
  * Drains a test executor (a ManualExecutor) and throws an InvalidStateError naming its
  * fibers left parked where nothing can wake them, with the executor's seed when it has one.
  * Returns how many runnables ran.
