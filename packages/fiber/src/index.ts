@@ -1,7 +1,8 @@
 export { setFiberDebug } from './debug.js';
 export { FiberFailedError } from './errors.js';
 export { reportStuckFibersAtExit } from './exit-report.js';
-export { current, describeWaitable, Fiber, type FiberGenerator, type FiberStatus } from './fiber.js';
+export { current, Fiber } from './fiber.js';
+export { describeWaitable, type FiberGenerator, type FiberStatus } from './fiber-task.js';
 export { FiberLocal } from './locals.js';
 export { FiberPool } from './pool.js';
 export { isPromiseLike, PromiseWait, waitPromise } from './promise-wait.js';

@@ -1,4 +1,5 @@
-import { Fiber, type FiberGenerator } from './fiber.js';
+import { type Fiber, newFiber, taskOf } from './fiber.js';
+import type { FiberGenerator } from './fiber-task.js';
 import { checkedBody, checkedOptions, type FiberRecords, type SpawnOptions, spawnFrom } from './spawn.js';
 
 /**
@@ -40,7 +41,7 @@ export class FiberPool implements FiberRecords {
 
   /** @internal a released record, else a new one */
   take<T>(): Fiber<T> {
-    return (this.free.pop() as Fiber<T> | undefined) ?? new Fiber<T>();
+    return (this.free.pop() as Fiber<T> | undefined) ?? newFiber<T>();
   }
 
   /**
@@ -48,6 +49,6 @@ export class FiberPool implements FiberRecords {
    * fiber has not finished; releasing the same record twice is ignored.
    */
   release(fiber: Fiber<unknown>): void {
-    if (fiber.markReleased() && this.free.length < this.capacity) this.free.push(fiber);
+    if (taskOf(fiber).markReleased() && this.free.length < this.capacity) this.free.push(fiber);
   }
 }

@@ -2,7 +2,8 @@ import { type Executor, waitFor } from '@spindle/core-context';
 import { loopExecutor } from '@spindle/executor';
 import { fiberDebugEnabled } from './debug.js';
 import { armExitReport } from './exit-report.js';
-import { current, Fiber, type FiberGenerator } from './fiber.js';
+import { type Fiber, newFiber, taskOf } from './fiber.js';
+import { currentTask, type FiberGenerator } from './fiber-task.js';
 
 /** Options of `spawnWith`. */
 export interface SpawnOptions {
@@ -29,7 +30,7 @@ export interface FiberRecords {
   take<T>(): Fiber<T>;
 }
 
-const newRecords: FiberRecords = { take: <T>() => new Fiber<T>() };
+const newRecords: FiberRecords = { take: newFiber };
 
 /**
  * Starts `fn(...args)` as a fiber and returns its handle. It runs on the spawning fiber's
@@ -79,10 +80,12 @@ export function spawnFrom<T>(
     );
   }
   armExitReport();
-  const parent = current();
+  const parent = currentTask();
   const executor = options?.executor ?? (parent !== null ? parent.executor : defaultExecutor);
   const siteBelow = options?.debug === true || fiberDebugEnabled() ? below : null;
-  return records.take<T>().start(gen, executor, options?.name ?? null, parent, siteBelow);
+  const fiber = records.take<T>();
+  taskOf(fiber).start(gen, executor, options?.name ?? null, parent, siteBelow);
+  return fiber;
 }
 
 /** @internal `fn`, once it is known to be callable */

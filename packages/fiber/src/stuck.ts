@@ -1,4 +1,5 @@
 import { type Executor, InvalidStateError } from '@spindle/core-context';
+import { taskOf } from './fiber.js';
 import { type FiberInfo, liveFibers } from './registry.js';
 
 /**
@@ -9,7 +10,7 @@ import { type FiberInfo, liveFibers } from './registry.js';
  */
 export function stuckFibers(executor?: Executor): FiberInfo[] {
   return liveFibers().filter((info) => {
-    const waitable = info.fiber.parkedOn();
+    const waitable = taskOf(info.fiber).parkedOn();
     return (
       waitable !== null &&
       waitable.timed !== true &&

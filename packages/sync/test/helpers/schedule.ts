@@ -73,8 +73,5 @@ export function expectEndedByHalt(fiber: Fiber<unknown>): void {
   fiber.join().then(undefined, () => {});
   const status = fiber.status;
   if (status === 'done' || status === 'halted') return;
-  const cause = status === 'failed' ? fiber.outcomeError().cause : undefined;
-  throw new Error(
-    `the halted ${fiber.name} is ${status}${cause === undefined ? '' : ` with ${String(cause)}`}`,
-  );
+  throw new Error(`the halted ${fiber.name} is ${status}`);
 }
