@@ -1,5 +1,5 @@
 import { type Executor, Operation, type Waiter } from '@spindle/core-context';
-import { currentTask, FiberTask, type FiberStatus } from './fiber-task.js';
+import { currentTask, type FiberStatus, FiberTask } from './fiber-task.js';
 
 let makeFiber: <T>() => Fiber<T>;
 let taskOfFiber: <T>(fiber: Fiber<T>) => FiberTask<T>;

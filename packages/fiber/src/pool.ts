@@ -8,26 +8,30 @@ import { checkedBody, checkedOptions, type FiberRecords, type SpawnOptions, spaw
  * the handle (after joining it), and the record goes back to the pool. A released handle
  * must not be used: the next spawn gives it a new id and a new body.
  */
-export class FiberPool implements FiberRecords {
-  private readonly free: Fiber<unknown>[] = [];
-  private readonly capacity: number;
+export class FiberPool {
+  readonly #free: Fiber<unknown>[] = [];
+  readonly #capacity: number;
+  /** What spawnFrom takes records from: a released one, else a new one. */
+  readonly #records: FiberRecords = {
+    take: <T>() => (this.#free.pop() as Fiber<T> | undefined) ?? newFiber<T>(),
+  };
 
   /** Keeps at most `capacity` released records (default unbounded). */
   constructor(capacity = Number.POSITIVE_INFINITY) {
     if (typeof capacity !== 'number' || !(capacity >= 0)) {
       throw new RangeError(`capacity must be a number >= 0, got ${String(capacity)}`);
     }
-    this.capacity = capacity;
+    this.#capacity = capacity;
   }
 
   /** Released records ready for reuse. */
   get available(): number {
-    return this.free.length;
+    return this.#free.length;
   }
 
   /** Like `spawn`, on a recycled record when one is available. */
   spawn<A extends unknown[], T>(fn: (...args: A) => FiberGenerator<T>, ...args: A): Fiber<T> {
-    return spawnFrom(this, undefined, checkedBody(fn)(...args), this.spawn);
+    return spawnFrom(this.#records, undefined, checkedBody(fn)(...args), this.spawn);
   }
 
   /** Like `spawnWith`, on a recycled record when one is available. */
@@ -36,12 +40,7 @@ export class FiberPool implements FiberRecords {
     fn: (...args: A) => FiberGenerator<T>,
     ...args: A
   ): Fiber<T> {
-    return spawnFrom(this, checkedOptions(options), checkedBody(fn)(...args), this.spawnWith);
-  }
-
-  /** @internal a released record, else a new one */
-  take<T>(): Fiber<T> {
-    return (this.free.pop() as Fiber<T> | undefined) ?? newFiber<T>();
+    return spawnFrom(this.#records, checkedOptions(options), checkedBody(fn)(...args), this.spawnWith);
   }
 
   /**
@@ -49,6 +48,6 @@ export class FiberPool implements FiberRecords {
    * fiber has not finished; releasing the same record twice is ignored.
    */
   release(fiber: Fiber<unknown>): void {
-    if (taskOf(fiber).markReleased() && this.free.length < this.capacity) this.free.push(fiber);
+    if (taskOf(fiber).markReleased() && this.#free.length < this.#capacity) this.#free.push(fiber);
   }
 }

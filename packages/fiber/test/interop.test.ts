@@ -1,7 +1,7 @@
 import { bounded } from '@spindle/core-context';
 import { ManualExecutor } from '@spindle/executor';
 import { describe, expect, it, vi } from 'vitest';
-import { FiberFailedError, run, spawnWith, waitPromise } from '../src/index.js';
+import { type FiberFailedError, run, spawnWith, waitPromise } from '../src/index.js';
 import { TestEvent } from './helpers.js';
 
 describe('promise interop', () => {

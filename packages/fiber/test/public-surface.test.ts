@@ -1,6 +1,6 @@
 import { ManualExecutor } from '@spindle/executor';
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { current, type Fiber, FiberPool, liveFibers, sleep, spawnWith } from '../src/index.js';
+import { current, type Fiber, FiberPool, liveFibers, sleep, spawnWith, waitPromise } from '../src/index.js';
 import { TestEvent } from './helpers.js';
 
 /** What a user can reach on a Fiber: the public API, and nothing of the scheduler. */
@@ -101,5 +101,33 @@ describe('the public Fiber', () => {
     fiber.park(waiter);
     exec.drain();
     expect(woken).toEqual([5]);
+  });
+});
+
+describe('the other public objects of the package', () => {
+  const OPERATION = ['catch', 'constructor', 'finally', 'park', 'then', 'unpark'];
+
+  it('a sleep shows its length and the Waitable protocol, and cannot be expired by hand', () => {
+    const exec = new ManualExecutor();
+    const nap = sleep(60_000);
+    expect(reachableNames(nap)).toEqual([...OPERATION, 'describe', 'ms', 'timed'].sort());
+    const fiber = spawnWith({ executor: exec }, function* () {
+      yield nap;
+    });
+    exec.drain();
+    expect(fiber.status).toBe('suspended');
+    fiber.halt();
+    exec.drain();
+  });
+
+  it('a promise wait and a pool show only their public API', () => {
+    expect(reachableNames(waitPromise(Promise.resolve(1)))).toEqual([...OPERATION, 'describe'].sort());
+    expect(reachableNames(new FiberPool())).toEqual([
+      'available',
+      'constructor',
+      'release',
+      'spawn',
+      'spawnWith',
+    ]);
   });
 });

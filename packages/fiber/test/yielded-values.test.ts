@@ -3,7 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { spawnWith } from '../src/index.js';
 
 /** Spawns a fiber that yields `value` once and returns what the yield threw, by class and message. */
-function outcomeOfYielding(value: unknown): { fiber: ReturnType<typeof spawnWith<[], string>>; exec: ManualExecutor } {
+function outcomeOfYielding(value: unknown): {
+  fiber: ReturnType<typeof spawnWith<[], string>>;
+  exec: ManualExecutor;
+} {
   const exec = new ManualExecutor();
   const fiber = spawnWith({ executor: exec }, function* (): Generator<unknown, string> {
     try {
@@ -30,6 +33,7 @@ describe('classifying what a fiber yields', () => {
     [
       'a then getter that throws',
       () => ({
+        // biome-ignore lint/suspicious/noThenProperty: a hostile thenable is the point
         get then(): never {
           throw new SyntaxError('then getter');
         },
@@ -78,10 +82,10 @@ describe('classifying what a fiber yields', () => {
 describe('what a fiber body may be', () => {
   it('refuses an async generator function with a TypeError, and starts nothing', () => {
     const exec = new ManualExecutor();
-    expect(() => spawnWith({ executor: exec }, async function* () {} as never)).toThrow(
-      /async generator/,
+    expect(() => spawnWith({ executor: exec }, async function* () {} as never)).toThrow(/async generator/);
+    expect(() => spawnWith({ executor: exec }, (() => (async function* () {})()) as never)).toThrow(
+      TypeError,
     );
-    expect(() => spawnWith({ executor: exec }, (() => (async function* () {})()) as never)).toThrow(TypeError);
     expect(exec.pending).toBe(0);
   });
 });
