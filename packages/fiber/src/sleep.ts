@@ -1,5 +1,5 @@
 import { InvalidStateError, Operation, type Waiter } from '@spindle/core-context';
-import { DEADLINE, EXPIRE, HEAP_INDEX, SEQ, type TimerEntry, TimerHeap } from './timer-heap.js';
+import { DEADLINE, EXPIRE, HEAP_INDEX, SEQ, TimerHeap } from './timer-heap.js';
 
 const timers = new TimerHeap();
 
@@ -8,7 +8,7 @@ const timers = new TimerHeap();
  * sleeps share one timer heap (one Node timer). Halting a sleeping fiber unparks it, which
  * takes its entry out of the heap. One Sleep serves one waiter at a time.
  */
-export class Sleep extends Operation<void> implements TimerEntry {
+export class Sleep extends Operation<void> {
   readonly timed = true;
   /** @internal */
   [DEADLINE] = 0;

@@ -1,17 +1,14 @@
 /*
- * The heap's fields on an entry are keyed by symbols this module keeps to the package, so a
- * user holding a Sleep can neither end it early nor reorder the heap.
+ * The heap's fields on an entry are keyed by symbols this module keeps to the package (the
+ * package's exports do not reach it), so a user holding a Sleep can neither end it early nor
+ * reorder the heap.
  */
-/** @internal */
 export const DEADLINE: unique symbol = Symbol('deadline');
-/** @internal */
 export const SEQ: unique symbol = Symbol('seq');
-/** @internal */
 export const HEAP_INDEX: unique symbol = Symbol('heapIndex');
-/** @internal */
 export const EXPIRE: unique symbol = Symbol('expire');
 
-/** @internal An entry of the timer heap: something that expires at its deadline. */
+/** An entry of the timer heap: something that expires at its deadline. */
 export interface TimerEntry {
   [DEADLINE]: number;
   /** Arrival order, so entries with equal deadlines expire first-in first-out. */
