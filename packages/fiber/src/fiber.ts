@@ -1,7 +1,7 @@
 import { type Executor, Operation, type Waiter } from '@spindle/core-context';
 import { currentTask, type FiberStatus, FiberTask } from './fiber-task.js';
 
-let makeFiber: <T>() => Fiber<T>;
+let makeTask: <T>() => FiberTask<T>;
 let taskOfFiber: <T>(fiber: Fiber<T>) => FiberTask<T>;
 
 /**
@@ -21,7 +21,7 @@ export class Fiber<T = unknown> extends Operation<T> {
   }
 
   static {
-    makeFiber = <T>() => new Fiber<T>();
+    makeTask = <T>() => new Fiber<T>().#task;
     taskOfFiber = <T>(fiber: Fiber<T>) => {
       if (typeof fiber !== 'object' || fiber === null || !(#task in fiber)) {
         throw new TypeError(`expected a Fiber, got ${fiber === null ? 'null' : typeof fiber}`);
@@ -90,9 +90,9 @@ export function current(): Fiber | null {
   return currentTask()?.handle ?? null;
 }
 
-/** @internal a new, unstarted fiber record (spawn starts it) */
-export function newFiber<T>(): Fiber<T> {
-  return makeFiber<T>();
+/** @internal a new, unstarted fiber record (spawn starts it), by its task; `.handle` is the Fiber */
+export function newTask<T>(): FiberTask<T> {
+  return makeTask<T>();
 }
 
 /** @internal the scheduler's side of `fiber`; a TypeError for anything else */

@@ -1,5 +1,5 @@
-import { type Fiber, newFiber, taskOf } from './fiber.js';
-import type { FiberGenerator } from './fiber-task.js';
+import { type Fiber, newTask, taskOf } from './fiber.js';
+import type { FiberGenerator, FiberTask } from './fiber-task.js';
 import { checkedBody, checkedOptions, type FiberRecords, type SpawnOptions, spawnFrom } from './spawn.js';
 
 /**
@@ -9,11 +9,12 @@ import { checkedBody, checkedOptions, type FiberRecords, type SpawnOptions, spaw
  * must not be used: the next spawn gives it a new id and a new body.
  */
 export class FiberPool {
-  readonly #free: Fiber<unknown>[] = [];
+  /** The tasks of released fibers (a task keeps its Fiber handle for life). */
+  readonly #free: FiberTask<unknown>[] = [];
   readonly #capacity: number;
   /** What spawnFrom takes records from: a released one, else a new one. */
   readonly #records: FiberRecords = {
-    take: <T>() => (this.#free.pop() as Fiber<T> | undefined) ?? newFiber<T>(),
+    take: <T>() => (this.#free.pop() as FiberTask<T> | undefined) ?? newTask<T>(),
   };
 
   /** Keeps at most `capacity` released records (default unbounded). */
@@ -48,6 +49,7 @@ export class FiberPool {
    * fiber has not finished; releasing the same record twice is ignored.
    */
   release(fiber: Fiber<unknown>): void {
-    if (taskOf(fiber).markReleased() && this.#free.length < this.#capacity) this.#free.push(fiber);
+    const task = taskOf(fiber);
+    if (task.markReleased() && this.#free.length < this.#capacity) this.#free.push(task);
   }
 }

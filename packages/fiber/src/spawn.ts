@@ -2,8 +2,8 @@ import { type Executor, waitFor } from '@spindle/core-context';
 import { loopExecutor } from '@spindle/executor';
 import { fiberDebugEnabled } from './debug.js';
 import { armExitReport } from './exit-report.js';
-import { type Fiber, newFiber, taskOf } from './fiber.js';
-import { currentTask, type FiberGenerator } from './fiber-task.js';
+import { type Fiber, newTask } from './fiber.js';
+import { currentTask, type FiberGenerator, type FiberTask } from './fiber-task.js';
 
 /** Options of `spawnWith`. */
 export interface SpawnOptions {
@@ -27,10 +27,10 @@ export function setDefaultExecutor(executor: Executor): Executor {
 
 /** @internal where a spawn gets its Fiber record: a new one, or a FiberPool's released one. */
 export interface FiberRecords {
-  take<T>(): Fiber<T>;
+  take<T>(): FiberTask<T>;
 }
 
-const newRecords: FiberRecords = { take: newFiber };
+const newRecords: FiberRecords = { take: newTask };
 
 /**
  * Starts `fn(...args)` as a fiber and returns its handle. It runs on the spawning fiber's
@@ -83,9 +83,7 @@ export function spawnFrom<T>(
   const parent = currentTask();
   const executor = options?.executor ?? (parent !== null ? parent.executor : defaultExecutor);
   const siteBelow = options?.debug === true || fiberDebugEnabled() ? below : null;
-  const fiber = records.take<T>();
-  taskOf(fiber).start(gen, executor, options?.name ?? null, parent, siteBelow);
-  return fiber;
+  return records.take<T>().start(gen, executor, options?.name ?? null, parent, siteBelow).handle;
 }
 
 /** @internal `fn`, once it is known to be callable */
