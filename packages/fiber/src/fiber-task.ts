@@ -290,8 +290,13 @@ export class FiberTask<T = unknown> implements Runnable, Waiter, LocalsHolder {
       try {
         waitable.park(this);
       } catch (error) {
-        this.withdraw();
         input = error;
+        try {
+          this.withdraw();
+        } catch (unparkError) {
+          // A Waitable whose park broke may break on unpark too: the fiber gets both.
+          input = new AggregateError([error, unparkError], 'A waitable threw in park, then in unpark');
+        }
         this.flags |= THROW;
         continue;
       }

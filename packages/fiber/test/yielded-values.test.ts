@@ -108,3 +108,26 @@ describe('describing a wait', () => {
     exec.drain();
   });
 });
+
+describe('a Waitable whose park throws', () => {
+  it('throws the park error into the fiber, with the unpark error when withdrawing throws too', async () => {
+    const exec = new ManualExecutor();
+    const fiber = spawnWith({ executor: exec }, function* (): Generator<unknown, string> {
+      try {
+        yield {
+          park(): never {
+            throw new RangeError('park broke');
+          },
+          unpark(): never {
+            throw new Error('unpark broke');
+          },
+        };
+        return 'resumed';
+      } catch (error) {
+        return (error as AggregateError).errors.map((e: Error) => e.message).join(', ');
+      }
+    });
+    expect(() => exec.drain()).not.toThrow();
+    expect(await fiber).toBe('park broke, unpark broke');
+  });
+});
