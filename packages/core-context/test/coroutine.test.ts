@@ -241,6 +241,14 @@ describe('Coroutine', () => {
     expect(co.status).toBe('failed');
   });
 
+  it('rejects an async generator function: its steps are promises, not yields', () => {
+    const co = new Coroutine(async function* () {
+      yield 1;
+    } as never);
+    expect(() => co.resume()).toThrow(/async generator/);
+    expect(co.status).toBe('failed');
+  });
+
   it('fails when calling the body throws before a generator exists', () => {
     const co = new Coroutine((() => {
       throw new SyntaxError('bad body');

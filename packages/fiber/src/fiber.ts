@@ -1,125 +1,52 @@
-import {
-  Cancelled,
-  type Executor,
-  InvalidStateError,
-  isWaitable,
-  List,
-  Operation,
-  type Runnable,
-  tracer,
-  type Waitable,
-  type Waiter,
-} from '@spindle/core-context';
-import { faultPoint, loopExecutor } from '@spindle/executor';
-import { FiberFailedError } from './errors.js';
-import { childLineage, type Lineage } from './lineage.js';
-import { type LocalsHolder, rootLocals, setLocalsSource } from './locals.js';
-import { isPromiseLike, PromiseWait } from './promise-wait.js';
-import { register, unregister } from './registry.js';
-import { RESCHEDULE } from './reschedule.js';
-import { reportUnjoinedLater } from './unjoined.js';
+import { type Executor, Operation, type Waiter } from '@spindle/core-context';
+import { currentTask, type FiberStatus, FiberTask } from './fiber-task.js';
 
-/** What a fiber is doing; `halting` means it runs its `finally` blocks after `halt()`. */
-export type FiberStatus = 'ready' | 'running' | 'suspended' | 'halting' | 'done' | 'failed' | 'halted';
-
-/** The generator a fiber runs. What it sends back into `yield` depends on what was yielded. */
-// biome-ignore lint/suspicious/noExplicitAny: a fiber resumes each yield with that wait's own result type
-export type FiberGenerator<T> = Generator<unknown, T, any>;
-
-// Internal states; `halting` is derived from the HALT flag.
-const READY = 0;
-const RUNNING = 1;
-const SUSPENDED = 2;
-const DONE = 3;
-const FAILED = 4;
-const HALTED = 5;
-const STATUS: readonly FiberStatus[] = ['ready', 'running', 'suspended', 'done', 'failed', 'halted'];
-
-// Flags.
-/** Parked on `waitable` and still accepting a result. */
-const PARKED = 1;
-/** `value` is an error to throw into the generator at the next resume. */
-const THROW = 2;
-/** `halt()` was called. */
-const HALT = 4;
-/** `return()` was issued: the generator runs its finally blocks. */
-const UNWINDING = 8;
-/** `locals` is this fiber's own array (not shared with its parent or children). */
-const OWNS_LOCALS = 16;
-/** Someone waited on the result, so a failure was observed. */
-const JOINED = 32;
-/** After the end, `value` holds the error joiners receive. */
-const WRAPPED = 64;
-/** Handed back to a FiberPool. */
-const RELEASED = 128;
-/** `origin` is this fiber's own Lineage (its spawner's is `origin.parent`). */
-const OWN_LINEAGE = 256;
-
-let running: Fiber | null = null;
-let nextId = 1;
-
-/** The fiber whose code is running now, or null outside fibers. */
-export function current(): Fiber | null {
-  return running;
-}
-
-setLocalsSource((): LocalsHolder => running ?? rootLocals);
+let makeTask: <T>() => FiberTask<T>;
+let taskOfFiber: <T>(fiber: Fiber<T>) => FiberTask<T>;
 
 /**
- * A fiber: a generator driven as a green thread. It is its own intrusive run-queue node
- * (Runnable) and its own waiter (Waiter), so scheduling and waiting allocate nothing; and
- * it is an Operation over its result, so `yield* fiber` joins it in a fiber and
- * `await fiber` joins it from async code.
+ * A fiber as its users see it: a generator function running as a green thread, and an
+ * Operation over its result, so `yield* fiber` joins it in a fiber and `await fiber` (or
+ * `then`/`catch`/`finally`) joins it from async code.
  *
- * The driver reads what the generator yields: a Waitable parks the fiber on it; a promise
- * is waited on; `undefined` (a bare `yield`) or `yieldNow()` reschedules it.
+ * A handle over the scheduler's FiberTask, held in a private field: user code cannot wake,
+ * run or relink a fiber. `park`/`unpark` are the Waitable protocol of joining its result.
  */
-export class Fiber<T = unknown> extends Operation<T> implements Runnable, Waiter, LocalsHolder {
-  next: (Runnable & Waiter) | null = null;
-  prev: Waiter | null = null;
-  owner: object | null = null;
+export class Fiber<T = unknown> extends Operation<T> {
+  readonly #task: FiberTask<T>;
+
+  private constructor() {
+    super();
+    this.#task = new FiberTask<T>(this);
+  }
+
+  static {
+    makeTask = <T>() => new Fiber<T>().#task;
+    taskOfFiber = <T>(fiber: Fiber<T>) => {
+      if (typeof fiber !== 'object' || fiber === null || !(#task in fiber)) {
+        throw new TypeError(`expected a Fiber, got ${fiber === null ? 'null' : typeof fiber}`);
+      }
+      return fiber.#task;
+    };
+  }
+
   /** Unique id (a pooled record gets a new one each time it is spawned). */
-  id = 0;
-  /** The executor that runs this fiber; children spawned inside it default to it. */
-  executor: Executor = loopExecutor;
-  /** Fiber-local values (see FiberLocal), possibly shared with the parent until written. */
-  locals: unknown[] = rootLocals.locals;
-  /** @internal links of the live-fiber registry */
-  liveNext: Fiber | null = null;
-  /** @internal */
-  livePrev: Fiber | null = null;
-  private label: string | null = null;
-  private state = READY;
-  private flags = 0;
-  private gen: FiberGenerator<T> | null = null;
-  /** The resume value or error while it runs; the result or error once it ended. */
-  private value: unknown = undefined;
-  /** What it waits on; kept after a wake until it resumes, so a halt can restore the result. */
-  private waitable: Waitable | null = null;
-  private joiners: List<Waiter<T>> | null = null;
-  /**
-   * Its spawner's Lineage (null outside fibers), or once OWN_LINEAGE is set its own. A
-   * Lineage, not the parent Fiber, so a finished parent can be collected.
-   */
-  private origin: Lineage | null = null;
+  get id(): number {
+    return this.#task.id;
+  }
 
   /** The name given at spawn, else `fiber-<id>`. */
   get name(): string {
-    return this.label ?? `fiber-${this.id}`;
+    return this.#task.name;
   }
 
   get status(): FiberStatus {
-    const state = this.state;
-    return state < DONE && (this.flags & HALT) !== 0 ? 'halting' : STATUS[state]!;
+    return this.#task.status;
   }
 
-  /** @internal whether `locals` may be written in place */
-  get ownsLocals(): boolean {
-    return (this.flags & OWNS_LOCALS) !== 0;
-  }
-
-  set ownsLocals(owns: boolean) {
-    this.flags = owns ? this.flags | OWNS_LOCALS : this.flags & ~OWNS_LOCALS;
+  /** The executor that runs this fiber; children spawned inside it default to it. */
+  get executor(): Executor {
+    return this.#task.executor;
   }
 
   /** The fiber's result as an operation: `yield* fiber.join()` or `await fiber.join()`. */
@@ -135,270 +62,40 @@ export class Fiber<T = unknown> extends Operation<T> implements Runnable, Waiter
    * next `yield`. Halting a finished fiber does nothing.
    */
   halt(): void {
-    const state = this.state;
-    if (state >= DONE || (this.flags & HALT) !== 0) return;
-    this.flags |= HALT;
-    if (tracer !== null) tracer.instant('fiber', 'halt', this.id);
-    if (state === SUSPENDED) {
-      this.withdraw();
-      this.reschedule();
-    } else if (state === READY) {
-      this.withdraw();
-    }
+    this.#task.halt();
   }
 
   /** A readable account of what the fiber waits on, or null when it does not wait. */
   waitingOn(): string | null {
-    const waitable = this.waitable;
-    if (waitable === null || this.state >= DONE) return null;
-    return describeWaitable(waitable);
-  }
-
-  /** @internal the waitable it is parked on (null when not parked) */
-  parkedOn(): Waitable | null {
-    return this.state === SUSPENDED ? this.waitable : null;
+    return this.#task.waitingOn();
   }
 
   describe(): string {
-    return `fiber #${this.id} "${this.name}"`;
+    return this.#task.describe();
   }
 
-  /** @internal starts a fresh or recycled record on a checked generator (see spawnFrom). */
-  start(
-    gen: FiberGenerator<T>,
-    executor: Executor,
-    name: string | null,
-    parent: Fiber | null,
-    /** In debug mode: the spawn function, the top frame left out of the recorded site. */
-    siteBelow: Function | null,
-  ): this {
-    this.id = nextId++;
-    this.gen = gen;
-    this.executor = executor;
-    this.label = name;
-    this.state = READY;
-    this.flags = 0;
-    this.value = undefined;
-    this.origin = parent === null ? null : parent.lineage();
-    if (siteBelow !== null) Error.captureStackTrace(this.lineage(), siteBelow);
-    const localsSource = parent ?? rootLocals;
-    this.locals = localsSource.locals;
-    localsSource.ownsLocals = false;
-    register(this);
-    if (tracer !== null) tracer.instant('fiber', 'spawn', this.id);
-    executor.submit(this);
-    return this;
-  }
-
-  /** @internal marks the record as handed back to a pool; false if it was already. */
-  markReleased(): boolean {
-    if (this.state < DONE) {
-      throw new InvalidStateError(
-        `${this.describe()} is ${this.status}: only a finished fiber can be released`,
-      );
-    }
-    if ((this.flags & RELEASED) !== 0) return false;
-    this.flags |= RELEASED;
-    this.value = undefined;
-    this.origin = null;
-    return true;
-  }
-
-  run(): void {
-    if (this.state >= DONE) return; // a stray resubmit of a finished fiber
-    const previous = running;
-    running = this as Fiber;
-    if (tracer !== null) tracer.begin('fiber', 'resume', this.id);
-    this.state = RUNNING;
-    try {
-      this.drive();
-    } finally {
-      running = previous;
-      if (tracer !== null) tracer.end('fiber', 'resume', this.id);
-    }
-  }
-
-  wake(value: unknown): boolean {
-    return this.endWait(value, 0);
-  }
-
-  fail(error: unknown): boolean {
-    return this.endWait(error, THROW);
-  }
-
+  /** Joins `waiter` to the fiber's result: woken with it, or failed like any joiner. */
   park(waiter: Waiter<T>): void {
-    this.flags |= JOINED;
-    if (this.state >= DONE) {
-      this.settle(waiter);
-    } else if (waiter === (this as Waiter)) {
-      waiter.fail(new InvalidStateError(`${this.describe()} cannot join itself: it would wait forever`));
-    } else {
-      if (this.joiners === null) this.joiners = new List();
-      this.joiners.pushBack(waiter);
-    }
+    this.#task.addJoiner(waiter);
   }
 
+  /** Withdraws a joiner; true if it was still waiting. */
   unpark(waiter: Waiter<T>): boolean {
-    return this.joiners !== null && this.joiners.remove(waiter);
-  }
-
-  /** Steps the generator until it parks, reschedules or ends. */
-  private drive(): void {
-    const gen = this.gen!;
-    let input = this.value;
-    this.value = undefined;
-    this.waitable = null;
-    for (;;) {
-      let step: IteratorResult<unknown, T>;
-      const flags = this.flags;
-      try {
-        if ((flags & (HALT | UNWINDING)) === HALT) {
-          this.flags = (flags | UNWINDING) & ~THROW;
-          step = gen.return(undefined as T);
-        } else if ((flags & THROW) !== 0) {
-          this.flags = flags & ~THROW;
-          step = gen.throw(input);
-        } else {
-          step = gen.next(input);
-        }
-      } catch (error) {
-        // A wait interrupted by the halt may end the unwinding with Cancelled (a `yield*`
-        // cannot resume a `return()` after it waited): that is still the halt finishing.
-        const halted = (this.flags & UNWINDING) !== 0 && error instanceof Cancelled;
-        this.finish(halted ? HALTED : FAILED, error);
-        return;
-      }
-      if (step.done === true) {
-        this.finish((this.flags & UNWINDING) !== 0 ? HALTED : DONE, step.value);
-        return;
-      }
-      input = undefined;
-      // Halted by its own code while it ran: unwind instead of waiting.
-      if ((this.flags & (HALT | UNWINDING)) === HALT) continue;
-      const yielded = step.value;
-      if (yielded === undefined || yielded === RESCHEDULE) {
-        this.reschedule();
-        return;
-      }
-      const waitable = isWaitable(yielded)
-        ? yielded
-        : isPromiseLike(yielded)
-          ? new PromiseWait(yielded)
-          : null;
-      if (waitable === null) {
-        input = new TypeError(
-          `A fiber yielded ${typeof yielded}: yield a Waitable (yield* op), a promise, or nothing to reschedule`,
-        );
-        this.flags |= THROW;
-        continue;
-      }
-      this.waitable = waitable;
-      this.flags |= PARKED;
-      try {
-        waitable.park(this);
-      } catch (error) {
-        this.withdraw();
-        input = error;
-        this.flags |= THROW;
-        continue;
-      }
-      if ((this.flags & PARKED) !== 0) {
-        if ((this.flags & (HALT | UNWINDING)) === HALT) {
-          this.withdraw();
-          continue;
-        }
-        this.state = SUSPENDED;
-        if (tracer !== null) tracer.instant('fiber', 'suspend', this.id);
-        return;
-      }
-      // The wait completed inside park (rule 1). A fault point may add a trip through the
-      // executor here, so seeded tests also see the interleavings of a later wake.
-      if (faultPoint('fiber.resume')) {
-        this.reschedule();
-        return;
-      }
-      input = this.value;
-      this.value = undefined;
-      this.waitable = null;
-    }
-  }
-
-  /** Hands a parked fiber what its wait produced (`throwIt` is THROW for an error) and reschedules it once it has suspended. */
-  private endWait(outcome: unknown, throwIt: number): boolean {
-    if ((this.flags & PARKED) === 0) return false;
-    this.flags = (this.flags & ~PARKED) | throwIt;
-    this.value = outcome;
-    if (this.state === SUSPENDED) this.reschedule();
-    return true;
-  }
-
-  private reschedule(): void {
-    this.state = READY;
-    this.executor.submit(this);
-  }
-
-  /** Takes the fiber out of its wait: unparks it, or hands back a result it will not use. */
-  private withdraw(): void {
-    const waitable = this.waitable;
-    if (waitable === null) return;
-    this.waitable = null;
-    if ((this.flags & PARKED) !== 0) {
-      this.flags &= ~PARKED;
-      waitable.unpark(this);
-    } else if ((this.flags & THROW) === 0) {
-      waitable.restore?.(this.value);
-    }
-    this.flags &= ~THROW;
-    this.value = undefined;
-  }
-
-  private finish(state: number, value: unknown): void {
-    this.state = state;
-    this.gen = null;
-    this.value = value;
-    this.waitable = null;
-    unregister(this);
-    if (tracer !== null) tracer.instant('fiber', 'finish', this.id, state);
-    const joiners = this.joiners;
-    if (joiners !== null) {
-      for (let waiter = joiners.popFront(); waiter !== null; waiter = joiners.popFront()) this.settle(waiter);
-    }
-    if (state === FAILED && (this.flags & JOINED) === 0) reportUnjoinedLater(this);
-  }
-
-  private settle(waiter: Waiter<T>): void {
-    if (this.state === DONE) waiter.wake(this.value as T);
-    else waiter.fail(this.outcomeError());
-  }
-
-  /** @internal the error joiners receive (built once, on first use) */
-  outcomeError(): Error {
-    if ((this.flags & WRAPPED) === 0) {
-      this.value =
-        this.state === FAILED
-          ? new FiberFailedError(this.lineage(), this.value)
-          : new Cancelled(`Fiber #${this.id} "${this.name}" was halted before it finished`);
-      this.flags |= WRAPPED;
-    }
-    return this.value as Error;
-  }
-
-  /** @internal its own Lineage, for its children and its failure: made once, then shared */
-  lineage(): Lineage {
-    if ((this.flags & OWN_LINEAGE) !== 0) return this.origin!;
-    const own = childLineage(this.origin, this.id, this.name);
-    this.origin = own;
-    this.flags |= OWN_LINEAGE;
-    return own;
-  }
-
-  /** @internal whether anyone waited on the result */
-  get joined(): boolean {
-    return (this.flags & JOINED) !== 0;
+    return this.#task.removeJoiner(waiter);
   }
 }
 
-/** A waitable's `describe()`, else its class name. */
-export function describeWaitable(waitable: Waitable): string {
-  return waitable.describe?.() ?? waitable.constructor?.name ?? 'a waitable';
+/** The fiber whose code is running now, or null outside fibers. */
+export function current(): Fiber | null {
+  return currentTask()?.handle ?? null;
+}
+
+/** @internal a new, unstarted fiber record (spawn starts it), by its task; `.handle` is the Fiber */
+export function newTask<T>(): FiberTask<T> {
+  return makeTask<T>();
+}
+
+/** @internal the scheduler's side of `fiber`; a TypeError for anything else */
+export function taskOf<T>(fiber: Fiber<T>): FiberTask<T> {
+  return taskOfFiber(fiber);
 }

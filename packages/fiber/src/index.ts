@@ -1,6 +1,8 @@
 export { setFiberDebug } from './debug.js';
 export { FiberFailedError } from './errors.js';
-export { current, describeWaitable, Fiber, type FiberGenerator, type FiberStatus } from './fiber.js';
+export { reportStuckFibersAtExit } from './exit-report.js';
+export { current, Fiber } from './fiber.js';
+export { describeWaitable, type FiberGenerator, type FiberStatus } from './fiber-task.js';
 export { FiberLocal } from './locals.js';
 export { FiberPool } from './pool.js';
 export { isPromiseLike, PromiseWait, waitPromise } from './promise-wait.js';
@@ -8,5 +10,5 @@ export { type FiberInfo, liveFiberCount, liveFibers } from './registry.js';
 export { yieldNow } from './reschedule.js';
 export { pendingSleeps, Sleep, sleep } from './sleep.js';
 export { run, type SpawnOptions, setDefaultExecutor, spawn, spawnWith } from './spawn.js';
-export { drainReportingStuck, formatFiberReport, reportStuckFibersAtExit, stuckFibers } from './stuck.js';
+export { drainReportingStuck, formatFiberReport, stuckFibers } from './stuck.js';
 export { onUnjoinedFailure } from './unjoined.js';

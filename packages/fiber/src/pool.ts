@@ -1,4 +1,5 @@
-import { Fiber, type FiberGenerator } from './fiber.js';
+import { type Fiber, newTask, taskOf } from './fiber.js';
+import type { FiberGenerator, FiberTask } from './fiber-task.js';
 import { checkedBody, checkedOptions, type FiberRecords, type SpawnOptions, spawnFrom } from './spawn.js';
 
 /**
@@ -7,26 +8,31 @@ import { checkedBody, checkedOptions, type FiberRecords, type SpawnOptions, spaw
  * the handle (after joining it), and the record goes back to the pool. A released handle
  * must not be used: the next spawn gives it a new id and a new body.
  */
-export class FiberPool implements FiberRecords {
-  private readonly free: Fiber<unknown>[] = [];
-  private readonly capacity: number;
+export class FiberPool {
+  /** The tasks of released fibers (a task keeps its Fiber handle for life). */
+  readonly #free: FiberTask<unknown>[] = [];
+  readonly #capacity: number;
+  /** What spawnFrom takes records from: a released one, else a new one. */
+  readonly #records: FiberRecords = {
+    take: <T>() => (this.#free.pop() as FiberTask<T> | undefined) ?? newTask<T>(),
+  };
 
   /** Keeps at most `capacity` released records (default unbounded). */
   constructor(capacity = Number.POSITIVE_INFINITY) {
     if (typeof capacity !== 'number' || !(capacity >= 0)) {
       throw new RangeError(`capacity must be a number >= 0, got ${String(capacity)}`);
     }
-    this.capacity = capacity;
+    this.#capacity = capacity;
   }
 
   /** Released records ready for reuse. */
   get available(): number {
-    return this.free.length;
+    return this.#free.length;
   }
 
   /** Like `spawn`, on a recycled record when one is available. */
   spawn<A extends unknown[], T>(fn: (...args: A) => FiberGenerator<T>, ...args: A): Fiber<T> {
-    return spawnFrom(this, undefined, checkedBody(fn)(...args), this.spawn);
+    return spawnFrom(this.#records, undefined, checkedBody(fn)(...args), this.spawn);
   }
 
   /** Like `spawnWith`, on a recycled record when one is available. */
@@ -35,12 +41,7 @@ export class FiberPool implements FiberRecords {
     fn: (...args: A) => FiberGenerator<T>,
     ...args: A
   ): Fiber<T> {
-    return spawnFrom(this, checkedOptions(options), checkedBody(fn)(...args), this.spawnWith);
-  }
-
-  /** @internal a released record, else a new one */
-  take<T>(): Fiber<T> {
-    return (this.free.pop() as Fiber<T> | undefined) ?? new Fiber<T>();
+    return spawnFrom(this.#records, checkedOptions(options), checkedBody(fn)(...args), this.spawnWith);
   }
 
   /**
@@ -48,6 +49,7 @@ export class FiberPool implements FiberRecords {
    * fiber has not finished; releasing the same record twice is ignored.
    */
   release(fiber: Fiber<unknown>): void {
-    if (fiber.markReleased() && this.free.length < this.capacity) this.free.push(fiber);
+    const task = taskOf(fiber);
+    if (task.markReleased() && this.#free.length < this.#capacity) this.#free.push(task);
   }
 }

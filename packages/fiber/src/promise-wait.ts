@@ -11,42 +11,46 @@ const REJECTED = 2;
  * simply removed: the promise cannot be withdrawn, but nobody is woken by it later.
  */
 export class PromiseWait<T> extends Operation<T> {
-  private readonly waiters = new List<Waiter<T>>();
-  private state = PENDING;
-  private outcome: unknown;
-  private subscribed = false;
+  // Private (#) members: whoever holds the wait must not be able to settle it by hand.
+  readonly #waiters = new List<Waiter<T>>();
+  readonly #promise: PromiseLike<T>;
+  #state = PENDING;
+  #outcome: unknown;
+  #subscribed = false;
 
-  constructor(private readonly promise: PromiseLike<T>) {
+  constructor(promise: PromiseLike<T>) {
     super();
+    this.#promise = promise;
   }
 
   park(waiter: Waiter<T>): void {
-    if (this.state === FULFILLED) waiter.wake(this.outcome as T);
-    else if (this.state === REJECTED) waiter.fail(this.outcome);
+    if (this.#state === FULFILLED) waiter.wake(this.#outcome as T);
+    else if (this.#state === REJECTED) waiter.fail(this.#outcome);
     else {
-      this.waiters.pushBack(waiter);
-      if (!this.subscribed) {
-        this.subscribed = true;
-        this.promise.then(
-          (value) => this.settle(FULFILLED, value),
-          (error: unknown) => this.settle(REJECTED, error),
+      this.#waiters.pushBack(waiter);
+      if (!this.#subscribed) {
+        this.#subscribed = true;
+        this.#promise.then(
+          (value) => this.#settle(FULFILLED, value),
+          (error: unknown) => this.#settle(REJECTED, error),
         );
       }
     }
   }
 
   unpark(waiter: Waiter<T>): boolean {
-    return this.waiters.remove(waiter);
+    return this.#waiters.remove(waiter);
   }
 
   describe(): string {
-    return this.state === PENDING ? 'a pending promise' : 'a settled promise';
+    return this.#state === PENDING ? 'a pending promise' : 'a settled promise';
   }
 
-  private settle(state: number, outcome: unknown): void {
-    this.state = state;
-    this.outcome = outcome;
-    for (let waiter = this.waiters.popFront(); waiter !== null; waiter = this.waiters.popFront()) {
+  #settle(state: number, outcome: unknown): void {
+    this.#state = state;
+    this.#outcome = outcome;
+    const waiters = this.#waiters;
+    for (let waiter = waiters.popFront(); waiter !== null; waiter = waiters.popFront()) {
       if (state === FULFILLED) waiter.wake(outcome as T);
       else waiter.fail(outcome);
     }

@@ -1,15 +1,16 @@
-import type { Fiber, FiberStatus } from './fiber.js';
+import type { Fiber } from './fiber.js';
+import type { FiberStatus, FiberTask } from './fiber-task.js';
 
 /**
  * Every fiber that has not ended, in an intrusive list threaded through the fibers'
  * `liveNext`/`livePrev` fields (registering allocates nothing). It is what `liveFibers()`
  * and the stuck-fiber report read.
  */
-let head: Fiber | null = null;
+let head: FiberTask | null = null;
 let count = 0;
 
 /** @internal */
-export function register(fiber: Fiber): void {
+export function register(fiber: FiberTask): void {
   fiber.livePrev = null;
   fiber.liveNext = head;
   if (head !== null) head.livePrev = fiber;
@@ -18,7 +19,7 @@ export function register(fiber: Fiber): void {
 }
 
 /** @internal */
-export function unregister(fiber: Fiber): void {
+export function unregister(fiber: FiberTask): void {
   const { livePrev, liveNext } = fiber;
   if (livePrev === null) head = liveNext;
   else livePrev.liveNext = liveNext;
@@ -46,7 +47,13 @@ export function liveFiberCount(): number {
 export function liveFibers(): FiberInfo[] {
   const list: FiberInfo[] = [];
   for (let fiber = head; fiber !== null; fiber = fiber.liveNext) {
-    list.push({ id: fiber.id, name: fiber.name, status: fiber.status, waitingOn: fiber.waitingOn(), fiber });
+    list.push({
+      id: fiber.id,
+      name: fiber.name,
+      status: fiber.status,
+      waitingOn: fiber.waitingOn(),
+      fiber: fiber.handle,
+    });
   }
   return list.reverse();
 }

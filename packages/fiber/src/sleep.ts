@@ -1,5 +1,5 @@
 import { InvalidStateError, Operation, type Waiter } from '@spindle/core-context';
-import { type TimerEntry, TimerHeap } from './timer-heap.js';
+import { DEADLINE, EXPIRE, HEAP_INDEX, SEQ, TimerHeap } from './timer-heap.js';
 
 const timers = new TimerHeap();
 
@@ -8,38 +8,42 @@ const timers = new TimerHeap();
  * sleeps share one timer heap (one Node timer). Halting a sleeping fiber unparks it, which
  * takes its entry out of the heap. One Sleep serves one waiter at a time.
  */
-export class Sleep extends Operation<void> implements TimerEntry {
+export class Sleep extends Operation<void> {
   readonly timed = true;
-  deadline = 0;
-  seq = 0;
-  index = -1;
-  private waiter: Waiter<void> | null = null;
+  /** @internal */
+  [DEADLINE] = 0;
+  /** @internal */
+  [SEQ] = 0;
+  /** @internal */
+  [HEAP_INDEX] = -1;
+  #waiter: Waiter<void> | null = null;
 
   constructor(readonly ms: number) {
     super();
   }
 
   park(waiter: Waiter<void>): void {
-    if (this.waiter !== null) {
+    if (this.#waiter !== null) {
       throw new InvalidStateError(
         'This sleep is already being waited on; call sleep() again for another wait',
       );
     }
-    this.waiter = waiter;
-    this.deadline = Date.now() + this.ms;
+    this.#waiter = waiter;
+    this[DEADLINE] = Date.now() + this.ms;
     timers.add(this);
   }
 
   unpark(waiter: Waiter<void>): boolean {
-    if (this.waiter !== waiter) return false;
-    this.waiter = null;
+    if (this.#waiter !== waiter) return false;
+    this.#waiter = null;
     timers.remove(this);
     return true;
   }
 
-  expire(): void {
-    const waiter = this.waiter;
-    this.waiter = null;
+  /** @internal the heap's call at the deadline */
+  [EXPIRE](): void {
+    const waiter = this.#waiter;
+    this.#waiter = null;
     waiter?.wake(undefined);
   }
 

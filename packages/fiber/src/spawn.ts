@@ -1,7 +1,9 @@
 import { type Executor, waitFor } from '@spindle/core-context';
 import { loopExecutor } from '@spindle/executor';
 import { fiberDebugEnabled } from './debug.js';
-import { current, Fiber, type FiberGenerator } from './fiber.js';
+import { armExitReport } from './exit-report.js';
+import { type Fiber, newTask } from './fiber.js';
+import { currentTask, type FiberGenerator, type FiberTask } from './fiber-task.js';
 
 /** Options of `spawnWith`. */
 export interface SpawnOptions {
@@ -23,13 +25,12 @@ export function setDefaultExecutor(executor: Executor): Executor {
   return previous;
 }
 
-/** Where a spawn gets its Fiber record: a new one, or a FiberPool's released one. */
+/** @internal where a spawn gets its Fiber record: a new one, or a FiberPool's released one. */
 export interface FiberRecords {
-  /** @internal */
-  take<T>(): Fiber<T>;
+  take<T>(): FiberTask<T>;
 }
 
-const newRecords: FiberRecords = { take: <T>() => new Fiber<T>() };
+const newRecords: FiberRecords = { take: newTask };
 
 /**
  * Starts `fn(...args)` as a fiber and returns its handle. It runs on the spawning fiber's
@@ -72,10 +73,17 @@ export function spawnFrom<T>(
   if (gen === null || typeof gen !== 'object' || typeof gen.next !== 'function') {
     throw new TypeError('spawn expects a generator function (function*) or a function returning a generator');
   }
-  const parent = current();
+  // Its next() returns promises, which the driver would take for bare yields forever.
+  if (Symbol.asyncIterator in gen) {
+    throw new TypeError(
+      'spawn expects a generator function (function*), got an async generator: use function* and yield* waitPromise(p) to wait on promises',
+    );
+  }
+  armExitReport();
+  const parent = currentTask();
   const executor = options?.executor ?? (parent !== null ? parent.executor : defaultExecutor);
   const siteBelow = options?.debug === true || fiberDebugEnabled() ? below : null;
-  return records.take<T>().start(gen, executor, options?.name ?? null, parent, siteBelow);
+  return records.take<T>().start(gen, executor, options?.name ?? null, parent, siteBelow).handle;
 }
 
 /** @internal `fn`, once it is known to be callable */

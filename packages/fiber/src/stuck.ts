@@ -1,4 +1,5 @@
 import { type Executor, InvalidStateError } from '@spindle/core-context';
+import { taskOf } from './fiber.js';
 import { type FiberInfo, liveFibers } from './registry.js';
 
 /**
@@ -9,7 +10,7 @@ import { type FiberInfo, liveFibers } from './registry.js';
  */
 export function stuckFibers(executor?: Executor): FiberInfo[] {
   return liveFibers().filter((info) => {
-    const waitable = info.fiber.parkedOn();
+    const waitable = taskOf(info.fiber).parkedOn();
     return (
       waitable !== null &&
       waitable.timed !== true &&
@@ -26,24 +27,6 @@ export function formatFiberReport(fibers: FiberInfo[] = stuckFibers()): string {
   );
   const noun = fibers.length === 1 ? 'fiber' : 'fibers';
   return `${fibers.length} ${noun} can never be woken:\n${lines.join('\n')}\n`;
-}
-
-/**
- * Reports stuck fibers when the process is about to exit because its event loop is
- * empty ('beforeExit'), through `write` (stderr by default). Opt-in; returns a function
- * that removes the hook.
- */
-export function reportStuckFibersAtExit(
-  write: (report: string) => void = (report) => process.stderr.write(report),
-): () => void {
-  const onBeforeExit = (): void => {
-    // Once: writing may schedule work, which would bring 'beforeExit' back.
-    process.off('beforeExit', onBeforeExit);
-    const report = formatFiberReport();
-    if (report !== '') write(report);
-  };
-  process.on('beforeExit', onBeforeExit);
-  return () => process.off('beforeExit', onBeforeExit);
 }
 
 /**

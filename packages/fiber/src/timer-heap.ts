@@ -1,11 +1,21 @@
-/** An entry of the timer heap: something that expires at `deadline`. */
+/*
+ * The heap's fields on an entry are keyed by symbols this module keeps to the package (the
+ * package's exports do not reach it), so a user holding a Sleep can neither end it early nor
+ * reorder the heap.
+ */
+export const DEADLINE: unique symbol = Symbol('deadline');
+export const SEQ: unique symbol = Symbol('seq');
+export const HEAP_INDEX: unique symbol = Symbol('heapIndex');
+export const EXPIRE: unique symbol = Symbol('expire');
+
+/** An entry of the timer heap: something that expires at its deadline. */
 export interface TimerEntry {
-  deadline: number;
+  [DEADLINE]: number;
   /** Arrival order, so entries with equal deadlines expire first-in first-out. */
-  seq: number;
+  [SEQ]: number;
   /** Position in the heap, or -1 when not in it. */
-  index: number;
-  expire(): void;
+  [HEAP_INDEX]: number;
+  [EXPIRE](): void;
 }
 
 /**
@@ -24,24 +34,24 @@ export class TimerHeap {
   }
 
   add(entry: TimerEntry): void {
-    entry.seq = this.seq++;
-    entry.index = this.entries.length;
+    entry[SEQ] = this.seq++;
+    entry[HEAP_INDEX] = this.entries.length;
     this.entries.push(entry);
-    this.up(entry.index);
+    this.up(entry[HEAP_INDEX]);
     this.arm();
   }
 
   /** Removes `entry`; false when it is not in the heap. */
   remove(entry: TimerEntry): boolean {
-    const index = entry.index;
+    const index = entry[HEAP_INDEX];
     if (index < 0 || this.entries[index] !== entry) return false;
     const last = this.entries.pop()!;
-    entry.index = -1;
+    entry[HEAP_INDEX] = -1;
     if (last !== entry) {
       this.entries[index] = last;
-      last.index = index;
+      last[HEAP_INDEX] = index;
       this.down(index);
-      this.up(last.index);
+      this.up(last[HEAP_INDEX]);
     }
     this.arm();
     return true;
@@ -51,9 +61,9 @@ export class TimerHeap {
     this.timer = undefined;
     this.armedFor = Number.POSITIVE_INFINITY;
     const now = Date.now();
-    for (let top = this.entries[0]; top !== undefined && top.deadline <= now; top = this.entries[0]) {
+    for (let top = this.entries[0]; top !== undefined && top[DEADLINE] <= now; top = this.entries[0]) {
       this.removeTop();
-      top.expire();
+      top[EXPIRE]();
     }
     this.arm();
   }
@@ -61,17 +71,17 @@ export class TimerHeap {
   private removeTop(): void {
     const top = this.entries[0]!;
     const last = this.entries.pop()!;
-    top.index = -1;
+    top[HEAP_INDEX] = -1;
     if (last !== top) {
       this.entries[0] = last;
-      last.index = 0;
+      last[HEAP_INDEX] = 0;
       this.down(0);
     }
   }
 
   /** Points the one timer at the earliest deadline (or clears it when nothing sleeps). */
   private arm(): void {
-    const earliest = this.entries[0]?.deadline ?? Number.POSITIVE_INFINITY;
+    const earliest = this.entries[0]?.[DEADLINE] ?? Number.POSITIVE_INFINITY;
     if (earliest === this.armedFor) return;
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
@@ -82,7 +92,7 @@ export class TimerHeap {
   }
 
   private before(a: TimerEntry, b: TimerEntry): boolean {
-    return a.deadline < b.deadline || (a.deadline === b.deadline && a.seq < b.seq);
+    return a[DEADLINE] < b[DEADLINE] || (a[DEADLINE] === b[DEADLINE] && a[SEQ] < b[SEQ]);
   }
 
   private up(index: number): void {
@@ -93,11 +103,11 @@ export class TimerHeap {
       const parent = entries[parentIndex]!;
       if (!this.before(entry, parent)) break;
       entries[index] = parent;
-      parent.index = index;
+      parent[HEAP_INDEX] = index;
       index = parentIndex;
     }
     entries[index] = entry;
-    entry.index = index;
+    entry[HEAP_INDEX] = index;
   }
 
   private down(index: number): void {
@@ -111,10 +121,10 @@ export class TimerHeap {
       const smaller = entries[child]!;
       if (!this.before(smaller, entry)) break;
       entries[index] = smaller;
-      smaller.index = index;
+      smaller[HEAP_INDEX] = index;
       index = child;
     }
     entries[index] = entry;
-    entry.index = index;
+    entry[HEAP_INDEX] = index;
   }
 }

@@ -1,4 +1,5 @@
 import type { Fiber } from './fiber.js';
+import type { FiberTask } from './fiber-task.js';
 
 let unjoinedHandler: (error: Error, fiber: Fiber) => void = (error) => process.emitWarning(error);
 
@@ -16,9 +17,9 @@ export function onUnjoinedFailure(
 }
 
 /** @internal a failure must not vanish: report it unless someone joins the fiber soon. */
-export function reportUnjoinedLater(fiber: Fiber): void {
-  const id = fiber.id;
+export function reportUnjoinedLater(task: FiberTask): void {
+  const id = task.id;
   setImmediate(() => {
-    if (fiber.id === id && !fiber.joined) unjoinedHandler(fiber.outcomeError(), fiber);
+    if (task.id === id && !task.joined) unjoinedHandler(task.outcomeError(), task.handle);
   });
 }

@@ -1,7 +1,7 @@
 import { bounded } from '@spindle/core-context';
 import { ManualExecutor } from '@spindle/executor';
 import { describe, expect, it, vi } from 'vitest';
-import { run, spawnWith, waitPromise } from '../src/index.js';
+import { type FiberFailedError, run, spawnWith, waitPromise } from '../src/index.js';
 import { TestEvent } from './helpers.js';
 
 describe('promise interop', () => {
@@ -111,5 +111,24 @@ describe('bounded waits', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+});
+
+describe('fibers as promises', () => {
+  it('have catch and finally, and a catch joins the fiber like then does', async () => {
+    const exec = new ManualExecutor();
+    const failing = spawnWith({ executor: exec }, function* () {
+      throw new RangeError('bad');
+    });
+    const caught = failing.catch((error: FiberFailedError) => (error.cause as Error).message);
+    const ok = spawnWith({ executor: exec }, function* () {
+      return 3;
+    });
+    const ran: string[] = [];
+    const finished = ok.finally(() => ran.push('finally'));
+    exec.drain();
+    expect(await caught).toBe('bad');
+    expect(await finished).toBe(3);
+    expect(ran).toEqual(['finally']);
   });
 });

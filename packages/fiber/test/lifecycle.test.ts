@@ -1,4 +1,4 @@
-import { Cancelled, InvalidStateError } from '@spindle/core-context';
+import { Cancelled, InvalidStateError, type Runnable, type Waiter } from '@spindle/core-context';
 import { ManualExecutor } from '@spindle/executor';
 import { describe, expect, it } from 'vitest';
 import { current, Fiber, FiberFailedError, spawnWith, yieldNow } from '../src/index.js';
@@ -150,13 +150,25 @@ describe('fiber lifecycle', () => {
     expect(await result).toBe(InvalidStateError.name);
   });
 
-  it('ignores a stray run of a finished fiber', async () => {
+  it('ignores a stray run by a Waitable of a fiber that waits or has finished', async () => {
     const exec = new ManualExecutor();
+    let parked: Runnable | null = null;
+    const grabby = {
+      park(waiter: Waiter) {
+        parked = waiter as unknown as Runnable;
+      },
+      unpark: () => false,
+    };
     const fiber = spawnWith({ executor: exec }, function* () {
+      yield grabby;
       return 1;
     });
     exec.drain();
-    fiber.run();
+    parked!.run();
+    expect(fiber.status).toBe('suspended');
+    (parked as unknown as Waiter).wake(undefined);
+    exec.drain();
+    parked!.run();
     expect(fiber.status).toBe('done');
     expect(await fiber).toBe(1);
   });

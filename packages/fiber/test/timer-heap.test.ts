@@ -1,9 +1,9 @@
 import { createRandom, runSeeded } from '@spindle/executor';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type TimerEntry, TimerHeap } from '../src/timer-heap.js';
+import { DEADLINE, EXPIRE, HEAP_INDEX, SEQ, type TimerEntry, TimerHeap } from '../src/timer-heap.js';
 
 function entry(deadline: number, name: number, fired: number[]): TimerEntry {
-  return { deadline, seq: 0, index: -1, expire: () => fired.push(name) };
+  return { [DEADLINE]: deadline, [SEQ]: 0, [HEAP_INDEX]: -1, [EXPIRE]: () => fired.push(name) };
 }
 
 describe('TimerHeap', () => {
@@ -31,7 +31,7 @@ describe('TimerHeap', () => {
       expect(vi.getTimerCount()).toBe(1);
       vi.advanceTimersByTime(25);
       const expected = entries
-        .map((e, name) => ({ deadline: e.deadline, name }))
+        .map((e, name) => ({ deadline: e[DEADLINE], name }))
         .filter(({ name }) => !removed.has(name))
         .sort((a, b) => a.deadline - b.deadline || a.name - b.name)
         .map(({ name }) => name);

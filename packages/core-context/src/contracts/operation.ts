@@ -8,10 +8,13 @@ import type { Waitable, Waiter, WaitOptions } from './wait.js';
  * which parks the fiber (the fiber is the waiter, so waiting allocates nothing more) and
  * resumes it with the result. `await` parks one promise waiter instead.
  *
+ * Operations are lazy: nothing waits until one is awaited, yielded, or given a `then`,
+ * `catch` or `finally` callback, and each of those starts a wait of its own.
+ *
  * Subclasses implement `park` and `unpark` (and `restore` when a result carries an
  * obligation, like a lock).
  */
-export abstract class Operation<T> implements Waitable<T>, PromiseLike<T> {
+export abstract class Operation<T> implements Waitable<T>, Promise<T> {
   abstract park(waiter: Waiter<T>): void;
   abstract unpark(waiter: Waiter<T>): boolean;
 
@@ -23,9 +26,26 @@ export abstract class Operation<T> implements Waitable<T>, PromiseLike<T> {
   // biome-ignore lint/suspicious/noThenProperty: operations are awaitable on purpose
   then<R1 = T, R2 = never>(
     onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
-    onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+    // biome-ignore lint/suspicious/noExplicitAny: typed like Promise, so `(error: Error) => …` handlers fit
+    onRejected?: ((reason: any) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
     return waitFor(this).then(onFulfilled, onRejected);
+  }
+
+  /** Starts a wait, like `then`, and handles its failure: `op.catch(handle)`. */
+  // biome-ignore lint/suspicious/noExplicitAny: typed like Promise, so `(error: Error) => …` handlers fit
+  catch<R = never>(onRejected?: ((reason: any) => R | PromiseLike<R>) | null): Promise<T | R> {
+    return waitFor(this).catch(onRejected);
+  }
+
+  /** Starts a wait, like `then`, and runs `onFinally` when it ends either way. */
+  finally(onFinally?: (() => void) | null): Promise<T> {
+    return waitFor(this).finally(onFinally);
+  }
+
+  /** `Object.prototype.toString` names the class, where a promise shows `[object Promise]`. */
+  get [Symbol.toStringTag](): string {
+    return this.constructor.name;
   }
 }
 

@@ -120,6 +120,11 @@ export class Coroutine<Yield = unknown, Return = unknown, Resume = unknown> {
     if (typeof generator?.next !== 'function') {
       throw this.fail(new TypeError('The coroutine body must be a generator function (function*)'));
     }
+    if (Symbol.asyncIterator in generator) {
+      throw this.fail(
+        new TypeError('The coroutine body must be a generator function (function*), not an async generator'),
+      );
+    }
     this.generator = generator;
   }
 
