@@ -10,6 +10,7 @@ export type { ThreadPoolOptions } from './pool/main/options.js';
 export { type RunOptions, TaskHandle, type TaskRef } from './pool/main/task.js';
 export { TaskResult } from './pool/main/task-result.js';
 export { ThreadPool } from './pool/main/thread-pool.js';
+export { UncloneableError } from './pool/errors.js';
 export { usableCpus } from './pool/pinning.js';
 export { type Fork, fork, join, taskSignal } from './pool/worker/task-api.js';
 export type { WorkerTracerOption } from './pool/worker-tracer.js';

@@ -89,10 +89,54 @@ function unmarkShared(list: unknown[], shared: SharedBufferLookup): unknown[] {
 }
 
 /**
- * Writes `value` into a slot. A list of numbers and a single number take a fast path of
- * raw float64s; anything else goes through v8.serialize (with top-level shared buffers
- * replaced by ids when `shared` is given). Returns false when the value does not fit the
- * slot, and throws the DataCloneError of a value v8 cannot serialize.
+ * A value serialized for a slot, made before any slot is claimed: `bytes` is null when the
+ * value takes the raw float64 path (a number, undefined, or a list of numbers that fits).
+ */
+export interface Encoded {
+  readonly bytes: Uint8Array | null;
+  readonly kind: number;
+}
+
+const RAW: Encoded = { bytes: null, kind: K_NUMBER };
+
+/**
+ * Serializes `value` for a slot of `slotBytes` (top-level shared buffers replaced by ids
+ * when `shared` is given). Throws the DataCloneError of a value v8 cannot serialize; the
+ * bytes may be longer than the slot (the caller then sends the value by message).
+ */
+export function encodeValue(value: unknown, shared: SharedBufferIds | null, slotBytes: number): Encoded {
+  if (typeof value === 'number' || value === undefined) return RAW;
+  if (isNumberList(value) && value.length * 8 <= slotBytes) return RAW;
+  const marked = shared !== null && Array.isArray(value) ? markShared(value, shared) : null;
+  return { bytes: v8.serialize(marked ?? value), kind: marked === null ? K_V8 : K_V8_SHARED };
+}
+
+/** Writes an encoding of `value` that fits the slot. */
+export function writeEncoded(memory: PoolMemory, slot: number, value: unknown, encoded: Encoded): void {
+  const words = memory.words;
+  const offset = memory.payloadOffset(slot);
+  const bytes = encoded.bytes;
+  if (bytes !== null) {
+    memory.bytes.set(bytes, offset);
+    words[memory.field(slot, S_LENGTH)] = bytes.length;
+    words[memory.field(slot, S_KIND)] = encoded.kind;
+  } else if (typeof value === 'number') {
+    memory.floats[offset >> 3] = value;
+    words[memory.field(slot, S_KIND)] = K_NUMBER;
+  } else if (value === undefined) {
+    words[memory.field(slot, S_KIND)] = K_UNDEFINED;
+  } else {
+    const list = value as number[];
+    const at = offset >> 3;
+    for (let i = 0; i < list.length; i++) memory.floats[at + i] = list[i]!;
+    words[memory.field(slot, S_LENGTH)] = list.length;
+    words[memory.field(slot, S_KIND)] = K_NUMBERS;
+  }
+}
+
+/**
+ * Writes `value` into a slot (see `encodeValue`). Returns false when the value does not
+ * fit the slot, and throws the DataCloneError of a value v8 cannot serialize.
  */
 export function writeValue(
   memory: PoolMemory,
@@ -100,30 +144,9 @@ export function writeValue(
   value: unknown,
   shared: SharedBufferIds | null,
 ): boolean {
-  const words = memory.words;
-  const offset = memory.payloadOffset(slot);
-  if (typeof value === 'number') {
-    memory.floats[offset >> 3] = value;
-    words[memory.field(slot, S_KIND)] = K_NUMBER;
-    return true;
-  }
-  if (value === undefined) {
-    words[memory.field(slot, S_KIND)] = K_UNDEFINED;
-    return true;
-  }
-  if (isNumberList(value) && value.length * 8 <= memory.slotBytes) {
-    const at = offset >> 3;
-    for (let i = 0; i < value.length; i++) memory.floats[at + i] = value[i]!;
-    words[memory.field(slot, S_LENGTH)] = value.length;
-    words[memory.field(slot, S_KIND)] = K_NUMBERS;
-    return true;
-  }
-  const marked = shared !== null && Array.isArray(value) ? markShared(value, shared) : null;
-  const bytes = v8.serialize(marked ?? value);
-  if (bytes.length > memory.slotBytes) return false;
-  memory.bytes.set(bytes, offset);
-  words[memory.field(slot, S_LENGTH)] = bytes.length;
-  words[memory.field(slot, S_KIND)] = marked === null ? K_V8 : K_V8_SHARED;
+  const encoded = encodeValue(value, shared, memory.slotBytes);
+  if (encoded.bytes !== null && encoded.bytes.length > memory.slotBytes) return false;
+  writeEncoded(memory, slot, value, encoded);
   return true;
 }
 

@@ -1,11 +1,12 @@
 import { Queue, tracer } from '@spindle/core-context';
-import { markByMessage, writeValue } from '../codec.js';
+import { markByMessage, writeEncoded } from '../codec.js';
+import { uncloneable } from '../errors.js';
 import { ACTIVE, CANCELLED, FLAG_ABORT, IDLE_WORKERS, QUEUED, S_FLAGS, S_FN, S_RUNNER } from '../layout.js';
 import type { PoolMemory } from '../memory.js';
 import type { ToWorker } from '../messages.js';
 import { wakeWorkers } from '../wake.js';
 import type { Completions } from './completions.js';
-import type { MainSharedBuffers } from './shared-buffers.js';
+import type { PendingTasks } from './pending.js';
 import type { PoolTask } from './task.js';
 import type { TaskSlots } from './task-slots.js';
 import type { WorkerSet } from './workers.js';
@@ -28,7 +29,7 @@ export class Dispatcher {
     private readonly memory: PoolMemory,
     private readonly slots: TaskSlots,
     private readonly workers: WorkerSet,
-    private readonly shared: MainSharedBuffers,
+    private readonly pending: PendingTasks,
     private readonly completions: Completions,
   ) {}
 
@@ -97,35 +98,38 @@ export class Dispatcher {
     words[memory.field(slot, S_FLAGS)] = 0;
     words[memory.field(slot, S_RUNNER)] = -1;
     memory.times[slot * 3] = task.enqueuedAt;
-    let fits = false;
-    if (task.transfer === undefined) {
-      try {
-        fits = writeValue(memory, slot, task.args, this.shared);
-      } catch {
-        fits = false; // not v8-serializable as is (a nested SharedArrayBuffer, a port): send by message
-      }
-    }
+    const encoded = task.encoded;
+    if (encoded !== null) writeEncoded(memory, slot, task.args, encoded);
     Atomics.store(words, memory.field(slot, 0), QUEUED);
-    if (fits) {
+    if (encoded !== null) {
       this.enqueue(slot, -1);
       if (Atomics.load(words, IDLE_WORKERS) > 0) wakeWorkers(words, 1);
-    } else {
-      this.sendByMessage(task, slot);
+    } else if (!this.sendByMessage(task, slot)) {
+      return;
     }
     if (tracer !== null) tracer.instant('pool', 'submit', slot);
     this.completions.arm();
   }
 
-  private sendByMessage(task: PoolTask, slot: number): void {
+  /** Sends the arguments to one worker; false (the task failed, its slot is free) when they cannot go. */
+  private sendByMessage(task: PoolTask, slot: number): boolean {
     const memory = this.memory;
     markByMessage(memory, slot);
     const target = this.workers.liveTarget();
     task.target = target;
     const message: ToWorker = { t: 'payload', slot, value: task.args };
-    this.workers.all[target]!.toWorker.postMessage(message, task.transfer as never);
+    try {
+      this.workers.all[target]!.toWorker.postMessage(message, task.transfer as never);
+    } catch (error) {
+      // Checked before the task was accepted; this is what remains (a transfer resent after a crash).
+      this.slots.release(slot);
+      this.pending.settle(task, false, uncloneable('the arguments', error));
+      return false;
+    }
     this.enqueue(slot, target);
     // the target must wake, and a futex cannot pick which waiter
     wakeWorkers(memory.words, memory.layout.geometry.workers);
+    return true;
   }
 
   /**

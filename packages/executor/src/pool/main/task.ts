@@ -1,5 +1,6 @@
 import type { TransferListItem } from 'node:worker_threads';
 import type { SinglyLinked } from '@spindle/core-context';
+import type { Encoded } from '../codec.js';
 import { TaskResult } from './task-result.js';
 
 /** A task function registered with a pool: a module URL and an export name, called by id. */
@@ -39,6 +40,8 @@ export class PoolTask<T = unknown> extends TaskResult<T> implements SinglyLinked
     readonly fnId: number,
     readonly args: unknown[],
     readonly transfer: readonly TransferListItem[] | undefined,
+    /** The arguments serialized for a slot, or null when they travel by message. */
+    readonly encoded: Encoded | null,
     readonly signal: AbortSignal | undefined,
   ) {
     super();

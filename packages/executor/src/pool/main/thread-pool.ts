@@ -1,5 +1,6 @@
 import { Cancelled, ClosedError, QueueFullError } from '@spindle/core-context';
 import { now } from '../clock.js';
+import { UncloneableError } from '../errors.js';
 import { poolMemoryBytes } from '../layout.js';
 import { PoolMemory } from '../memory.js';
 import { Backpressure } from './backpressure.js';
@@ -11,8 +12,9 @@ import { geometryOf, resolveOptions, type ThreadPoolOptions } from './options.js
 import { PendingTasks } from './pending.js';
 import { MainSharedBuffers } from './shared-buffers.js';
 import { PoolTask, type RunOptions, TaskHandle, type TaskRef } from './task.js';
+import { prepareArguments } from './task-arguments.js';
 import { TaskRegistry } from './task-registry.js';
-import type { TaskResult } from './task-result.js';
+import { TaskResult } from './task-result.js';
 import { TaskSlots } from './task-slots.js';
 import { WorkerSet } from './workers.js';
 
@@ -41,6 +43,7 @@ export class ThreadPool {
   private readonly dispatcher: Dispatcher;
   private readonly recovery: CrashRecovery;
   private readonly registry: TaskRegistry;
+  private readonly shared: MainSharedBuffers;
   private state: 'open' | 'closing' | 'closed' = 'open';
   /** Runs when workers have reported completions, or one died or was replaced. */
   private readonly onCompletions = (): void => {
@@ -75,8 +78,8 @@ export class ThreadPool {
       this.workers,
       this.onCompletions,
     );
-    const shared = new MainSharedBuffers((id, buffer) => this.workers.announce({ t: 'share', id, buffer }));
-    this.dispatcher = new Dispatcher(memory, this.slots, this.workers, shared, this.completions);
+    this.shared = new MainSharedBuffers((id, buffer) => this.workers.announce({ t: 'share', id, buffer }));
+    this.dispatcher = new Dispatcher(memory, this.slots, this.workers, this.pendingTasks, this.completions);
     this.recovery = new CrashRecovery(memory, {
       taskAt: (slot) => this.slots.bySlot[slot]!,
       fail: (task, error) => this.pendingTasks.settle(task, false, error),
@@ -107,7 +110,13 @@ export class ThreadPool {
     args: readonly unknown[] = [],
     options: RunOptions = {},
   ): TaskResult<T> {
-    const record = this.prepare<T>(task, args, options);
+    let record: PoolTask<T>;
+    try {
+      record = this.prepare<T>(task, args, options);
+    } catch (error) {
+      if (!(error instanceof UncloneableError)) throw error;
+      return rejected(error);
+    }
     if (this.room.isFull()) {
       throw new QueueFullError(
         `the pool queue is full (maxQueue ${this.maxQueue}); use submit() to wait for room`,
@@ -189,7 +198,8 @@ export class ThreadPool {
     if (signal !== undefined && !(signal instanceof AbortSignal))
       throw new TypeError('signal must be an AbortSignal');
     if (transfer !== undefined && !Array.isArray(transfer)) throw new TypeError('transfer must be an array');
-    return new PoolTask<T>(handle.id, args as unknown[], transfer, signal);
+    const prepared = prepareArguments(args as unknown[], transfer, this.shared, this.memory.slotBytes);
+    return new PoolTask<T>(handle.id, prepared.args, prepared.transfer, prepared.encoded, signal);
   }
 
   private accept<T>(task: PoolTask<T>): TaskResult<T> {
@@ -215,4 +225,11 @@ export class ThreadPool {
     this.pendingTasks.settle(task, false, reason);
     this.room.wake();
   }
+}
+
+/** The result of a call that failed before the pool counted it. */
+function rejected<T>(error: unknown): TaskResult<T> {
+  const result = new TaskResult<T>();
+  result.reject(error);
+  return result;
 }

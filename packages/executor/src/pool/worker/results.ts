@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { MessagePort } from 'node:worker_threads';
 import { markByMessage, writeValue } from '../codec.js';
-import { errorToRecord, shortRecord } from '../errors.js';
+import { errorToRecord, shortRecord, uncloneable } from '../errors.js';
 import { COMPLETE_SEQ, DONE, FAILED, MAIN_WAITING, NEVER_SET, STAT_RUN } from '../layout.js';
 import type { PoolMemory } from '../memory.js';
 import type { ToMain } from '../messages.js';
@@ -55,13 +55,13 @@ export class ResultReporter {
         return new RangeError('a fork-join result does not fit its slot: raise the pool option slotBytes');
     } catch (error) {
       // v8.serialize refuses shared memory; a message can still carry it to the main thread.
-      if (fork) return new TypeError(`a fork-join result cannot cross threads: ${(error as Error).message}`);
+      if (fork) return uncloneable('the fork-join result', error);
     }
     try {
       const message: ToMain = { slot, value: payload };
       this.toMain.postMessage(message);
     } catch (error) {
-      return new TypeError(`the task's result cannot be sent to its caller: ${(error as Error).message}`);
+      return uncloneable('the result', error);
     }
     markByMessage(this.memory, slot);
     return null;

@@ -84,15 +84,17 @@ export class TaskRunner {
     const frame: Frame = { slot, controller: null };
     this.frames.push(frame);
     let result: unknown;
+    let thenable: boolean;
     try {
       result = fn(...list);
+      thenable = isThenable(result); // reads `then`, whose getter may throw
     } catch (error) {
       this.finish(slot, fork, false, error);
       return null;
     } finally {
       this.frames.pop();
     }
-    if (!isThenable(result)) {
+    if (!thenable) {
       this.finish(slot, fork, true, result);
       return null;
     }
