@@ -55,7 +55,7 @@ export function resolveOptions(options: ThreadPoolOptions): PoolConfig {
     mode: options.mode ?? 'stealing',
     maxQueue,
     pin,
-    resourceLimits: options.resourceLimits,
+    resourceLimits: checkResourceLimits(options.resourceLimits),
     tracer,
     buffer,
   };
@@ -80,4 +80,35 @@ function pinList(pin: ThreadPoolOptions['pin'], workers: number): number[] | nul
     throw new TypeError('pin must be true, false, or a non-empty list of CPU numbers');
   }
   return [...pin];
+}
+
+/** The Worker resource limits the pool passes on. */
+const RESOURCE_LIMITS = [
+  'maxYoungGenerationSizeMb',
+  'maxOldGenerationSizeMb',
+  'codeRangeSizeMb',
+  'stackSizeMb',
+];
+/** A stack under 1 MB overflows while the worker loads (taking the process down); a huge one fails to be made. */
+const STACK_MB = { min: 1, max: 1024 };
+
+function checkResourceLimits(limits: ResourceLimits | undefined): ResourceLimits | undefined {
+  if (limits === undefined) return undefined;
+  if (typeof limits !== 'object' || limits === null) {
+    throw new TypeError('resourceLimits must be an object of Worker resource limits');
+  }
+  for (const [key, value] of Object.entries(limits)) {
+    if (!RESOURCE_LIMITS.includes(key)) {
+      throw new TypeError(`resourceLimits.${key} is not one of ${RESOURCE_LIMITS.join(', ')}`);
+    }
+    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+      throw new RangeError(`resourceLimits.${key} must be a positive number of MB, got ${String(value)}`);
+    }
+    if (key === 'stackSizeMb' && (value < STACK_MB.min || value > STACK_MB.max)) {
+      throw new RangeError(
+        `resourceLimits.stackSizeMb must be in [${STACK_MB.min}, ${STACK_MB.max}], got ${value}`,
+      );
+    }
+  }
+  return { ...limits };
 }

@@ -6,6 +6,14 @@
  */
 export const MAX_TASK_CRASHES = 2;
 
+/**
+ * Workers in a row at one index that may die before they start (a tracer module that
+ * exits, resource limits too small to load) while no other worker has started: then the
+ * pool stops restarting and fails every waiting task with that start failure, until a new
+ * task asks it to try again.
+ */
+export const MAX_START_FAILURES = 2;
+
 /** Longest pause before a worker index that keeps dying is started again. */
 export const MAX_RESTART_DELAY_MS = 1_000;
 

@@ -67,6 +67,7 @@ export class ThreadPool {
       reclaim: (index, crash) => this.recovery.reclaim(index, crash),
       resend: (index) => this.recovery.resend(index),
       changed: this.onCompletions,
+      cannotStart: (error) => this.failUnsettled(error),
     });
     this.pendingTasks = new PendingTasks(this.workers);
     this.room = new Backpressure(this.pendingTasks, this.maxQueue, this.size);
@@ -208,6 +209,7 @@ export class ThreadPool {
       task.reject(new Cancelled('The task was aborted before it was submitted', { cause: signal.reason }));
       return task;
     }
+    this.workers.revive();
     this.pendingTasks.add();
     task.enqueuedAt = now();
     if (signal !== undefined) {
@@ -216,6 +218,17 @@ export class ThreadPool {
     }
     this.dispatcher.schedule(task as PoolTask);
     return task;
+  }
+
+  /** Fails every accepted, unsettled task with `error` (no worker can start). */
+  private failUnsettled(error: unknown): void {
+    this.dispatcher.clearBacklog((task) => this.pendingTasks.settle(task, false, error));
+    for (const task of this.slots.bySlot) {
+      if (task === null || task.isSettled) continue;
+      this.dispatcher.withdraw(task); // a queued slot is freed when a worker meets it again
+      this.pendingTasks.settle(task, false, error);
+    }
+    this.room.wake();
   }
 
   private cancel(task: PoolTask): void {

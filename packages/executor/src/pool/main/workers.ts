@@ -6,7 +6,7 @@ import type { Status, ToWorker, WorkerInit } from '../messages.js';
 import { wakeWorkers } from '../wake.js';
 import type { CrashError } from './crash-recovery.js';
 import type { PoolConfig } from './options.js';
-import { restartDelayMs } from './restart-policy.js';
+import { MAX_START_FAILURES, restartDelayMs } from './restart-policy.js';
 
 /** The main thread's record of the worker at one index. */
 export interface WorkerState {
@@ -21,6 +21,10 @@ export interface WorkerState {
   lastError: unknown;
   /** Workers in a row at this index that died without finishing a task (see restart-policy). */
   streak: number;
+  /** Whether this worker reported from its thread (so it got past loading and setting up). */
+  started: boolean;
+  /** Workers in a row at this index that died before they started. */
+  startFailures: number;
   /** Tasks this index had finished when this worker started. */
   runsAtSpawn: number;
   /** False once the worker has exited; `restart` then holds its pending replacement. */
@@ -40,6 +44,8 @@ export interface WorkerSetHost {
   resend(index: number): void;
   /** A worker died or was replaced: deliver completions and dispatch what now can be. */
   changed(): void;
+  /** No worker can start (see `MAX_START_FAILURES`): every unsettled task fails with `error`. */
+  cannotStart(error: WorkerCrashedError): void;
 }
 
 const WORKER_ENTRY = new URL('../../worker-entry.js', import.meta.url);
@@ -56,6 +62,8 @@ export class WorkerSet {
   private readonly size: number;
   private nextTarget = 0;
   private stopped = false;
+  /** Set while no worker can start: restarts wait for `revive()` (a new task). */
+  private startFailure: WorkerCrashedError | null = null;
 
   constructor(
     private readonly memory: PoolMemory,
@@ -68,6 +76,13 @@ export class WorkerSet {
   /** Spawns the first worker at every index. */
   start(): void {
     for (let i = 0; i < this.size; i++) this.all.push(this.spawn(i));
+  }
+
+  /** After workers could not start, a new task tries again: the dead ones are started now. */
+  revive(): void {
+    if (this.startFailure === null) return;
+    this.startFailure = null;
+    for (const w of this.all) if (!w.alive && w.restart === null) this.replace(w);
   }
 
   /** Sends a registration to every worker, and to every worker spawned later. */
@@ -170,6 +185,8 @@ export class WorkerSet {
       crashes: 0,
       lastError: undefined,
       streak: 0,
+      started: false,
+      startFailures: 0,
       runsAtSpawn: Atomics.load(memory.words, memory.layout.statIndex(index, STAT_RUN)),
       alive: true,
       restart: null,
@@ -177,6 +194,8 @@ export class WorkerSet {
     state.ready.catch(() => {}); // observed through ready()
     for (const message of this.announcements) state.toWorker.postMessage(message);
     worker.on('message', (status: Status) => {
+      state.started = true;
+      state.startFailures = 0;
       if (status.t === 'ready') {
         state.threadId = status.tid;
         state.cpus = status.cpus;
@@ -191,16 +210,15 @@ export class WorkerSet {
     worker.on('exit', (code) => {
       // One that dies before it is ready (its tracer module exits, say) fails ready() instead of hanging it.
       const cause = state.lastError;
-      failReady(
-        new WorkerCrashedError(
-          index,
-          `worker ${index} exited before it was ready${exitReason(cause, code)}`,
-          {
-            cause,
-          },
-        ),
+      const error = new WorkerCrashedError(
+        index,
+        `worker ${index} exited before it was ready${exitReason(cause, code)}`,
+        {
+          cause,
+        },
       );
-      this.onExit(state, code);
+      failReady(error);
+      this.onExit(state, code, error);
     });
     if (!this.host.isBusy()) worker.unref();
     return state;
@@ -210,7 +228,7 @@ export class WorkerSet {
    * A worker died outside shutdown: keep the results it sent, fail what it was running, queue
    * again what it held or had queued, and replace it (after a pause if it keeps dying).
    */
-  private onExit(dead: WorkerState, code: number): void {
+  private onExit(dead: WorkerState, code: number, startError: WorkerCrashedError): void {
     if (this.stopped || this.all[dead.index] !== dead) return;
     const index = dead.index;
     // Results it finished are still in its port: take them before the port closes.
@@ -228,6 +246,8 @@ export class WorkerSet {
     const finishedAny =
       Atomics.load(this.memory.words, this.memory.layout.statIndex(index, STAT_RUN)) > dead.runsAtSpawn;
     dead.streak = finishedAny ? 1 : dead.streak + 1;
+    if (!dead.started) dead.startFailures++;
+    if (!dead.started && this.cannotStart(dead, startError)) return;
     const delay = restartDelayMs(dead.streak);
     if (delay === 0) {
       this.replace(dead);
@@ -236,6 +256,25 @@ export class WorkerSet {
       if (!this.host.isBusy()) dead.restart.unref();
     }
     this.host.changed();
+  }
+
+  /**
+   * Whether the pool has given up starting workers: once every index with a worker alive
+   * has none that started and this one failed to start MAX_START_FAILURES times in a row,
+   * restarts stop and every unsettled task fails with the start failure.
+   */
+  private cannotStart(dead: WorkerState, error: WorkerCrashedError): boolean {
+    if (this.startFailure === null) {
+      if (dead.startFailures < MAX_START_FAILURES || this.all.some((w) => w.alive && w.started)) return false;
+      this.startFailure = error;
+      for (const w of this.all) {
+        if (w.restart !== null) clearTimeout(w.restart);
+        w.restart = null;
+      }
+      this.host.cannotStart(error);
+    }
+    this.host.changed();
+    return true;
   }
 
   /** Starts the replacement of a dead worker, after the by-message tasks its predecessor lost are sent again. */
@@ -247,6 +286,7 @@ export class WorkerSet {
     const replacement = this.spawn(index);
     replacement.crashes = dead.crashes;
     replacement.streak = dead.streak;
+    replacement.startFailures = dead.startFailures;
     this.all[index] = replacement;
     if (this.host.isBusy()) replacement.worker.ref();
     this.host.changed();
