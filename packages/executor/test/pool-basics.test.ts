@@ -149,6 +149,19 @@ describe('ThreadPool lifecycle and memory', () => {
     expect(events).toContain('pool:submit');
   });
 
+  it("runs another pool's handle as the function it names, registered in this pool", async () => {
+    await withPool({ workers: 1 }, async (first) => {
+      await withPool({ workers: 1 }, async (second) => {
+        const addOne = first.task(TASKS, 'addOne'); // id 0 in the first pool
+        const echo = second.task(TASKS, 'echo'); // id 0 in the second
+        expect(addOne.id).toBe(echo.id);
+        expect(await second.run(addOne, [41])).toBe(42);
+        expect(await second.run(echo, [41])).toBe(41);
+        expect(await first.run(addOne, [1])).toBe(2);
+      });
+    });
+  });
+
   it('rejects bad arguments at the call', () => {
     expect(() => new ThreadPool({ workers: 0 })).toThrow(RangeError);
     expect(() => new ThreadPool({ mode: 'lifo' as never })).toThrow(TypeError);

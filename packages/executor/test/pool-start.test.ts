@@ -55,13 +55,15 @@ describe('ThreadPool workers that cannot start', () => {
     expect(() => new ThreadPool({ workers: 1, resourceLimits: { maxOldGenerationSizeMb: -1 } })).toThrow(
       RangeError,
     );
-    expect(() => new ThreadPool({ workers: 1, resourceLimits: { maxOldGenerationSizeMb: Number.NaN } })).toThrow(
-      RangeError,
-    );
+    expect(
+      () => new ThreadPool({ workers: 1, resourceLimits: { maxOldGenerationSizeMb: Number.NaN } }),
+    ).toThrow(RangeError);
     // Below 1 MB the worker's stack overflows while it loads, which ends the whole process.
     expect(() => new ThreadPool({ workers: 1, resourceLimits: { stackSizeMb: 0.1 } })).toThrow(
       /stackSizeMb must be in \[1, 1024\]/,
     );
-    expect(() => new ThreadPool({ workers: 1, resourceLimits: { stackSizeMb: 100_000 } })).toThrow(RangeError);
+    expect(() => new ThreadPool({ workers: 1, resourceLimits: { stackSizeMb: 100_000 } })).toThrow(
+      RangeError,
+    );
   });
 });

@@ -1,6 +1,6 @@
 import type { ToWorker } from '../messages.js';
 import { moduleUrl } from '../module-url.js';
-import { TaskHandle } from './task.js';
+import { issuerOf, TaskHandle } from './task.js';
 
 /** The task functions registered with a pool (`pool.task()`): one handle and one id per module export. */
 export class TaskRegistry {
@@ -9,6 +9,11 @@ export class TaskRegistry {
 
   /** `announce` tells every worker, present and future, of a new registration. */
   constructor(private readonly announce: (message: ToWorker) => void) {}
+
+  /** `handle` when this registry issued it; else this pool's handle of the same module export. */
+  own(handle: TaskHandle): TaskHandle {
+    return issuerOf(handle) === this ? handle : this.handle(handle.url, handle.name);
+  }
 
   /** The handle of `name` exported by `module`, registered with the workers the first time. */
   handle(module: string | URL, name: string): TaskHandle {
@@ -19,7 +24,7 @@ export class TaskRegistry {
     if (handle === undefined) {
       let moduleId = this.moduleIds.get(url);
       if (moduleId === undefined) this.moduleIds.set(url, (moduleId = this.moduleIds.size));
-      handle = new TaskHandle(this.handles.size, url, name);
+      handle = new TaskHandle(this.handles.size, url, name, this);
       this.handles.set(key, handle);
       this.announce({ t: 'fn', id: handle.id, moduleId, url, name });
     }

@@ -3,14 +3,34 @@ import type { SinglyLinked } from '@spindle/core-context';
 import type { Encoded } from '../codec.js';
 import { TaskResult } from './task-result.js';
 
-/** A task function registered with a pool: a module URL and an export name, called by id. */
+let registryOf: (handle: TaskHandle) => object | null;
+
+/**
+ * A task function registered with a pool: a module URL and an export name, called by id.
+ * Ids are per pool: a handle passed to another pool is registered there by its module and
+ * name.
+ */
 export class TaskHandle {
+  readonly #registry: object | null;
+
+  static {
+    registryOf = (handle) => handle.#registry;
+  }
+
   /** @internal */
   constructor(
     readonly id: number,
     readonly url: string,
     readonly name: string,
-  ) {}
+    registry: object | null = null,
+  ) {
+    this.#registry = registry;
+  }
+}
+
+/** The registry that issued `handle` (null for one made by hand). */
+export function issuerOf(handle: TaskHandle): object | null {
+  return registryOf(handle);
 }
 
 /** What identifies a task function: a handle from `pool.task()`, or a module and export name. */

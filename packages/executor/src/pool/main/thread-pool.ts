@@ -193,7 +193,7 @@ export class ThreadPool {
   private prepare<T>(task: TaskRef, args: readonly unknown[], options: RunOptions): PoolTask<T> {
     if (this.state !== 'open')
       throw new ClosedError('the pool is closed; create a new ThreadPool to run more tasks');
-    const handle = task instanceof TaskHandle ? task : this.task(task.module, task.name);
+    const handle = task instanceof TaskHandle ? this.registry.own(task) : this.task(task.module, task.name);
     if (!Array.isArray(args)) throw new TypeError('args must be an array of arguments');
     const { signal, transfer } = options;
     if (signal !== undefined && !(signal instanceof AbortSignal))
