@@ -1,4 +1,4 @@
-import { Cancelled } from '@spindle/core-context';
+import { Cancelled, InvalidStateError } from '@spindle/core-context';
 import { readValue, writeValue } from '../codec.js';
 import { recordToError } from '../errors.js';
 import {
@@ -21,14 +21,19 @@ import type { ResultReporter } from './results.js';
 import type { TaskQueues } from './task-queues.js';
 import { isThenable, type TaskRunner } from './task-runner.js';
 
-/** A fork that could not get a slot ran inline; its outcome is kept here. */
-export interface ForkHandle<T> {
-  readonly slot: number;
-  readonly ok: boolean;
-  readonly value: T | undefined;
-}
+/**
+ * A fork: its slot, or (slot -1) the outcome of one that ran inline. It can be joined once:
+ * its slot is reused after the join.
+ */
+export class ForkHandle<T> {
+  joined = false;
 
-const EMPTY_FORK: ForkHandle<never> = { slot: -1, ok: true, value: undefined };
+  constructor(
+    readonly slot: number,
+    readonly ok: boolean,
+    readonly value: T | undefined,
+  ) {}
+}
 
 /**
  * Fork-join inside a worker: a fork goes into one of this worker's fork slots and onto its
@@ -85,11 +90,18 @@ export class ForkJoin {
       return runInline(fn, args);
     }
     if (Atomics.load(words, IDLE_WORKERS) > 0) wakeWorkers(words, 1);
-    return { slot, ok: true, value: undefined };
+    return new ForkHandle<T>(slot, true, undefined);
   }
 
   /** Waits for a fork, running other tasks meanwhile (a helping join), and returns its result. */
   join<T>(handle: ForkHandle<T>): T {
+    if (!(handle instanceof ForkHandle)) {
+      throw new TypeError('join() takes a fork that fork() returned in this worker');
+    }
+    if (handle.joined) {
+      throw new InvalidStateError('this fork was already joined (a fork can be joined once)');
+    }
+    handle.joined = true;
     if (handle.slot < 0) {
       if (handle.ok) return handle.value as T;
       throw handle.value;
@@ -121,14 +133,15 @@ export class ForkJoin {
 function runInline<T>(fn: TaskFunction, args: unknown[]): ForkHandle<T> {
   try {
     const value = fn(...args) as T;
-    if (isThenable(value))
-      return {
-        slot: -1,
-        ok: false,
-        value: new TypeError('fork-join subtasks must be synchronous functions') as T,
-      };
-    return value === undefined ? (EMPTY_FORK as ForkHandle<T>) : { slot: -1, ok: true, value };
+    if (isThenable(value)) {
+      return new ForkHandle<T>(
+        -1,
+        false,
+        new TypeError('fork-join subtasks must be synchronous functions') as T,
+      );
+    }
+    return new ForkHandle<T>(-1, true, value);
   } catch (error) {
-    return { slot: -1, ok: false, value: error as T };
+    return new ForkHandle<T>(-1, false, error as T);
   }
 }
