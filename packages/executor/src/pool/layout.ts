@@ -49,10 +49,12 @@ export const CANCELLED = 5;
 export const FLAG_ABORT = 1;
 export const FLAG_FORK = 2;
 
-/** Per-worker statistics words. */
+/** Per-worker words: statistics, and the slot the worker is occupied with. */
 export const STAT_RUN = 0;
 export const STAT_STOLEN = 1;
-const STAT_INTS = 2;
+/** The slot + 1 whose task (or its module's loading) holds the worker's thread now; 0 when none. */
+export const BUSY_WITH = 2;
+const STAT_INTS = 3;
 
 function nextPowerOfTwo(n: number): number {
   let p = 2;

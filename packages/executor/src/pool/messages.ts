@@ -2,6 +2,9 @@ import type { MessagePort } from 'node:worker_threads';
 import type { PoolGeometry } from './layout.js';
 import type { TracerSource } from './worker-tracer.js';
 
+/** How long a closing worker lets cancelled tasks that are still running finish. */
+export const CLOSE_GRACE_MS = 1_000;
+
 /** Sent through a worker's synchronous inbox port (drained with receiveMessageOnPort). */
 export type ToWorker =
   | { t: 'fn'; id: number; moduleId: number; url: string; name: string }

@@ -62,14 +62,19 @@ export class Dispatcher {
   withdraw(task: PoolTask): void {
     const memory = this.memory;
     const slot = task.slot;
-    if (slot >= 0 && !memory.transition(slot, QUEUED, CANCELLED) && memory.state(slot) === ACTIVE) {
+    if (slot < 0) {
+      this.cancelledInBacklog++; // queued in the backlog: it is skipped when its turn comes
+      return;
+    }
+    const queued = memory.transition(slot, QUEUED, CANCELLED);
+    const runner = Atomics.load(memory.words, memory.field(slot, S_RUNNER));
+    if (!queued && memory.state(slot) === ACTIVE) {
       // Running: tell the worker; the slot is freed when its completion arrives.
       Atomics.or(memory.words, memory.field(slot, S_FLAGS), FLAG_ABORT);
-      const runner = memory.words[memory.field(slot, S_RUNNER)]!;
       if (runner >= 0) this.workers.all[runner]!.worker.postMessage({ t: 'abort', slot });
     }
-    // Queued in the backlog: it is skipped when its turn comes.
-    if (slot < 0) this.cancelledInBacklog++;
+    // Taken by a worker (running, or waiting for its module): a worker it still holds is replaced.
+    if (runner >= 0) this.workers.watchCancelled(slot, runner, () => this.slots.bySlot[slot] === task);
   }
 
   /** Empties the backlog, passing each of its tasks to `each`. */

@@ -1,12 +1,12 @@
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import { WorkerCrashedError } from '@spindle/core-context';
-import { COMPLETE_SEQ, SHUTDOWN, STAT_RUN, STOP } from '../layout.js';
+import { BUSY_WITH, COMPLETE_SEQ, SHUTDOWN, STAT_RUN, STOP } from '../layout.js';
 import type { PoolMemory } from '../memory.js';
-import type { Status, ToWorker, WorkerInit } from '../messages.js';
+import { CLOSE_GRACE_MS, type Status, type ToWorker, type WorkerInit } from '../messages.js';
 import { wakeWorkers } from '../wake.js';
 import type { CrashError } from './crash-recovery.js';
 import type { PoolConfig } from './options.js';
-import { MAX_START_FAILURES, restartDelayMs } from './restart-policy.js';
+import { CANCEL_GRACE_MS, MAX_START_FAILURES, restartDelayMs } from './restart-policy.js';
 
 /** The main thread's record of the worker at one index. */
 export interface WorkerState {
@@ -21,6 +21,8 @@ export interface WorkerState {
   lastError: unknown;
   /** Workers in a row at this index that died without finishing a task (see restart-policy). */
   streak: number;
+  /** Terminated by the pool (a cancelled task held it): replaced at once, without back-off. */
+  replaced: boolean;
   /** Whether this worker reported from its thread (so it got past loading and setting up). */
   started: boolean;
   /** Workers in a row at this index that died before they started. */
@@ -47,6 +49,9 @@ export interface WorkerSetHost {
   /** No worker can start (see `MAX_START_FAILURES`): every unsettled task fails with `error`. */
   cannotStart(error: WorkerCrashedError): void;
 }
+
+/** How long past a closing worker's own grace period the pool waits before it terminates the worker. */
+const STOP_MARGIN_MS = 1_000;
 
 const WORKER_ENTRY = new URL('../../worker-entry.js', import.meta.url);
 
@@ -124,6 +129,26 @@ export class WorkerSet {
     return this.nextTarget++ % this.size;
   }
 
+  /**
+   * A task that worker `index` had taken was cancelled. If after CANCEL_GRACE_MS the task
+   * still holds that worker's thread (a synchronous loop, a module whose top-level await
+   * never settles) and `stillHeld()`, the worker is terminated and replaced.
+   */
+  watchCancelled(slot: number, index: number, stillHeld: () => boolean): void {
+    const watched = this.all[index]!;
+    const busy = this.memory.layout.statIndex(index, BUSY_WITH);
+    const timer = setTimeout(() => {
+      if (this.stopped || this.all[index] !== watched || !watched.alive || !stillHeld()) return;
+      if (Atomics.load(this.memory.words, busy) !== slot + 1) return;
+      watched.replaced = true;
+      watched.lastError = new Error(
+        `terminated: a task cancelled ${CANCEL_GRACE_MS} ms earlier still held its thread`,
+      );
+      void watched.worker.terminate();
+    }, CANCEL_GRACE_MS);
+    timer.unref();
+  }
+
   /** Tells the workers to exit (or terminates them) and resolves once every one has gone. */
   async stop(terminate: boolean): Promise<void> {
     this.stopped = true;
@@ -139,8 +164,11 @@ export class WorkerSet {
         }
         const exited = new Promise<void>((resolve) => w.worker.once('exit', () => resolve()));
         w.worker.ref(); // hold the process open until the worker has gone
-        if (terminate) await w.worker.terminate();
+        if (terminate) void w.worker.terminate();
+        // A worker still held by a cancelled task after its own grace period is terminated.
+        const overdue = setTimeout(() => void w.worker.terminate(), CLOSE_GRACE_MS + STOP_MARGIN_MS);
         await exited;
+        clearTimeout(overdue);
         w.toWorker.close();
         w.toMain.close();
       }),
@@ -185,6 +213,7 @@ export class WorkerSet {
       crashes: 0,
       lastError: undefined,
       streak: 0,
+      replaced: false,
       started: false,
       startFailures: 0,
       runsAtSpawn: Atomics.load(memory.words, memory.layout.statIndex(index, STAT_RUN)),
@@ -245,7 +274,7 @@ export class WorkerSet {
     this.host.reclaim(index, crash);
     const finishedAny =
       Atomics.load(this.memory.words, this.memory.layout.statIndex(index, STAT_RUN)) > dead.runsAtSpawn;
-    dead.streak = finishedAny ? 1 : dead.streak + 1;
+    dead.streak = finishedAny || dead.replaced ? 1 : dead.streak + 1;
     if (!dead.started) dead.startFailures++;
     if (!dead.started && this.cannotStart(dead, startError)) return;
     const delay = restartDelayMs(dead.streak);

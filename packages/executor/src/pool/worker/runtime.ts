@@ -1,9 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import { parentPort } from 'node:worker_threads';
 import { createRandom } from '@spindle/core-context';
-import { S_FN, SHUTDOWN, STOP } from '../layout.js';
+import { BUSY_WITH, QUEUED, S_FN, SHUTDOWN, STOP } from '../layout.js';
 import { PoolMemory } from '../memory.js';
-import type { Control, WorkerInit } from '../messages.js';
+import { CLOSE_GRACE_MS, type Control, type WorkerInit } from '../messages.js';
 import { WorkerCatalog } from './catalog.js';
 import { ForkJoin } from './fork-join.js';
 import { ResultReporter } from './results.js';
@@ -15,8 +15,6 @@ import { turn } from './turn.js';
 
 /** How long the loop runs tasks back to back before it lets the event loop turn once. */
 const TURN_EVERY_MS = 10;
-/** How long a closing worker lets cancelled tasks that are still running finish. */
-const CLOSE_GRACE_MS = 1_000;
 
 /** The pool's side of one worker thread: takes tasks from shared memory, runs them, reports results. */
 class WorkerRuntime {
@@ -82,16 +80,32 @@ class WorkerRuntime {
       }
       queues.wakeAnotherIfBusy();
       const fnId = this.words[this.memory.field(slot, S_FN)]!;
-      if (!this.isLoaded(fnId)) await this.catalog.load(fnId);
+      // A task cancelled before this point is reported by run() without waiting for its module.
+      if (!this.isLoaded(fnId) && this.memory.state(slot) === QUEUED)
+        await this.occupiedBy(slot, this.catalog.load(fnId));
       const pending = this.runner.run(slot, false);
       if (pending !== null) {
         this.results.notifyMain();
-        await pending;
+        await this.occupiedBy(slot, pending);
       }
       if (performance.now() - lastTurn > TURN_EVERY_MS) {
         await turn();
         lastTurn = performance.now();
       }
+    }
+  }
+
+  /**
+   * Waits for `work` of the task in `slot`, marked in shared memory as what holds this
+   * worker: if that task is cancelled and the mark stays, the pool replaces the worker.
+   */
+  private async occupiedBy(slot: number, work: Promise<void>): Promise<void> {
+    const busy = this.memory.layout.statIndex(this.init.index, BUSY_WITH);
+    this.words[busy] = slot + 1;
+    try {
+      await work;
+    } finally {
+      this.words[busy] = 0;
     }
   }
 

@@ -20,7 +20,7 @@ export class TaskQueues {
 
   constructor(
     private readonly memory: PoolMemory,
-    private readonly index: number,
+    readonly index: number,
     private readonly stealing: boolean,
     private readonly random: () => number,
   ) {
@@ -33,7 +33,8 @@ export class TaskQueues {
    */
   take(): number {
     const slot = this.takeFromQueues();
-    if (slot >= 0) this.words[this.memory.field(slot, S_RUNNER)] = this.index;
+    // Atomic, so a main thread that cancels the slot after this worker checked it sees the runner.
+    if (slot >= 0) Atomics.store(this.words, this.memory.field(slot, S_RUNNER), this.index);
     return slot;
   }
 

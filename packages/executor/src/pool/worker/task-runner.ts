@@ -1,7 +1,7 @@
 import { Cancelled, InvalidStateError, tracer } from '@spindle/core-context';
 import { now } from '../clock.js';
 import { isByMessage, readValue } from '../codec.js';
-import { ACTIVE, FLAG_ABORT, FLAG_FORK, QUEUED, S_FLAGS, S_FN, S_RUNNER } from '../layout.js';
+import { ACTIVE, BUSY_WITH, FLAG_ABORT, FLAG_FORK, QUEUED, S_FLAGS, S_FN, S_RUNNER } from '../layout.js';
 import type { PoolMemory } from '../memory.js';
 import type { TaskFunction, WorkerCatalog } from './catalog.js';
 import { QuickFunctions } from './quick-functions.js';
@@ -83,6 +83,9 @@ export class TaskRunner {
     if (!this.quickFunctions.isQuick(fnId)) this.results.notifyMain();
     const frame: Frame = { slot, controller: null };
     this.frames.push(frame);
+    const busy = memory.layout.statIndex(this.queues.index, BUSY_WITH);
+    const outer = words[busy]!;
+    words[busy] = slot + 1; // a helping join nests tasks: the innermost one holds the thread
     let result: unknown;
     let thenable: boolean;
     try {
@@ -93,6 +96,7 @@ export class TaskRunner {
       return null;
     } finally {
       this.frames.pop();
+      words[busy] = outer;
     }
     if (!thenable) {
       this.finish(slot, fork, true, result);
