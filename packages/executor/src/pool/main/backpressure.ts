@@ -1,9 +1,22 @@
-import { Cancelled } from '@spindle/core-context';
+import { Cancelled, type DoublyLinked, List } from '@spindle/core-context';
 import type { PendingTasks } from './pending.js';
+
+/** A `submit()` waiting for room: a node of the waiters' list, so an abort unlinks it in O(1). */
+class RoomWaiter implements DoublyLinked<RoomWaiter> {
+  next: RoomWaiter | null = null;
+  prev: RoomWaiter | null = null;
+  owner: object | null = null;
+
+  constructor(
+    readonly wake: () => void,
+    readonly signal: AbortSignal | undefined,
+    readonly onAbort: () => void,
+  ) {}
+}
 
 /** The `maxQueue` bound: whether the pool is full, and the `submit()` calls waiting for room. */
 export class Backpressure {
-  private readonly roomWaiters: (() => void)[] = [];
+  private readonly roomWaiters = new List<RoomWaiter>();
   /** Waiters woken and not yet resumed: each holds a free place until its submit() takes it. */
   private granted = 0;
   private closed = false;
@@ -31,18 +44,19 @@ export class Backpressure {
         reject(cancelled());
         return;
       }
-      const onAbort = () => {
-        const index = this.roomWaiters.indexOf(wake);
-        if (index >= 0) this.roomWaiters.splice(index, 1);
-        reject(cancelled());
-      };
-      const wake = () => {
-        this.granted++;
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      };
-      this.roomWaiters.push(wake);
-      signal?.addEventListener('abort', onAbort, { once: true });
+      const waiter = new RoomWaiter(
+        () => {
+          this.granted++;
+          resolve();
+        },
+        signal,
+        () => {
+          this.roomWaiters.remove(waiter);
+          reject(cancelled());
+        },
+      );
+      this.roomWaiters.pushBack(waiter);
+      signal?.addEventListener('abort', waiter.onAbort, { once: true });
     });
   }
 
@@ -56,7 +70,11 @@ export class Backpressure {
    * holding its place until it resumes, so a completion wakes only the waiters that can enter.
    */
   wake(): void {
-    while (this.roomWaiters.length > 0 && (this.closed || !this.isFull())) this.roomWaiters.shift()!();
+    while (!this.roomWaiters.isEmpty && (this.closed || !this.isFull())) {
+      const waiter = this.roomWaiters.popFront()!;
+      waiter.signal?.removeEventListener('abort', waiter.onAbort);
+      waiter.wake();
+    }
   }
 
   /** The pool stops accepting tasks: every waiter wakes (and its submit() fails). */
