@@ -19,8 +19,10 @@ export interface ToMain {
 
 /** Asynchronous control messages (worker.postMessage / parentPort). */
 export type Control = { t: 'abort'; slot: number };
-/** `setup-failed`: the worker could not pin itself or install its tracer (`message` says which). */
-export type Status = { t: 'ready'; tid: number; cpus: number[] } | { t: 'setup-failed'; message: string };
+/** `setup-failed`: the worker could not pin itself or install its tracer (`error` is an error record). */
+export type Status =
+  | { t: 'ready'; tid: number; cpus: number[] }
+  | { t: 'setup-failed'; step: 'pin' | 'tracer'; error: unknown };
 
 export interface WorkerInit {
   buffer: SharedArrayBuffer;

@@ -6,6 +6,7 @@ import { CLOSE_GRACE_MS, type Status, type ToWorker, type WorkerInit } from '../
 import { wakeWorkers } from '../wake.js';
 import type { CrashError } from './crash-recovery.js';
 import type { PoolConfig } from './options.js';
+import { setUpFailure } from './set-up-failure.js';
 import { CANCEL_GRACE_MS, MAX_START_FAILURES, restartDelayMs } from './restart-policy.js';
 
 /** The main thread's record of the worker at one index. */
@@ -230,7 +231,7 @@ export class WorkerSet {
         state.cpus = status.cpus;
         markReady();
       } else {
-        failReady(new Error(`worker ${index} ${status.message}`));
+        failReady(setUpFailure(index, status.step, status.error, init.pin));
       }
     });
     worker.on('error', (error) => {
