@@ -1,4 +1,12 @@
-import { currentAffinity, pinThread, threadId } from '@spindle/core-context';
+import { currentAffinity, NativeBindingError, pinThread, threadId } from '@spindle/core-context';
+
+/** The error for `what` (a pool option or a worker) that asked to pin without the native addon. */
+export function pinningNeedsAddon(what: string, cause: unknown): NativeBindingError {
+  return new NativeBindingError(
+    `${what}: pinning needs the native addon of @spindle/core-context, which is not available here (${process.platform}-${process.arch}); create the pool without \`pin\``,
+    { cause },
+  );
+}
 
 /** The CPUs this process may use, in order: `pin: true` puts worker i on the i-th of them. */
 export function usableCpus(): number[] {

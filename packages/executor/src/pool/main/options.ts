@@ -1,7 +1,8 @@
 import os from 'node:os';
 import type { ResourceLimits } from 'node:worker_threads';
+import { NativeBindingError } from '@spindle/core-context';
 import { checkGeometry, DEFAULT_GEOMETRY, type PoolGeometry, poolMemoryBytes } from '../layout.js';
-import { usableCpus } from '../pinning.js';
+import { pinningNeedsAddon, usableCpus } from '../pinning.js';
 import { type TracerSource, tracerSource, type WorkerTracerOption } from '../worker-tracer.js';
 
 export interface ThreadPoolOptions extends Partial<Omit<PoolGeometry, 'workers'>> {
@@ -70,10 +71,20 @@ export function geometryOf(options: ThreadPoolOptions): PoolGeometry {
   });
 }
 
+/** The usable CPUs for `pin: true`, read through the native addon (the only use of it on this thread). */
+function cpusToPinTo(): number[] {
+  try {
+    return usableCpus();
+  } catch (error) {
+    if (!(error instanceof NativeBindingError)) throw error;
+    throw pinningNeedsAddon('pin: true', error);
+  }
+}
+
 function pinList(pin: ThreadPoolOptions['pin'], workers: number): number[] | null {
   if (pin === undefined || pin === false) return null;
   if (pin === true) {
-    const cpus = usableCpus();
+    const cpus = cpusToPinTo();
     return Array.from({ length: workers }, (_, i) => cpus[i % cpus.length]!);
   }
   if (!Array.isArray(pin) || pin.length === 0 || !pin.every((cpu) => Number.isInteger(cpu) && cpu >= 0)) {

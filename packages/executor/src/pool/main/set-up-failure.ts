@@ -1,4 +1,5 @@
-import { NativeBindingError, SystemError } from '@spindle/core-context';
+import { SystemError } from '@spindle/core-context';
+import { pinningNeedsAddon } from '../pinning.js';
 import { type ErrorRecord, recordToError } from '../errors.js';
 
 /**
@@ -25,12 +26,7 @@ export function setUpFailure(
     error.message = `${where}: ${cause.message}`;
     return error;
   }
-  if (fields.code === 'ERR_SPINDLE_NATIVE_MISSING') {
-    return new NativeBindingError(
-      `${where}: pinning needs the native addon of @spindle/core-context, which is not available here (${process.platform}-${process.arch}); create the pool without \`pin\``,
-      { cause },
-    );
-  }
+  if (fields.code === 'ERR_SPINDLE_NATIVE_MISSING') return pinningNeedsAddon(where, cause);
   cause.message = `${where}: ${cause.message}`;
   return cause;
 }
