@@ -1,7 +1,7 @@
 import { Cancelled, ClosedError, setTracer, type Tracer } from '@spindle/core-context';
 import { describe, expect, it } from 'vitest';
 import { ThreadPool } from '../dist/index.js';
-import { TASKS, viaYield, withPool } from './pool-helpers.js';
+import { outcome, TASKS, viaYield, withPool } from './pool-helpers.js';
 
 describe.each(['global', 'stealing'] as const)('ThreadPool (%s mode)', (mode) => {
   it('runs tasks by handle and by module + name, awaited or yielded', async () => {
@@ -159,6 +159,24 @@ describe('ThreadPool lifecycle and memory', () => {
         expect(await second.run(echo, [41])).toBe(41);
         expect(await first.run(addOne, [1])).toBe(2);
       });
+    });
+  });
+
+  it('gives a task result the promise surface: then, catch, finally, toStringTag', async () => {
+    await withPool({ workers: 1 }, async (pool) => {
+      const failing = pool.run(pool.task(TASKS, 'fail'), ['on purpose']);
+      expect(Object.prototype.toString.call(failing)).toBe('[object TaskResult]');
+      expect(await failing.catch((error: Error) => `caught ${error.message}`)).toBe('caught on purpose');
+      const order: string[] = [];
+      const value = await pool
+        .run<number>(pool.task(TASKS, 'addOne'), [1])
+        .finally(() => order.push('finally'))
+        .then((v) => v * 10);
+      expect([value, order]).toEqual([20, ['finally']]);
+      const kept = await outcome(pool.run(pool.task(TASKS, 'fail'), ['kept']).finally(() => 'ignored'));
+      expect((kept as Error).message).toBe('kept');
+      const asPromise: Promise<number> = pool.run<number>(pool.task(TASKS, 'addOne'), [2]);
+      expect(await Promise.all([asPromise])).toEqual([3]);
     });
   });
 
