@@ -18,7 +18,8 @@ export class TaskResult<T> extends Operation<T> implements Promise<T> {
   }
 
   /** Like `Promise.prototype.catch`: a promise of the result, or of what `onRejected` returns. */
-  catch<R = never>(onRejected?: ((reason: unknown) => R | PromiseLike<R>) | null): Promise<T | R> {
+  // biome-ignore lint/suspicious/noExplicitAny: the signature of Promise.prototype.catch, so handlers typed for a Promise fit
+  catch<R = never>(onRejected?: ((reason: any) => R | PromiseLike<R>) | null): Promise<T | R> {
     return this.then(undefined, onRejected);
   }
 
