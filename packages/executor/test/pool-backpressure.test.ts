@@ -1,7 +1,7 @@
 import { createRandom } from '@spindle/core-context';
 import { describe, expect, it } from 'vitest';
-import { Backpressure } from '../src/pool/main/backpressure.js';
-import type { PendingTasks } from '../src/pool/main/pending.js';
+import { Backpressure } from '../src/pool/main-thread/backpressure.js';
+import type { PendingTasks } from '../src/pool/main-thread/pending.js';
 
 /** A pool of 1 worker and maxQueue 1 (2 places), both taken, with `submit()` as ThreadPool waits. */
 function fullPool() {

@@ -1,6 +1,6 @@
 import { MessageChannel, receiveMessageOnPort, type TransferListItem } from 'node:worker_threads';
-import { type Encoded, encodeValue, type SharedBufferIds } from '../codec.js';
-import { uncloneable } from '../errors.js';
+import { type Encoded, encodeValue, type SharedBufferIds } from '../protocol/codec.js';
+import { uncloneable } from '../protocol/errors.js';
 
 /** A call's arguments, checked and serialized before the pool counts the call. */
 export interface PreparedArguments {

@@ -1,9 +1,9 @@
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import { WorkerCrashedError } from '@spindle/core-context';
-import { BUSY_WITH, COMPLETE_SEQ, SHUTDOWN, STAT_RUN, STOP } from '../layout.js';
-import type { PoolMemory } from '../memory.js';
-import { CLOSE_GRACE_MS, type Status, type ToWorker, type WorkerInit } from '../messages.js';
-import { wakeWorkers } from '../wake.js';
+import { BUSY_WITH, COMPLETE_SEQ, SHUTDOWN, STAT_RUN, STOP } from '../protocol/layout.js';
+import type { PoolMemory } from '../protocol/memory.js';
+import { CLOSE_GRACE_MS, type Status, type ToWorker, type WorkerInit } from '../protocol/messages.js';
+import { wakeWorkers } from '../protocol/wake.js';
 import type { CrashError } from './crash-recovery.js';
 import type { PoolConfig } from './options.js';
 import { setUpFailure } from './set-up-failure.js';

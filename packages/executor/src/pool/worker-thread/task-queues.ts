@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { tracer } from '@spindle/core-context';
-import { IDLE_WORKERS, PARK_SEQ, S_RUNNER, SHUTDOWN, STAT_STOLEN, STOP } from '../layout.js';
-import type { PoolMemory } from '../memory.js';
-import { wakeWorkers } from '../wake.js';
+import { IDLE_WORKERS, PARK_SEQ, S_RUNNER, SHUTDOWN, STAT_STOLEN, STOP } from '../protocol/layout.js';
+import type { PoolMemory } from '../protocol/memory.js';
+import { wakeWorkers } from '../protocol/wake.js';
 import { turn } from './turn.js';
 
 const PARK_TIMEOUT_MS = 50;

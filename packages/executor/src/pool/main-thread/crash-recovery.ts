@@ -1,8 +1,8 @@
 import type { WorkerCrashedError } from '@spindle/core-context';
-import { writeValue } from '../codec.js';
-import { errorToRecord, shortRecord } from '../errors.js';
-import { ACTIVE, CANCELLED, FAILED, QUEUED, S_RUNNER } from '../layout.js';
-import type { PoolMemory } from '../memory.js';
+import { writeValue } from '../protocol/codec.js';
+import { errorToRecord, shortRecord } from '../protocol/errors.js';
+import { ACTIVE, CANCELLED, FAILED, QUEUED, S_RUNNER } from '../protocol/layout.js';
+import type { PoolMemory } from '../protocol/memory.js';
 import { MAX_TASK_CRASHES } from './restart-policy.js';
 import type { PoolTask } from './task.js';
 

@@ -1,6 +1,6 @@
 import { Cancelled, InvalidStateError } from '@spindle/core-context';
-import { readValue, writeValue } from '../codec.js';
-import { recordToError } from '../errors.js';
+import { readValue, writeValue } from '../protocol/codec.js';
+import { recordToError } from '../protocol/errors.js';
 import {
   ACTIVE,
   CANCELLED,
@@ -13,9 +13,9 @@ import {
   S_FLAGS,
   S_FN,
   S_RUNNER,
-} from '../layout.js';
-import type { PoolMemory } from '../memory.js';
-import { wakeWorkers } from '../wake.js';
+} from '../protocol/layout.js';
+import type { PoolMemory } from '../protocol/memory.js';
+import { wakeWorkers } from '../protocol/wake.js';
 import type { TaskFunction, WorkerCatalog } from './catalog.js';
 import type { ResultReporter } from './results.js';
 import type { TaskQueues } from './task-queues.js';

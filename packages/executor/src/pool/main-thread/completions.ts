@@ -1,10 +1,10 @@
 import { receiveMessageOnPort } from 'node:worker_threads';
 import { InvalidStateError } from '@spindle/core-context';
-import { isByMessage, readValue } from '../codec.js';
-import { recordToError } from '../errors.js';
-import { COMPLETE_SEQ, DONE, FAILED, MAIN_WAITING, S_RUNNER } from '../layout.js';
-import type { PoolMemory } from '../memory.js';
-import type { ToMain } from '../messages.js';
+import { isByMessage, readValue } from '../protocol/codec.js';
+import { recordToError } from '../protocol/errors.js';
+import { COMPLETE_SEQ, DONE, FAILED, MAIN_WAITING, S_RUNNER } from '../protocol/layout.js';
+import type { PoolMemory } from '../protocol/memory.js';
+import type { ToMain } from '../protocol/messages.js';
 import { Histogram } from './histogram.js';
 import type { PendingTasks } from './pending.js';
 import type { TaskSlots } from './task-slots.js';

@@ -1,10 +1,10 @@
 import { Queue, tracer } from '@spindle/core-context';
-import { markByMessage, writeEncoded } from '../codec.js';
-import { uncloneable } from '../errors.js';
-import { ACTIVE, CANCELLED, FLAG_ABORT, IDLE_WORKERS, QUEUED, S_FLAGS, S_FN, S_RUNNER } from '../layout.js';
-import type { PoolMemory } from '../memory.js';
-import type { ToWorker } from '../messages.js';
-import { wakeWorkers } from '../wake.js';
+import { markByMessage, writeEncoded } from '../protocol/codec.js';
+import { uncloneable } from '../protocol/errors.js';
+import { ACTIVE, CANCELLED, FLAG_ABORT, IDLE_WORKERS, QUEUED, S_FLAGS, S_FN, S_RUNNER } from '../protocol/layout.js';
+import type { PoolMemory } from '../protocol/memory.js';
+import type { ToWorker } from '../protocol/messages.js';
+import { wakeWorkers } from '../protocol/wake.js';
 import type { Completions } from './completions.js';
 import type { PendingTasks } from './pending.js';
 import type { PoolTask } from './task.js';

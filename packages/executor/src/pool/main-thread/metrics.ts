@@ -1,5 +1,5 @@
-import { STAT_RUN, STAT_STOLEN } from '../layout.js';
-import type { PoolMemory } from '../memory.js';
+import { STAT_RUN, STAT_STOLEN } from '../protocol/layout.js';
+import type { PoolMemory } from '../protocol/memory.js';
 import type { HistogramSnapshot } from './histogram.js';
 import type { WorkerState } from './workers.js';
 

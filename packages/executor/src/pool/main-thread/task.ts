@@ -1,6 +1,6 @@
 import type { TransferListItem } from 'node:worker_threads';
 import type { SinglyLinked } from '@spindle/core-context';
-import type { Encoded } from '../codec.js';
+import type { Encoded } from '../protocol/codec.js';
 import { TaskResult } from './task-result.js';
 
 let registryOf: (handle: TaskHandle) => object | null;

@@ -1,5 +1,5 @@
-import { FREE } from '../layout.js';
-import type { PoolMemory } from '../memory.js';
+import { FREE } from '../protocol/layout.js';
+import type { PoolMemory } from '../protocol/memory.js';
 import type { PoolTask } from './task.js';
 
 /** The main thread's table of task slots in shared memory: which task each one holds, which are free. */

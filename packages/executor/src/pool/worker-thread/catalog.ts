@@ -1,6 +1,6 @@
 import { type MessagePort, receiveMessageOnPort } from 'node:worker_threads';
-import type { SharedBufferIds, SharedBufferLookup } from '../codec.js';
-import type { ToWorker } from '../messages.js';
+import type { SharedBufferIds, SharedBufferLookup } from '../protocol/codec.js';
+import type { ToWorker } from '../protocol/messages.js';
 
 /** A function exported by a task module, as the pool calls it. */
 export type TaskFunction = (...args: unknown[]) => unknown;

@@ -1,4 +1,4 @@
-import type { SharedBufferIds } from '../codec.js';
+import type { SharedBufferIds } from '../protocol/codec.js';
 
 /**
  * The main thread's registry of SharedArrayBuffers passed as task arguments: each gets an

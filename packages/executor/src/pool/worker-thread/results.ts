@@ -1,10 +1,10 @@
 import { performance } from 'node:perf_hooks';
 import type { MessagePort } from 'node:worker_threads';
-import { markByMessage, writeValue } from '../codec.js';
-import { errorToRecord, shortRecord, uncloneable } from '../errors.js';
-import { COMPLETE_SEQ, DONE, FAILED, MAIN_WAITING, NEVER_SET, STAT_RUN } from '../layout.js';
-import type { PoolMemory } from '../memory.js';
-import type { ToMain } from '../messages.js';
+import { markByMessage, writeValue } from '../protocol/codec.js';
+import { errorToRecord, shortRecord, uncloneable } from '../protocol/errors.js';
+import { COMPLETE_SEQ, DONE, FAILED, MAIN_WAITING, NEVER_SET, STAT_RUN } from '../protocol/layout.js';
+import type { PoolMemory } from '../protocol/memory.js';
+import type { ToMain } from '../protocol/messages.js';
 
 /** Completions a worker may publish before it must wake the main thread... */
 const REPORT_BATCH = 32;

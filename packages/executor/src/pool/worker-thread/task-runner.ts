@@ -1,8 +1,8 @@
 import { Cancelled, InvalidStateError, tracer } from '@spindle/core-context';
-import { now } from '../clock.js';
-import { isByMessage, readValue } from '../codec.js';
-import { ACTIVE, BUSY_WITH, FLAG_ABORT, FLAG_FORK, QUEUED, S_FLAGS, S_FN, S_RUNNER } from '../layout.js';
-import type { PoolMemory } from '../memory.js';
+import { now } from '../protocol/clock.js';
+import { isByMessage, readValue } from '../protocol/codec.js';
+import { ACTIVE, BUSY_WITH, FLAG_ABORT, FLAG_FORK, QUEUED, S_FLAGS, S_FN, S_RUNNER } from '../protocol/layout.js';
+import type { PoolMemory } from '../protocol/memory.js';
 import type { TaskFunction, WorkerCatalog } from './catalog.js';
 import { QuickFunctions } from './quick-functions.js';
 import { REPORT_DELAY_MS, type ResultReporter } from './results.js';

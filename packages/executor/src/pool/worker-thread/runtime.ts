@@ -1,9 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import { parentPort } from 'node:worker_threads';
 import { createRandom } from '@spindle/core-context';
-import { BUSY_WITH, QUEUED, S_FN, SHUTDOWN, STOP } from '../layout.js';
-import { PoolMemory } from '../memory.js';
-import { CLOSE_GRACE_MS, type Control, type WorkerInit } from '../messages.js';
+import { BUSY_WITH, QUEUED, S_FN, SHUTDOWN, STOP } from '../protocol/layout.js';
+import { PoolMemory } from '../protocol/memory.js';
+import { CLOSE_GRACE_MS, type Control, type WorkerInit } from '../protocol/messages.js';
 import { WorkerCatalog } from './catalog.js';
 import { ForkJoin } from './fork-join.js';
 import { ResultReporter } from './results.js';

@@ -1,9 +1,9 @@
 import os from 'node:os';
 import type { ResourceLimits } from 'node:worker_threads';
-import { NativeBindingError } from '@spindle/core-context';
-import { checkGeometry, DEFAULT_GEOMETRY, type PoolGeometry, poolMemoryBytes } from '../layout.js';
-import { pinningNeedsAddon, usableCpus } from '../pinning.js';
-import { type TracerSource, tracerSource, type WorkerTracerOption } from '../worker-tracer.js';
+import { checkGeometry, DEFAULT_GEOMETRY, type PoolGeometry, poolMemoryBytes } from '../protocol/layout.js';
+import { pinList } from './pinning.js';
+import type { TracerSource } from '../protocol/messages.js';
+import { moduleUrl } from './module-url.js';
 
 export interface ThreadPoolOptions extends Partial<Omit<PoolGeometry, 'workers'>> {
   /** Worker threads (default: the usable CPUs). */
@@ -71,27 +71,7 @@ export function geometryOf(options: ThreadPoolOptions): PoolGeometry {
   });
 }
 
-/** The usable CPUs for `pin: true`, read through the native addon (the only use of it on this thread). */
-function cpusToPinTo(): number[] {
-  try {
-    return usableCpus();
-  } catch (error) {
-    if (!(error instanceof NativeBindingError)) throw error;
-    throw pinningNeedsAddon('pin: true', error);
-  }
-}
 
-function pinList(pin: ThreadPoolOptions['pin'], workers: number): number[] | null {
-  if (pin === undefined || pin === false) return null;
-  if (pin === true) {
-    const cpus = cpusToPinTo();
-    return Array.from({ length: workers }, (_, i) => cpus[i % cpus.length]!);
-  }
-  if (!Array.isArray(pin) || pin.length === 0 || !pin.every((cpu) => Number.isInteger(cpu) && cpu >= 0)) {
-    throw new TypeError('pin must be true, false, or a non-empty list of CPU numbers');
-  }
-  return [...pin];
-}
 
 /** The Worker resource limits the pool passes on. */
 const RESOURCE_LIMITS = [
@@ -122,4 +102,23 @@ function checkResourceLimits(limits: ResourceLimits | undefined): ResourceLimits
     }
   }
   return { ...limits };
+}
+
+/** The pool option: a module every worker imports, and the export that is its Tracer. */
+export interface WorkerTracerOption {
+  module: string | URL;
+  /** Export name (default `"default"`). */
+  export?: string;
+}
+
+/** Checks the tracer option; what the workers are told. */
+function tracerSource(option: WorkerTracerOption | undefined): TracerSource | null {
+  if (option === undefined) return null;
+  if (typeof option !== 'object' || option === null) {
+    throw new TypeError('tracer must be { module, export? }: a module each worker imports for its tracer');
+  }
+  const name = option.export ?? 'default';
+  if (typeof name !== 'string' || name === '')
+    throw new TypeError('tracer.export must be a non-empty export name');
+  return { url: moduleUrl(option.module), name };
 }

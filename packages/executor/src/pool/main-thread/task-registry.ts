@@ -1,5 +1,5 @@
-import type { ToWorker } from '../messages.js';
-import { moduleUrl } from '../module-url.js';
+import type { ToWorker } from '../protocol/messages.js';
+import { moduleUrl } from './module-url.js';
 import { issuerOf, TaskHandle } from './task.js';
 
 /** The task functions registered with a pool (`pool.task()`): one handle and one id per module export. */

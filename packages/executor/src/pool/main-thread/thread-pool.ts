@@ -1,8 +1,8 @@
 import { Cancelled, ClosedError, QueueFullError } from '@spindle/core-context';
-import { now } from '../clock.js';
-import { UncloneableError } from '../errors.js';
-import { poolMemoryBytes } from '../layout.js';
-import { PoolMemory } from '../memory.js';
+import { now } from '../protocol/clock.js';
+import { UncloneableError } from '../protocol/errors.js';
+import { poolMemoryBytes } from '../protocol/layout.js';
+import { PoolMemory } from '../protocol/memory.js';
 import { Backpressure } from './backpressure.js';
 import { Completions } from './completions.js';
 import { CrashRecovery } from './crash-recovery.js';
