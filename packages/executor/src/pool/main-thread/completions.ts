@@ -2,9 +2,8 @@ import { receiveMessageOnPort } from 'node:worker_threads';
 import { InvalidStateError } from '@spindle/core-context';
 import { isByMessage, readValue } from '../protocol/codec.js';
 import { recordToError } from '../protocol/errors.js';
-import { COMPLETE_SEQ, DONE, FAILED, MAIN_WAITING, S_RUNNER } from '../protocol/layout.js';
-import type { PoolMemory } from '../protocol/memory.js';
 import type { ToMain } from '../protocol/messages.js';
+import { COMPLETE_SEQ, DONE, FAILED, MAIN_WAITING, type PoolMemory } from '../protocol/shared-memory.js';
 import { Histogram } from './histogram.js';
 import type { PendingTasks } from './pending.js';
 import type { TaskSlots } from './task-slots.js';
@@ -72,12 +71,11 @@ export class Completions {
     const memory = this.memory;
     const task = this.slots.bySlot[slot]!;
     const state = memory.state(slot);
-    const runner = memory.words[memory.field(slot, S_RUNNER)]!;
+    const runner = memory.runner(slot);
     if (state === DONE || state === FAILED) {
       const value = isByMessage(memory, slot) ? this.takeResult(runner, slot) : readValue(memory, slot, null);
-      const times = memory.times;
-      this.waitTime.record(times[slot * 3 + 1]! - times[slot * 3]!);
-      this.runTime.record(times[slot * 3 + 2]! - times[slot * 3 + 1]!);
+      this.waitTime.record(memory.waitTime(slot));
+      this.runTime.record(memory.runTime(slot));
       if (state === DONE) this.pending.settle(task, true, value);
       else this.pending.settle(task, false, recordToError(value));
     }

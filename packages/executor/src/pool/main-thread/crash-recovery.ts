@@ -1,8 +1,7 @@
 import type { WorkerCrashedError } from '@spindle/core-context';
 import { writeValue } from '../protocol/codec.js';
 import { errorToRecord, shortRecord } from '../protocol/errors.js';
-import { ACTIVE, CANCELLED, FAILED, QUEUED, S_RUNNER } from '../protocol/layout.js';
-import type { PoolMemory } from '../protocol/memory.js';
+import { ACTIVE, CANCELLED, FAILED, type PoolMemory, QUEUED } from '../protocol/shared-memory.js';
 import { MAX_TASK_CRASHES } from './restart-policy.js';
 import type { PoolTask } from './task.js';
 
@@ -59,9 +58,8 @@ export class CrashRecovery {
   /** Running main tasks fail; fork slots it was running fail so joiners elsewhere wake. */
   private failRunning(index: number, crash: CrashError): void {
     const memory = this.memory;
-    const words = memory.words;
     for (let slot = 0; slot < memory.layout.totalSlots; slot++) {
-      if (memory.state(slot) !== ACTIVE || words[memory.field(slot, S_RUNNER)] !== index) continue;
+      if (memory.state(slot) !== ACTIVE || memory.runner(slot) !== index) continue;
       const task = this.mainTask(slot);
       if (task) {
         this.host.fail(task, crash('running this task'));
@@ -70,8 +68,8 @@ export class CrashRecovery {
         const error = crash('running this fork');
         if (!writeValue(memory, slot, errorToRecord(error), null))
           writeValue(memory, slot, shortRecord(error), null);
-        Atomics.store(words, memory.field(slot, 0), FAILED);
-        Atomics.notify(words, memory.field(slot, 0));
+        memory.setState(slot, FAILED);
+        memory.notifyState(slot);
       }
     }
   }
@@ -92,12 +90,11 @@ export class CrashRecovery {
    */
   private requeueHeld(index: number, crash: CrashError): void {
     const memory = this.memory;
-    const words = memory.words;
     for (let slot = 0; slot < memory.layout.totalSlots; slot++) {
-      if (words[memory.field(slot, S_RUNNER)] !== index) continue;
+      if (memory.runner(slot) !== index) continue;
       const state = memory.state(slot);
       if (state !== QUEUED && state !== CANCELLED) continue;
-      words[memory.field(slot, S_RUNNER)] = -1;
+      memory.setRunner(slot, -1);
       const task = this.mainTask(slot);
       if (task === null) {
         if (state === QUEUED) this.host.enqueue(slot, -1); // a live joiner's (the dead one's own are cancelled)

@@ -1,10 +1,8 @@
 import { Queue, tracer } from '@spindle/core-context';
 import { markByMessage, writeEncoded } from '../protocol/codec.js';
 import { uncloneable } from '../protocol/errors.js';
-import { ACTIVE, CANCELLED, FLAG_ABORT, IDLE_WORKERS, QUEUED, S_FLAGS, S_FN, S_RUNNER } from '../protocol/layout.js';
-import type { PoolMemory } from '../protocol/memory.js';
 import type { ToWorker } from '../protocol/messages.js';
-import { wakeWorkers } from '../protocol/wake.js';
+import { ACTIVE, CANCELLED, IDLE_WORKERS, type PoolMemory, QUEUED } from '../protocol/shared-memory.js';
 import type { Completions } from './completions.js';
 import type { PendingTasks } from './pending.js';
 import type { PoolTask } from './task.js';
@@ -67,10 +65,10 @@ export class Dispatcher {
       return;
     }
     const queued = memory.transition(slot, QUEUED, CANCELLED);
-    const runner = Atomics.load(memory.words, memory.field(slot, S_RUNNER));
+    const runner = memory.runner(slot);
     if (!queued && memory.state(slot) === ACTIVE) {
       // Running: tell the worker; the slot is freed when its completion arrives.
-      Atomics.or(memory.words, memory.field(slot, S_FLAGS), FLAG_ABORT);
+      memory.markAborted(slot);
       if (runner >= 0) this.workers.all[runner]!.worker.postMessage({ t: 'abort', slot });
     }
     // Taken by a worker (running, or waiting for its module): a worker it still holds is replaced.
@@ -97,18 +95,15 @@ export class Dispatcher {
   /** Writes a task into a free slot and queues it for the workers. */
   private dispatch(task: PoolTask): void {
     const memory = this.memory;
-    const words = memory.words;
     const slot = this.slots.claim(task);
-    words[memory.field(slot, S_FN)] = task.fnId;
-    words[memory.field(slot, S_FLAGS)] = 0;
-    words[memory.field(slot, S_RUNNER)] = -1;
-    memory.times[slot * 3] = task.enqueuedAt;
+    memory.writeHeader(slot, task.fnId, false);
+    memory.setEnqueuedAt(slot, task.enqueuedAt);
     const encoded = task.encoded;
     if (encoded !== null) writeEncoded(memory, slot, task.args, encoded);
-    Atomics.store(words, memory.field(slot, 0), QUEUED);
+    memory.setState(slot, QUEUED);
     if (encoded !== null) {
       this.enqueue(slot, -1);
-      if (Atomics.load(words, IDLE_WORKERS) > 0) wakeWorkers(words, 1);
+      if (Atomics.load(memory.words, IDLE_WORKERS) > 0) memory.wakeWorkers(1);
     } else if (!this.sendByMessage(task, slot)) {
       return;
     }
@@ -133,7 +128,7 @@ export class Dispatcher {
     }
     this.enqueue(slot, target);
     // the target must wake, and a futex cannot pick which waiter
-    wakeWorkers(memory.words, memory.layout.geometry.workers);
+    memory.wakeWorkers(memory.layout.geometry.workers);
     return true;
   }
 
@@ -156,6 +151,6 @@ export class Dispatcher {
     this.retryScheduled = false;
     const waiting = this.unqueued.splice(0);
     for (let i = 0; i < waiting.length; i += 2) this.enqueue(waiting[i]!, waiting[i + 1]!);
-    wakeWorkers(this.memory.words, 1);
+    this.memory.wakeWorkers(1);
   }
 }

@@ -1,5 +1,4 @@
-import { STAT_RUN, STAT_STOLEN } from '../protocol/layout.js';
-import type { PoolMemory } from '../protocol/memory.js';
+import type { PoolMemory } from '../protocol/shared-memory.js';
 import type { HistogramSnapshot } from './histogram.js';
 import type { WorkerState } from './workers.js';
 
@@ -28,11 +27,10 @@ export interface PoolMetrics {
 
 /** Each worker's counters, as the workers keep them in shared memory and the pool keeps its records. */
 export function workerMetrics(memory: PoolMemory, workers: readonly WorkerState[]): WorkerMetrics[] {
-  const { words, layout } = memory;
   return workers.map((w) => ({
     index: w.index,
-    tasksRun: Atomics.load(words, layout.statIndex(w.index, STAT_RUN)),
-    tasksStolen: Atomics.load(words, layout.statIndex(w.index, STAT_STOLEN)),
+    tasksRun: memory.tasksRun(w.index),
+    tasksStolen: memory.tasksStolen(w.index),
     threadId: w.threadId,
     cpus: w.cpus,
     crashes: w.crashes,

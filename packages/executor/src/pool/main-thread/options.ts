@@ -1,9 +1,14 @@
 import os from 'node:os';
 import type { ResourceLimits } from 'node:worker_threads';
-import { checkGeometry, DEFAULT_GEOMETRY, type PoolGeometry, poolMemoryBytes } from '../protocol/layout.js';
-import { pinList } from './pinning.js';
 import type { TracerSource } from '../protocol/messages.js';
+import {
+  checkGeometry,
+  DEFAULT_GEOMETRY,
+  type PoolGeometry,
+  poolMemoryBytes,
+} from '../protocol/shared-memory.js';
 import { moduleUrl } from './module-url.js';
+import { pinList } from './pinning.js';
 
 export interface ThreadPoolOptions extends Partial<Omit<PoolGeometry, 'workers'>> {
   /** Worker threads (default: the usable CPUs). */
@@ -70,8 +75,6 @@ export function geometryOf(options: ThreadPoolOptions): PoolGeometry {
     slotBytes: options.slotBytes ?? DEFAULT_GEOMETRY.slotBytes,
   });
 }
-
-
 
 /** The Worker resource limits the pool passes on. */
 const RESOURCE_LIMITS = [

@@ -1,6 +1,6 @@
 import { SystemError } from '@spindle/core-context';
-import { pinningNeedsAddon } from './pinning.js';
 import { type ErrorRecord, recordToError } from '../protocol/errors.js';
+import { pinningNeedsAddon } from './pinning.js';
 
 /**
  * The error `ready()` rejects with when worker `index` could not pin itself to `cpus` or

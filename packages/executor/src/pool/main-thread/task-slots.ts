@@ -1,5 +1,4 @@
-import { FREE } from '../protocol/layout.js';
-import type { PoolMemory } from '../protocol/memory.js';
+import { FREE, type PoolMemory } from '../protocol/shared-memory.js';
 import type { PoolTask } from './task.js';
 
 /** The main thread's table of task slots in shared memory: which task each one holds, which are free. */
@@ -25,7 +24,7 @@ export class TaskSlots {
   }
 
   release(slot: number): void {
-    Atomics.store(this.memory.words, this.memory.field(slot, 0), FREE);
+    this.memory.setState(slot, FREE);
     this.bySlot[slot] = null;
     this.freeSlots.push(slot);
     this.inShared--;

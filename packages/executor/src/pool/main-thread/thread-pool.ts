@@ -1,8 +1,6 @@
 import { Cancelled, ClosedError, QueueFullError } from '@spindle/core-context';
-import { now } from '../protocol/clock.js';
 import { UncloneableError } from '../protocol/errors.js';
-import { poolMemoryBytes } from '../protocol/layout.js';
-import { PoolMemory } from '../protocol/memory.js';
+import { now, PoolMemory, poolMemoryBytes } from '../protocol/shared-memory.js';
 import { Backpressure } from './backpressure.js';
 import { Completions } from './completions.js';
 import { CrashRecovery } from './crash-recovery.js';

@@ -1,13 +1,11 @@
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import { WorkerCrashedError } from '@spindle/core-context';
-import { BUSY_WITH, COMPLETE_SEQ, SHUTDOWN, STAT_RUN, STOP } from '../protocol/layout.js';
-import type { PoolMemory } from '../protocol/memory.js';
 import { CLOSE_GRACE_MS, type Status, type ToWorker, type WorkerInit } from '../protocol/messages.js';
-import { wakeWorkers } from '../protocol/wake.js';
+import { COMPLETE_SEQ, type PoolMemory, SHUTDOWN, STOP } from '../protocol/shared-memory.js';
 import type { CrashError } from './crash-recovery.js';
 import type { PoolConfig } from './options.js';
-import { setUpFailure } from './set-up-failure.js';
 import { CANCEL_GRACE_MS, MAX_START_FAILURES, restartDelayMs } from './restart-policy.js';
+import { setUpFailure } from './set-up-failure.js';
 
 /** The main thread's record of the worker at one index. */
 export interface WorkerState {
@@ -137,10 +135,9 @@ export class WorkerSet {
    */
   watchCancelled(slot: number, index: number, stillHeld: () => boolean): void {
     const watched = this.all[index]!;
-    const busy = this.memory.layout.statIndex(index, BUSY_WITH);
     const timer = setTimeout(() => {
       if (this.stopped || this.all[index] !== watched || !watched.alive || !stillHeld()) return;
-      if (Atomics.load(this.memory.words, busy) !== slot + 1) return;
+      if (this.memory.busyWith(index) !== slot) return;
       watched.replaced = true;
       watched.lastError = new Error(
         `terminated: a task cancelled ${CANCEL_GRACE_MS} ms earlier still held its thread`,
@@ -155,7 +152,7 @@ export class WorkerSet {
     this.stopped = true;
     const words = this.memory.words;
     Atomics.store(words, SHUTDOWN, STOP);
-    wakeWorkers(words, this.size);
+    this.memory.wakeWorkers(this.size);
     Atomics.notify(words, COMPLETE_SEQ); // releases the main thread's pending waitAsync
     await Promise.all(
       this.all.map(async (w) => {
@@ -217,7 +214,7 @@ export class WorkerSet {
       replaced: false,
       started: false,
       startFailures: 0,
-      runsAtSpawn: Atomics.load(memory.words, memory.layout.statIndex(index, STAT_RUN)),
+      runsAtSpawn: memory.tasksRun(index),
       alive: true,
       restart: null,
     };
@@ -273,8 +270,7 @@ export class WorkerSet {
         cause,
       });
     this.host.reclaim(index, crash);
-    const finishedAny =
-      Atomics.load(this.memory.words, this.memory.layout.statIndex(index, STAT_RUN)) > dead.runsAtSpawn;
+    const finishedAny = this.memory.tasksRun(index) > dead.runsAtSpawn;
     dead.streak = finishedAny || dead.replaced ? 1 : dead.streak + 1;
     if (!dead.started) dead.startFailures++;
     if (!dead.started && this.cannotStart(dead, startError)) return;

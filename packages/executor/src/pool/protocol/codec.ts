@@ -1,6 +1,5 @@
 import v8 from 'node:v8';
-import { S_KIND, S_LENGTH } from './layout.js';
-import type { PoolMemory } from './memory.js';
+import type { PoolMemory } from './shared-memory.js';
 
 /** How a slot's payload is encoded (the slot's KIND field). */
 export const K_UNDEFINED = 0;
@@ -113,24 +112,21 @@ export function encodeValue(value: unknown, shared: SharedBufferIds | null, slot
 
 /** Writes an encoding of `value` that fits the slot. */
 export function writeEncoded(memory: PoolMemory, slot: number, value: unknown, encoded: Encoded): void {
-  const words = memory.words;
   const offset = memory.payloadOffset(slot);
   const bytes = encoded.bytes;
   if (bytes !== null) {
     memory.bytes.set(bytes, offset);
-    words[memory.field(slot, S_LENGTH)] = bytes.length;
-    words[memory.field(slot, S_KIND)] = encoded.kind;
+    memory.setPayload(slot, encoded.kind, bytes.length);
   } else if (typeof value === 'number') {
     memory.floats[offset >> 3] = value;
-    words[memory.field(slot, S_KIND)] = K_NUMBER;
+    memory.setPayload(slot, K_NUMBER, 1);
   } else if (value === undefined) {
-    words[memory.field(slot, S_KIND)] = K_UNDEFINED;
+    memory.setPayload(slot, K_UNDEFINED, 0);
   } else {
     const list = value as number[];
     const at = offset >> 3;
     for (let i = 0; i < list.length; i++) memory.floats[at + i] = list[i]!;
-    words[memory.field(slot, S_LENGTH)] = list.length;
-    words[memory.field(slot, S_KIND)] = K_NUMBERS;
+    memory.setPayload(slot, K_NUMBERS, list.length);
   }
 }
 
@@ -152,11 +148,11 @@ export function writeValue(
 
 /** Marks a slot's value as travelling by message. */
 export function markByMessage(memory: PoolMemory, slot: number): void {
-  memory.words[memory.field(slot, S_KIND)] = K_MESSAGE;
+  memory.setPayload(slot, K_MESSAGE, 0);
 }
 
 export function isByMessage(memory: PoolMemory, slot: number): boolean {
-  return memory.words[memory.field(slot, S_KIND)] === K_MESSAGE;
+  return memory.kind(slot) === K_MESSAGE;
 }
 
 /**
@@ -170,27 +166,25 @@ function smallest(value: number): number {
 
 /** Reads what `writeValue` wrote (not for K_MESSAGE slots). */
 export function readValue(memory: PoolMemory, slot: number, shared: SharedBufferLookup | null): unknown {
-  const words = memory.words;
   const offset = memory.payloadOffset(slot);
-  switch (words[memory.field(slot, S_KIND)]) {
+  const kind = memory.kind(slot);
+  switch (kind) {
     case K_NUMBER:
       return smallest(memory.floats[offset >> 3]!);
     case K_UNDEFINED:
       return undefined;
     case K_NUMBERS: {
-      const count = words[memory.field(slot, S_LENGTH)]!;
+      const count = memory.payloadLength(slot);
       const at = offset >> 3;
       const list = new Array<number>(count);
       for (let i = 0; i < count; i++) list[i] = smallest(memory.floats[at + i]!);
       return list;
     }
     default: {
-      const length = words[memory.field(slot, S_LENGTH)]!;
+      const length = memory.payloadLength(slot);
       // v8.deserialize needs a non-shared buffer.
       const value = v8.deserialize(Buffer.from(memory.bytes.subarray(offset, offset + length)));
-      if (words[memory.field(slot, S_KIND)] === K_V8_SHARED && shared !== null) {
-        return unmarkShared(value as unknown[], shared);
-      }
+      if (kind === K_V8_SHARED && shared !== null) return unmarkShared(value as unknown[], shared);
       return value;
     }
   }

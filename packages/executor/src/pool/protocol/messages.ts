@@ -1,5 +1,5 @@
 import type { MessagePort } from 'node:worker_threads';
-import type { PoolGeometry } from './layout.js';
+import type { PoolGeometry } from './shared-memory.js';
 
 /** How long a closing worker lets cancelled tasks that are still running finish. */
 export const CLOSE_GRACE_MS = 1_000;

@@ -6,16 +6,11 @@ import {
   CANCELLED,
   DONE,
   FAILED,
-  FLAG_FORK,
   FREE,
   IDLE_WORKERS,
+  type PoolMemory,
   QUEUED,
-  S_FLAGS,
-  S_FN,
-  S_RUNNER,
-} from '../protocol/layout.js';
-import type { PoolMemory } from '../protocol/memory.js';
-import { wakeWorkers } from '../protocol/wake.js';
+} from '../protocol/shared-memory.js';
 import type { TaskFunction, WorkerCatalog } from './catalog.js';
 import type { ResultReporter } from './results.js';
 import type { TaskQueues } from './task-queues.js';
@@ -79,17 +74,15 @@ export class ForkJoin {
       this.freeForks.push(slot);
       return runInline(fn, args);
     }
-    words[memory.field(slot, S_FN)] = id;
-    words[memory.field(slot, S_FLAGS)] = FLAG_FORK;
-    words[memory.field(slot, S_RUNNER)] = -1;
-    Atomics.store(words, memory.field(slot, 0), QUEUED);
+    memory.writeHeader(slot, id, true);
+    memory.setState(slot, QUEUED);
     const queued = (this.stealing && memory.deques[this.index]!.push(slot)) || memory.global.push(slot);
     if (!queued) {
-      Atomics.store(words, memory.field(slot, 0), FREE);
+      memory.setState(slot, FREE);
       this.freeForks.push(slot);
       return runInline(fn, args);
     }
-    if (Atomics.load(words, IDLE_WORKERS) > 0) wakeWorkers(words, 1);
+    if (Atomics.load(words, IDLE_WORKERS) > 0) memory.wakeWorkers(1);
     return new ForkHandle<T>(slot, true, undefined);
   }
 
@@ -108,9 +101,8 @@ export class ForkJoin {
     }
     const memory = this.memory;
     const slot = handle.slot;
-    const stateIndex = memory.field(slot, 0);
     for (;;) {
-      const state = Atomics.load(this.words, stateIndex);
+      const state = memory.state(slot);
       if (state === DONE || state === FAILED || state === CANCELLED) break;
       const other = this.queues.take();
       if (other >= 0) {
@@ -118,12 +110,12 @@ export class ForkJoin {
         continue;
       }
       this.results.notifyMain();
-      Atomics.wait(this.words, stateIndex, state, 1);
+      memory.waitWhileState(slot, state, 1);
     }
-    const state = Atomics.load(this.words, stateIndex);
+    const state = memory.state(slot);
     const value =
       state === CANCELLED ? new Cancelled('the fork was cancelled') : readValue(memory, slot, null);
-    Atomics.store(this.words, stateIndex, FREE);
+    memory.setState(slot, FREE);
     this.freeForks.push(slot);
     if (state === DONE) return value as T;
     throw recordToError(value);

@@ -2,9 +2,15 @@ import { performance } from 'node:perf_hooks';
 import type { MessagePort } from 'node:worker_threads';
 import { markByMessage, writeValue } from '../protocol/codec.js';
 import { errorToRecord, shortRecord, uncloneable } from '../protocol/errors.js';
-import { COMPLETE_SEQ, DONE, FAILED, MAIN_WAITING, NEVER_SET, STAT_RUN } from '../protocol/layout.js';
-import type { PoolMemory } from '../protocol/memory.js';
 import type { ToMain } from '../protocol/messages.js';
+import {
+  COMPLETE_SEQ,
+  DONE,
+  FAILED,
+  MAIN_WAITING,
+  NEVER_SET,
+  type PoolMemory,
+} from '../protocol/shared-memory.js';
 
 /** Completions a worker may publish before it must wake the main thread... */
 const REPORT_BATCH = 32;
@@ -39,9 +45,9 @@ export class ResultReporter {
       if (this.store(slot, fork, errorToRecord(error)) !== null)
         writeValue(memory, slot, shortRecord(error), null);
     }
-    Atomics.add(this.words, memory.layout.statIndex(this.index, STAT_RUN), 1);
-    Atomics.store(this.words, memory.field(slot, 0), ok ? DONE : FAILED);
-    if (fork) Atomics.notify(this.words, memory.field(slot, 0));
+    memory.countRun(this.index);
+    memory.setState(slot, ok ? DONE : FAILED);
+    if (fork) memory.notifyState(slot);
     else this.reportToMain(slot);
   }
 

@@ -1,9 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { parentPort } from 'node:worker_threads';
 import { createRandom } from '@spindle/core-context';
-import { BUSY_WITH, QUEUED, S_FN, SHUTDOWN, STOP } from '../protocol/layout.js';
-import { PoolMemory } from '../protocol/memory.js';
 import { CLOSE_GRACE_MS, type Control, type WorkerInit } from '../protocol/messages.js';
+import { PoolMemory, QUEUED, SHUTDOWN, STOP } from '../protocol/shared-memory.js';
 import { WorkerCatalog } from './catalog.js';
 import { ForkJoin } from './fork-join.js';
 import { ResultReporter } from './results.js';
@@ -79,7 +78,7 @@ class WorkerRuntime {
         continue;
       }
       queues.wakeAnotherIfBusy();
-      const fnId = this.words[this.memory.field(slot, S_FN)]!;
+      const fnId = this.memory.fn(slot);
       // A task cancelled before this point is reported by run() without waiting for its module.
       if (!this.isLoaded(fnId) && this.memory.state(slot) === QUEUED)
         await this.occupiedBy(slot, this.catalog.load(fnId));
@@ -100,12 +99,11 @@ class WorkerRuntime {
    * worker: if that task is cancelled and the mark stays, the pool replaces the worker.
    */
   private async occupiedBy(slot: number, work: Promise<void>): Promise<void> {
-    const busy = this.memory.layout.statIndex(this.init.index, BUSY_WITH);
-    this.words[busy] = slot + 1;
+    this.memory.setBusyWith(this.init.index, slot);
     try {
       await work;
     } finally {
-      this.words[busy] = 0;
+      this.memory.setBusyWith(this.init.index, -1);
     }
   }
 

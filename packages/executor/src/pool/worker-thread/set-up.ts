@@ -1,6 +1,6 @@
+import { currentAffinity, pinThread, setTracer, type Tracer, threadId } from '@spindle/core-context';
 import { errorToRecord } from '../protocol/errors.js';
 import type { Status, TracerSource, WorkerInit } from '../protocol/messages.js';
-import { currentAffinity, pinThread, setTracer, type Tracer, threadId } from '@spindle/core-context';
 
 /**
  * Pins this thread and installs its tracer, as the pool asked; the status tells the pool how

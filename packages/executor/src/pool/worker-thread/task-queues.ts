@@ -1,8 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { tracer } from '@spindle/core-context';
-import { IDLE_WORKERS, PARK_SEQ, S_RUNNER, SHUTDOWN, STAT_STOLEN, STOP } from '../protocol/layout.js';
-import type { PoolMemory } from '../protocol/memory.js';
-import { wakeWorkers } from '../protocol/wake.js';
+import { IDLE_WORKERS, PARK_SEQ, type PoolMemory, SHUTDOWN, STOP } from '../protocol/shared-memory.js';
 import { turn } from './turn.js';
 
 const PARK_TIMEOUT_MS = 50;
@@ -34,7 +32,7 @@ export class TaskQueues {
   take(): number {
     const slot = this.takeFromQueues();
     // Atomic, so a main thread that cancels the slot after this worker checked it sees the runner.
-    if (slot >= 0) Atomics.store(this.words, this.memory.field(slot, S_RUNNER), this.index);
+    if (slot >= 0) this.memory.setRunner(slot, this.index);
     return slot;
   }
 
@@ -93,7 +91,7 @@ export class TaskQueues {
         own.push(slot);
         stolen++;
       }
-      Atomics.add(this.words, memory.layout.statIndex(this.index, STAT_STOLEN), stolen);
+      memory.countStolen(this.index, stolen);
       if (tracer !== null) tracer.instant('pool', 'steal', this.index, stolen);
       return first;
     }
@@ -111,7 +109,7 @@ export class TaskQueues {
 
   /** Wakes one parked worker when work is left over (each woken worker passes it on: no herd). */
   wakeAnotherIfBusy(): void {
-    if (Atomics.load(this.words, IDLE_WORKERS) > 0 && this.hasWork()) wakeWorkers(this.words, 1);
+    if (Atomics.load(this.words, IDLE_WORKERS) > 0 && this.hasWork()) this.memory.wakeWorkers(1);
   }
 
   /**

@@ -1,8 +1,6 @@
 import { Cancelled, InvalidStateError, tracer } from '@spindle/core-context';
-import { now } from '../protocol/clock.js';
 import { isByMessage, readValue } from '../protocol/codec.js';
-import { ACTIVE, BUSY_WITH, FLAG_ABORT, FLAG_FORK, QUEUED, S_FLAGS, S_FN, S_RUNNER } from '../protocol/layout.js';
-import type { PoolMemory } from '../protocol/memory.js';
+import { ACTIVE, now, type PoolMemory, QUEUED } from '../protocol/shared-memory.js';
 import type { TaskFunction, WorkerCatalog } from './catalog.js';
 import { QuickFunctions } from './quick-functions.js';
 import { REPORT_DELAY_MS, type ResultReporter } from './results.js';
@@ -19,7 +17,6 @@ interface Frame {
  * outcome to the ResultReporter. Keeps each running task's AbortSignal (`taskSignal()`).
  */
 export class TaskRunner {
-  private readonly words: Int32Array;
   private readonly frames: Frame[] = [];
   private readonly asyncControllers = new Map<number, AbortController>();
   private readonly quickFunctions = new QuickFunctions(REPORT_DELAY_MS);
@@ -31,9 +28,7 @@ export class TaskRunner {
     private readonly catalog: WorkerCatalog,
     private readonly queues: TaskQueues,
     private readonly results: ResultReporter,
-  ) {
-    this.words = memory.words;
-  }
+  ) {}
 
   /**
    * Runs the task in `slot`. Returns a promise when the task is async and `sync` is false:
@@ -43,9 +38,8 @@ export class TaskRunner {
    */
   run(slot: number, sync: boolean): Promise<void> | null {
     const memory = this.memory;
-    const words = this.words;
-    const fork = (words[memory.field(slot, S_FLAGS)]! & FLAG_FORK) !== 0;
-    const fnId = words[memory.field(slot, S_FN)]!;
+    const fork = memory.isFork(slot);
+    const fnId = memory.fn(slot);
     let fn: TaskFunction | null = null;
     let lookupError: unknown = null;
     try {
@@ -62,11 +56,11 @@ export class TaskRunner {
     const args = isByMessage(memory, slot) ? this.catalog.takePayload(slot) : null;
     if (!memory.transition(slot, QUEUED, ACTIVE)) {
       if (fork) return null;
-      words[memory.field(slot, S_RUNNER)] = -1; // reported: the pool need not free it if this worker dies
+      memory.setRunner(slot, -1); // reported: the pool need not free it if this worker dies
       this.results.reportToMain(slot); // cancelled while queued: the main thread frees it
       return null;
     }
-    memory.times[slot * 3 + 1] = now();
+    memory.setStartedAt(slot, now());
     if (tracer !== null) tracer.begin('pool', 'task', slot); // every path from here ends in finish()
     if (fn === null) {
       this.finish(slot, fork, false, lookupError); // the lookup threw
@@ -83,9 +77,9 @@ export class TaskRunner {
     if (!this.quickFunctions.isQuick(fnId)) this.results.notifyMain();
     const frame: Frame = { slot, controller: null };
     this.frames.push(frame);
-    const busy = memory.layout.statIndex(this.queues.index, BUSY_WITH);
-    const outer = words[busy]!;
-    words[busy] = slot + 1; // a helping join nests tasks: the innermost one holds the thread
+    const worker = this.queues.index;
+    const outer = memory.busyWith(worker);
+    memory.setBusyWith(worker, slot); // a helping join nests tasks: the innermost one holds the thread
     let result: unknown;
     let thenable: boolean;
     try {
@@ -96,7 +90,7 @@ export class TaskRunner {
       return null;
     } finally {
       this.frames.pop();
-      words[busy] = outer;
+      memory.setBusyWith(worker, outer);
     }
     if (!thenable) {
       this.finish(slot, fork, true, result);
@@ -120,8 +114,7 @@ export class TaskRunner {
     const controller = frame.controller ?? new AbortController();
     frame.controller = controller;
     this.asyncControllers.set(slot, controller);
-    if ((Atomics.load(this.words, this.memory.field(slot, S_FLAGS)) & FLAG_ABORT) !== 0)
-      controller.abort(cancelReason());
+    if (this.memory.isAborted(slot)) controller.abort(cancelReason());
     return controller.signal;
   }
 
@@ -137,7 +130,7 @@ export class TaskRunner {
       throw new InvalidStateError('taskSignal() must be called synchronously inside a pool task');
     }
     frame.controller ??= new AbortController();
-    const aborted = (Atomics.load(this.words, this.memory.field(frame.slot, S_FLAGS)) & FLAG_ABORT) !== 0;
+    const aborted = this.memory.isAborted(frame.slot);
     if (aborted && !frame.controller.signal.aborted) frame.controller.abort(cancelReason());
     return frame.controller.signal;
   }
@@ -146,12 +139,8 @@ export class TaskRunner {
     const memory = this.memory;
     if (tracer !== null) tracer.end('pool', 'task', slot);
     this.asyncControllers.delete(slot);
-    const times = memory.times;
-    times[slot * 3 + 2] = now();
-    this.quickFunctions.record(
-      this.words[memory.field(slot, S_FN)]!,
-      times[slot * 3 + 2]! - times[slot * 3 + 1]!,
-    );
+    memory.setFinishedAt(slot, now());
+    this.quickFunctions.record(memory.fn(slot), memory.runTime(slot));
     this.results.publish(slot, fork, ok, value);
   }
 }
