@@ -1,5 +1,5 @@
+import { pathToFileURL } from 'node:url';
 import type { ToWorker } from '../protocol/messages.js';
-import { moduleUrl } from './module-url.js';
 import { issuerOf, TaskHandle } from './task.js';
 
 /** The task functions registered with a pool (`pool.task()`): one handle and one id per module export. */
@@ -30,4 +30,12 @@ export class TaskRegistry {
     }
     return handle;
   }
+}
+
+/** The URL a worker imports for a module given as a URL, a URL string or a file path. */
+export function moduleUrl(module: string | URL): string {
+  if (module instanceof URL) return module.href;
+  if (typeof module !== 'string' || module === '') throw new TypeError('module must be a URL or a path');
+  if (/^[a-z][a-z0-9+.-]*:/i.test(module)) return module;
+  return pathToFileURL(module).href;
 }

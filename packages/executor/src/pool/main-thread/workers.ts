@@ -52,7 +52,7 @@ export interface WorkerSetHost {
 /** How long past a closing worker's own grace period the pool waits before it terminates the worker. */
 const STOP_MARGIN_MS = 1_000;
 
-const WORKER_ENTRY = new URL('../../worker-entry.js', import.meta.url);
+const WORKER_ENTRY = new URL('../worker-thread/runtime.js', import.meta.url);
 
 /**
  * The pool's worker threads: spawns them, tells each (and each replacement) every

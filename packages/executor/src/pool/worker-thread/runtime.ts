@@ -1,5 +1,6 @@
+/** The entry script of every ThreadPool worker thread: its loop takes tasks from shared memory and runs them. */
 import { performance } from 'node:perf_hooks';
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { createRandom } from '@spindle/core-context';
 import { CLOSE_GRACE_MS, type Control, type WorkerInit } from '../protocol/messages.js';
 import { PoolMemory, QUEUED, SHUTDOWN, STOP } from '../protocol/shared-memory.js';
@@ -8,9 +9,8 @@ import { ForkJoin } from './fork-join.js';
 import { ResultReporter } from './results.js';
 import { setUpThread } from './set-up.js';
 import { installTaskApi } from './task-api.js';
-import { TaskQueues } from './task-queues.js';
+import { TaskQueues, turn } from './task-queues.js';
 import { TaskRunner } from './task-runner.js';
-import { turn } from './turn.js';
 
 /** How long the loop runs tasks back to back before it lets the event loop turn once. */
 const TURN_EVERY_MS = 10;
@@ -117,7 +117,5 @@ class WorkerRuntime {
   }
 }
 
-/** Starts the pool runtime of this worker thread (called by the worker entry script). */
-export function startWorker(init: WorkerInit): Promise<void> {
-  return new WorkerRuntime(init).start();
-}
+// This module is the script every ThreadPool worker thread starts.
+void new WorkerRuntime(workerData as WorkerInit).start();

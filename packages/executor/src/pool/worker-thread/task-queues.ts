@@ -1,7 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { tracer } from '@spindle/core-context';
 import { IDLE_WORKERS, PARK_SEQ, type PoolMemory, SHUTDOWN, STOP } from '../protocol/shared-memory.js';
-import { turn } from './turn.js';
 
 const PARK_TIMEOUT_MS = 50;
 /** How long an idle worker polls for work before it parks on the futex. */
@@ -144,3 +143,6 @@ export class TaskQueues {
     return false;
   }
 }
+
+/** Lets the event loop turn once (timers, control messages), then resolves. */
+export const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));

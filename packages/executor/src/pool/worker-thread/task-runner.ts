@@ -2,7 +2,6 @@ import { Cancelled, InvalidStateError, tracer } from '@spindle/core-context';
 import { isByMessage, readValue } from '../protocol/codec.js';
 import { ACTIVE, now, type PoolMemory, QUEUED } from '../protocol/shared-memory.js';
 import type { TaskFunction, WorkerCatalog } from './catalog.js';
-import { QuickFunctions } from './quick-functions.js';
 import { REPORT_DELAY_MS, type ResultReporter } from './results.js';
 import type { TaskQueues } from './task-queues.js';
 
@@ -164,4 +163,25 @@ function settledOrAborted(settled: Promise<void>, signal: AbortSignal): Promise<
 
 function cancelReason(): Cancelled {
   return new Cancelled('The task was cancelled by its caller');
+}
+
+/**
+ * Which task functions have always finished within a threshold on this worker. Before a
+ * task starts, a worker announces the results it holds unless the task's function is known
+ * to be quick: tiny tasks keep batching their wake-ups of the main thread, and any function
+ * that has once run long (or has never run) cannot hold finished results behind it.
+ */
+class QuickFunctions {
+  private readonly quick = new Map<number, boolean>();
+
+  constructor(private readonly thresholdMs: number) {}
+
+  isQuick(fnId: number): boolean {
+    return this.quick.get(fnId) === true;
+  }
+
+  record(fnId: number, ranMs: number): void {
+    if (ranMs >= this.thresholdMs) this.quick.set(fnId, false);
+    else if (!this.quick.has(fnId)) this.quick.set(fnId, true);
+  }
 }
