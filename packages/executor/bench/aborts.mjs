@@ -1,8 +1,8 @@
 // Case 6: how long the main thread is busy aborting thousands of submit() calls that wait for room.
 import { performance } from 'node:perf_hooks';
-import { createRandom } from '@spindle/core-context';
 import { emit, median } from '@spindle/bench-kit';
-import { ThreadPool } from '../dist/index.js';
+import { createRandom } from '@spindle/core-context';
+import { ThreadPool } from '../dist/pool/index.js';
 
 const TASKS = new URL('./tasks.mjs', import.meta.url);
 

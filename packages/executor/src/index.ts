@@ -1,16 +1,7 @@
+// The in-thread executors. The worker-thread pool is `@spindle/executor/pool`.
 export { createRandom } from '@spindle/core-context';
 export { type FaultSource, faultPoint, withFaultSource } from './fault.js';
 export { InlineExecutor } from './inline.js';
 export { LoopExecutor, type LoopExecutorOptions, loopExecutor } from './loop.js';
 export { defaultSeed, ManualExecutor, type ManualExecutorOptions } from './manual.js';
-export type { HistogramSnapshot } from './pool/main-thread/histogram.js';
-export type { PoolMetrics, WorkerMetrics } from './pool/main-thread/metrics.js';
-export type { ThreadPoolOptions, WorkerTracerOption } from './pool/main-thread/options.js';
-export { usableCpus } from './pool/main-thread/pinning.js';
-export { type RunOptions, TaskHandle, type TaskRef } from './pool/main-thread/task.js';
-export { TaskResult } from './pool/main-thread/task-result.js';
-export { ThreadPool } from './pool/main-thread/thread-pool.js';
-export { UncloneableError } from './pool/protocol/errors.js';
-export { poolMemoryBytes } from './pool/protocol/shared-memory.js';
-export { type Fork, fork, join, taskSignal } from './pool/worker-thread/task-api.js';
 export { runSeeded } from './seeded.js';

@@ -1,6 +1,6 @@
 import { Cancelled, ClosedError, setTracer, type Tracer } from '@spindle/core-context';
 import { describe, expect, it } from 'vitest';
-import { ThreadPool } from '../dist/index.js';
+import { ThreadPool } from '../dist/pool/index.js';
 import { outcome, TASKS, viaYield, withPool } from './pool-helpers.js';
 
 describe.each(['global', 'stealing'] as const)('ThreadPool (%s mode)', (mode) => {

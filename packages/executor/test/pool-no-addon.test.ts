@@ -1,6 +1,6 @@
 import { NativeBindingError } from '@spindle/core-context';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ThreadPool } from '../dist/index.js';
+import { ThreadPool } from '../dist/pool/index.js';
 import { outcome, TASKS, within, withPool } from './pool-helpers.js';
 
 // Acts as a system without the addon (macOS, musl, an old glibc): core-context's binding

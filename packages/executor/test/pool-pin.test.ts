@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { SystemError } from '@spindle/core-context';
 import { describe, expect, it } from 'vitest';
-import { usableCpus } from '../dist/index.js';
+import { usableCpus } from '../dist/pool/index.js';
 import { outcome, withPool } from './pool-helpers.js';
 
 /** Parses a Linux CPU list such as "0-3,6" into [0, 1, 2, 3, 6]. */

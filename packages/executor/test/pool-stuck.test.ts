@@ -1,6 +1,6 @@
 import { Cancelled } from '@spindle/core-context';
 import { describe, expect, it } from 'vitest';
-import { ThreadPool } from '../dist/index.js';
+import { ThreadPool } from '../dist/pool/index.js';
 import { gate, outcome, TASKS, within, withPool } from './pool-helpers.js';
 
 const NEVER_LOADS = new URL('./fixtures/never-loads.mjs', import.meta.url);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type ThreadPool, UncloneableError } from '../dist/index.js';
+import { type ThreadPool, UncloneableError } from '../dist/pool/index.js';
 import { outcome, TASKS, within, withPool } from './pool-helpers.js';
 
 /** The pool after a call that failed at once: nothing counted, nothing left to wait for. */
