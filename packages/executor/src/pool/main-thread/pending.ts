@@ -16,12 +16,9 @@ export class PendingTasks {
     if (this.count++ === 0) this.workers.holdOpen(true);
   }
 
-  /** Settles a task once and updates the pending count. */
+  /** Settles an accepted task (once: a second outcome is ignored) and counts it done. */
   settle(task: PoolTask, ok: boolean, value: unknown): void {
-    const settled = ok ? task.resolve(value) : task.reject(value);
-    if (!settled) return;
-    if (task.abortListener !== null) task.signal!.removeEventListener('abort', task.abortListener);
-    task.abortListener = null;
+    if (!task.finish(ok, value)) return;
     if (--this.count === 0) {
       this.workers.holdOpen(false);
       const resolvers = this.idleResolvers;

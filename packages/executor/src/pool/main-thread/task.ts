@@ -56,6 +56,14 @@ export class PoolTask<T = unknown> extends TaskResult<T> implements SinglyLinked
   crashes = 0;
   abortListener: (() => void) | null = null;
 
+  /** Settles the call once, and stops listening to its signal; false when it was settled already. */
+  finish(ok: boolean, value: unknown): boolean {
+    if (!(ok ? this.resolve(value as T) : this.reject(value))) return false;
+    if (this.abortListener !== null) this.signal!.removeEventListener('abort', this.abortListener);
+    this.abortListener = null;
+    return true;
+  }
+
   constructor(
     readonly fnId: number,
     readonly args: unknown[],

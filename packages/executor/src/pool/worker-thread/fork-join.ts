@@ -11,8 +11,9 @@ import {
   type PoolMemory,
   QUEUED,
 } from '../protocol/shared-memory.js';
-import type { TaskFunction, WorkerCatalog } from './catalog.js';
+import type { Inbox } from './inbox.js';
 import type { ResultReporter } from './results.js';
+import type { TaskFunction, TaskModules } from './task-modules.js';
 import type { TaskQueues } from './task-queues.js';
 import { isThenable, type TaskRunner } from './task-runner.js';
 
@@ -42,7 +43,8 @@ export class ForkJoin {
     private readonly memory: PoolMemory,
     private readonly index: number,
     private readonly stealing: boolean,
-    private readonly catalog: WorkerCatalog,
+    private readonly modules: TaskModules,
+    private readonly inbox: Inbox,
     private readonly queues: TaskQueues,
     private readonly runner: TaskRunner,
     private readonly results: ResultReporter,
@@ -57,7 +59,7 @@ export class ForkJoin {
 
   fork<T>(fn: TaskFunction, args: unknown[]): ForkHandle<T> {
     const memory = this.memory;
-    const id = this.catalog.forkIdOf(fn);
+    const id = this.modules.forkIdOf(fn);
     if (id === undefined) {
       throw new TypeError('fork() takes a function exported from a task module that this pool has loaded');
     }
@@ -66,7 +68,7 @@ export class ForkJoin {
     const words = this.words;
     let fits = false;
     try {
-      fits = writeValue(memory, slot, args, this.catalog);
+      fits = writeValue(memory, slot, args, this.inbox);
     } catch {
       fits = false;
     }

@@ -4,11 +4,12 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { createRandom } from '@spindle/core-context';
 import { CLOSE_GRACE_MS, type Control, type WorkerInit } from '../protocol/messages.js';
 import { PoolMemory, QUEUED, SHUTDOWN, STOP } from '../protocol/shared-memory.js';
-import { WorkerCatalog } from './catalog.js';
 import { ForkJoin } from './fork-join.js';
+import { Inbox } from './inbox.js';
 import { ResultReporter } from './results.js';
 import { setUpThread } from './set-up.js';
 import { installTaskApi } from './task-api.js';
+import { TaskModules } from './task-modules.js';
 import { TaskQueues, turn } from './task-queues.js';
 import { TaskRunner } from './task-runner.js';
 
@@ -19,7 +20,7 @@ const TURN_EVERY_MS = 10;
 class WorkerRuntime {
   private readonly memory: PoolMemory;
   private readonly words: Int32Array;
-  private readonly catalog: WorkerCatalog;
+  private readonly modules: TaskModules;
   private readonly queues: TaskQueues;
   private readonly results: ResultReporter;
   private readonly runner: TaskRunner;
@@ -28,15 +29,17 @@ class WorkerRuntime {
     const memory = new PoolMemory(init.buffer, init.geometry);
     this.memory = memory;
     this.words = memory.words;
-    this.catalog = new WorkerCatalog(init.toWorker);
+    const inbox = new Inbox(init.toWorker);
+    this.modules = new TaskModules(inbox);
     this.queues = new TaskQueues(memory, init.index, init.stealing, createRandom(init.index + 1));
     this.results = new ResultReporter(memory, init.index, init.toMain);
-    this.runner = new TaskRunner(memory, this.catalog, this.queues, this.results);
+    this.runner = new TaskRunner(memory, this.modules, inbox, this.queues, this.results);
     const forkJoin = new ForkJoin(
       memory,
       init.index,
       init.stealing,
-      this.catalog,
+      this.modules,
+      inbox,
       this.queues,
       this.runner,
       this.results,
@@ -48,7 +51,7 @@ class WorkerRuntime {
     const port = parentPort!;
     port.on('message', (message: Control) => this.runner.abort(message.slot));
     port.postMessage(await setUpThread(this.init));
-    this.catalog.drain();
+    this.modules.update();
     await this.loop();
     await this.letBackgroundFinish();
     process.exit(0);
@@ -81,7 +84,7 @@ class WorkerRuntime {
       const fnId = this.memory.fn(slot);
       // A task cancelled before this point is reported by run() without waiting for its module.
       if (!this.isLoaded(fnId) && this.memory.state(slot) === QUEUED)
-        await this.occupiedBy(slot, this.catalog.load(fnId));
+        await this.occupiedBy(slot, this.modules.load(fnId));
       const pending = this.runner.run(slot, false);
       if (pending !== null) {
         this.results.notifyMain();
@@ -110,7 +113,7 @@ class WorkerRuntime {
   /** True when the task function can run now (or its lookup fails, which run() reports as the task's error). */
   private isLoaded(fnId: number): boolean {
     try {
-      return this.catalog.lookup(fnId) !== null;
+      return this.modules.lookup(fnId) !== null;
     } catch {
       return true;
     }

@@ -1,6 +1,6 @@
 import { InvalidStateError } from '@spindle/core-context';
-import type { TaskFunction } from './catalog.js';
 import type { ForkHandle, ForkJoin } from './fork-join.js';
+import type { TaskFunction } from './task-modules.js';
 import type { TaskRunner } from './task-runner.js';
 
 /** This thread's worker runtime parts, once it runs as a ThreadPool worker. */

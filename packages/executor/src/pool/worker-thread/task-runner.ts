@@ -1,8 +1,9 @@
 import { Cancelled, InvalidStateError, tracer } from '@spindle/core-context';
 import { isByMessage, readValue } from '../protocol/codec.js';
 import { ACTIVE, now, type PoolMemory, QUEUED } from '../protocol/shared-memory.js';
-import type { TaskFunction, WorkerCatalog } from './catalog.js';
+import type { Inbox } from './inbox.js';
 import { REPORT_DELAY_MS, type ResultReporter } from './results.js';
+import type { TaskFunction, TaskModules } from './task-modules.js';
 import type { TaskQueues } from './task-queues.js';
 
 /** Frames of the tasks running on this thread's stack (helping joins nest them). */
@@ -24,7 +25,8 @@ export class TaskRunner {
 
   constructor(
     private readonly memory: PoolMemory,
-    private readonly catalog: WorkerCatalog,
+    private readonly modules: TaskModules,
+    private readonly inbox: Inbox,
     private readonly queues: TaskQueues,
     private readonly results: ResultReporter,
   ) {}
@@ -42,7 +44,7 @@ export class TaskRunner {
     let fn: TaskFunction | null = null;
     let lookupError: unknown = null;
     try {
-      fn = this.catalog.lookup(fnId);
+      fn = this.modules.lookup(fnId);
     } catch (error) {
       lookupError = error ?? new Error(`task function ${fnId} failed to load`);
     }
@@ -52,7 +54,7 @@ export class TaskRunner {
       this.queues.deferred.push(slot);
       return null;
     }
-    const args = isByMessage(memory, slot) ? this.catalog.takePayload(slot) : null;
+    const args = isByMessage(memory, slot) ? this.inbox.takePayload(slot) : null;
     if (!memory.transition(slot, QUEUED, ACTIVE)) {
       if (fork) return null;
       memory.setRunner(slot, -1); // reported: the pool need not free it if this worker dies
@@ -67,7 +69,7 @@ export class TaskRunner {
     }
     let list: unknown[];
     try {
-      list = (args ?? readValue(memory, slot, this.catalog)) as unknown[];
+      list = (args ?? readValue(memory, slot, this.inbox)) as unknown[];
     } catch (error) {
       this.finish(slot, fork, false, error);
       return null;

@@ -1,6 +1,4 @@
-import { type MessagePort, receiveMessageOnPort } from 'node:worker_threads';
-import type { SharedBufferIds, SharedBufferLookup } from '../protocol/codec.js';
-import type { ToWorker } from '../protocol/messages.js';
+import type { Inbox } from './inbox.js';
 
 /** A function exported by a task module, as the pool calls it. */
 export type TaskFunction = (...args: unknown[]) => unknown;
@@ -16,46 +14,31 @@ interface ModuleEntry {
 const EXPORTS_PER_MODULE = 4096;
 
 /**
- * What a worker knows from the main thread: task functions by id, modules by id, shared
- * buffers by id, and argument payloads that came by message. It drains its inbox port
- * synchronously whenever it meets an id it does not know yet, so a task never runs before
- * the registrations it depends on.
+ * The task modules of this worker: imports each one registered (as soon as it is), and
+ * finds task functions by id (registered ids ≥ 0, fork ids < 0).
  */
-export class WorkerCatalog implements SharedBufferIds, SharedBufferLookup {
+export class TaskModules {
   private readonly functions = new Map<number, { moduleId: number; name: string }>();
   private readonly modules = new Map<number, ModuleEntry>();
   private readonly resolved = new Map<number, TaskFunction>();
   private readonly forkIds = new Map<TaskFunction, number>();
-  private readonly buffers = new Map<number, SharedArrayBuffer>();
-  private readonly bufferIds = new WeakMap<SharedArrayBuffer, number>();
-  private readonly payloads = new Map<number, unknown>();
 
-  constructor(private readonly port: MessagePort) {}
+  constructor(private readonly inbox: Inbox) {}
 
-  /** Applies every message waiting on the inbox port. */
-  drain(): void {
-    for (let m = receiveMessageOnPort(this.port); m !== undefined; m = receiveMessageOnPort(this.port)) {
-      this.apply(m.message as ToWorker);
-    }
-  }
-
-  private apply(message: ToWorker): void {
-    switch (message.t) {
-      case 'fn':
-        this.functions.set(message.id, { moduleId: message.moduleId, name: message.name });
-        if (!this.modules.has(message.moduleId)) {
-          const entry: ModuleEntry = { url: message.url, namespace: null, loading: null, failure: undefined };
-          this.modules.set(message.moduleId, entry);
-          this.startLoading(message.moduleId, entry);
-        }
-        break;
-      case 'share':
-        this.buffers.set(message.id, message.buffer);
-        this.bufferIds.set(message.buffer, message.id);
-        break;
-      case 'payload':
-        this.payloads.set(message.slot, message.value);
-        break;
+  /** Takes the registrations the inbox has received and starts loading their modules. */
+  update(): void {
+    for (const registration of this.inbox.takeRegistrations()) {
+      this.functions.set(registration.id, { moduleId: registration.moduleId, name: registration.name });
+      if (!this.modules.has(registration.moduleId)) {
+        const entry: ModuleEntry = {
+          url: registration.url,
+          namespace: null,
+          loading: null,
+          failure: undefined,
+        };
+        this.modules.set(registration.moduleId, entry);
+        this.startLoading(registration.moduleId, entry);
+      }
     }
   }
 
@@ -90,7 +73,7 @@ export class WorkerCatalog implements SharedBufferIds, SharedBufferLookup {
     }
     let fn = this.functions.get(id);
     if (fn === undefined) {
-      this.drain();
+      this.update();
       fn = this.functions.get(id);
       if (fn === undefined) throw new Error(`unknown task function id ${id}`);
     }
@@ -110,7 +93,7 @@ export class WorkerCatalog implements SharedBufferIds, SharedBufferLookup {
     const moduleId = Math.floor((-forkId - 1) / EXPORTS_PER_MODULE);
     let entry = this.modules.get(moduleId);
     if (entry === undefined) {
-      this.drain();
+      this.update();
       entry = this.modules.get(moduleId);
       if (entry === undefined) throw new Error(`unknown task module id ${moduleId}`);
     }
@@ -119,7 +102,7 @@ export class WorkerCatalog implements SharedBufferIds, SharedBufferLookup {
 
   /** Waits until the module behind `id` has loaded (or failed). */
   async load(id: number): Promise<void> {
-    if (id >= 0 && !this.functions.has(id)) this.drain();
+    if (id >= 0 && !this.functions.has(id)) this.update();
     const entry = id < 0 ? this.moduleOf(id) : this.modules.get(this.functions.get(id)?.moduleId ?? -1);
     if (entry?.loading) await entry.loading;
   }
@@ -127,33 +110,5 @@ export class WorkerCatalog implements SharedBufferIds, SharedBufferLookup {
   /** The id a fork of `fn` travels under, or undefined when `fn` is not an export of a pool-loaded module. */
   forkIdOf(fn: TaskFunction): number | undefined {
     return this.forkIds.get(fn);
-  }
-
-  /** Takes the by-message arguments of a slot. */
-  takePayload(slot: number): unknown {
-    if (!this.payloads.has(slot)) this.drain();
-    const value = this.payloads.get(slot);
-    this.payloads.delete(slot);
-    return value;
-  }
-
-  idOf(buffer: SharedArrayBuffer): number {
-    const id = this.bufferIds.get(buffer);
-    if (id === undefined) {
-      throw new TypeError(
-        'only SharedArrayBuffers that reached this worker as task arguments can be passed to fork()',
-      );
-    }
-    return id;
-  }
-
-  bufferOf(id: number): SharedArrayBuffer {
-    let buffer = this.buffers.get(id);
-    if (buffer === undefined) {
-      this.drain();
-      buffer = this.buffers.get(id);
-      if (buffer === undefined) throw new Error(`unknown shared buffer id ${id}`);
-    }
-    return buffer;
   }
 }
