@@ -2,20 +2,11 @@ import type { WorkerCrashedError } from '@spindle/core-context';
 import { writeValue } from '../protocol/codec.js';
 import { errorToRecord, shortRecord } from '../protocol/errors.js';
 import { ACTIVE, CANCELLED, FAILED, type PoolMemory, QUEUED } from '../protocol/shared-memory.js';
+import type { Dispatcher } from './dispatch.js';
+import type { PendingTasks } from './pending.js';
 import { MAX_TASK_CRASHES } from './restart-policy.js';
 import type { PoolTask } from './task.js';
-
-/** What crash recovery needs from the pool's main-thread bookkeeping. */
-export interface RecoveryHost {
-  /** The task in a main slot (settled or not), or null when the slot is free. */
-  taskAt(slot: number): PoolTask | null;
-  fail(task: PoolTask, error: unknown): void;
-  release(slot: number): void;
-  /** Pushes a slot onto the global queue (-1) or a worker's inbox. */
-  enqueue(slot: number, target: number): void;
-  /** Frees the task's slot and puts it back in the backlog, to be dispatched (and sent) again. */
-  redispatch(task: PoolTask): void;
-}
+import type { TaskSlots } from './task-slots.js';
 
 /** Builds the error of a task or fork a dead worker had; `what` says what it was doing. */
 export type CrashError = (what: string) => WorkerCrashedError;
@@ -27,7 +18,9 @@ export type CrashError = (what: string) => WorkerCrashedError;
 export class CrashRecovery {
   constructor(
     private readonly memory: PoolMemory,
-    private readonly host: RecoveryHost,
+    private readonly slots: TaskSlots,
+    private readonly pending: PendingTasks,
+    private readonly dispatcher: Dispatcher,
   ) {}
 
   /** Called once when worker `index` has died, before its replacement starts. */
@@ -47,11 +40,11 @@ export class CrashRecovery {
     // Slots still in its inbox were never taken: a cancelled one is freed here, or never.
     const inbox = memory.inboxes[index]!;
     for (let slot = inbox.shift(); slot >= 0; slot = inbox.shift()) {
-      if (memory.state(slot) === CANCELLED) this.host.release(slot);
+      if (memory.state(slot) === CANCELLED) this.slots.release(slot);
     }
     for (let slot = 0; slot < memory.layout.geometry.slots; slot++) {
-      const task = this.host.taskAt(slot);
-      if (task && task.target === index && memory.state(slot) === QUEUED) this.host.redispatch(task);
+      const task = this.slots.bySlot[slot] ?? null;
+      if (task && task.target === index && memory.state(slot) === QUEUED) this.dispatcher.redispatch(task);
     }
   }
 
@@ -62,8 +55,8 @@ export class CrashRecovery {
       if (memory.state(slot) !== ACTIVE || memory.runner(slot) !== index) continue;
       const task = this.mainTask(slot);
       if (task) {
-        this.host.fail(task, crash('running this task'));
-        this.host.release(slot);
+        this.pending.settle(task, false, crash('running this task'));
+        this.slots.release(slot);
       } else {
         const error = crash('running this fork');
         if (!writeValue(memory, slot, errorToRecord(error), null))
@@ -97,19 +90,20 @@ export class CrashRecovery {
       memory.setRunner(slot, -1);
       const task = this.mainTask(slot);
       if (task === null) {
-        if (state === QUEUED) this.host.enqueue(slot, -1); // a live joiner's (the dead one's own are cancelled)
+        if (state === QUEUED) this.dispatcher.enqueue(slot, -1); // a live joiner's (the dead one's own are cancelled)
       } else if (state === CANCELLED) {
-        this.host.release(slot); // taken after its cancel, never reported
+        this.slots.release(slot); // taken after its cancel, never reported
       } else if (++task.crashes >= MAX_TASK_CRASHES) {
-        this.host.fail(
+        this.pending.settle(
           task,
+          false,
           crash(
             `holding this task before it started (${MAX_TASK_CRASHES} workers died so; it is not retried)`,
           ),
         );
-        this.host.release(slot);
+        this.slots.release(slot);
       } else if (task.target !== index) {
-        this.host.enqueue(slot, -1);
+        this.dispatcher.enqueue(slot, -1);
       }
     }
   }
@@ -123,13 +117,13 @@ export class CrashRecovery {
     const deque = memory.deques[index]!;
     for (let slot = deque.steal(); deque.size > 0 || slot >= 0; slot = deque.steal()) {
       if (slot < 0) continue;
-      if (memory.state(slot) !== CANCELLED) this.host.enqueue(slot, -1);
-      else if (this.mainTask(slot) !== null) this.host.release(slot); // cancelled while queued, never reported
+      if (memory.state(slot) !== CANCELLED) this.dispatcher.enqueue(slot, -1);
+      else if (this.mainTask(slot) !== null) this.slots.release(slot); // cancelled while queued, never reported
     }
   }
 
   /** The task of a main slot; null for a fork slot. */
   private mainTask(slot: number): PoolTask | null {
-    return slot < this.memory.layout.geometry.slots ? this.host.taskAt(slot) : null;
+    return slot < this.memory.layout.geometry.slots ? (this.slots.bySlot[slot] ?? null) : null;
   }
 }

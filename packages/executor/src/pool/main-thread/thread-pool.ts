@@ -78,13 +78,7 @@ export class ThreadPool {
     );
     this.shared = new MainSharedBuffers((id, buffer) => this.workers.announce({ t: 'share', id, buffer }));
     this.dispatcher = new Dispatcher(memory, this.slots, this.workers, this.pendingTasks, this.completions);
-    this.recovery = new CrashRecovery(memory, {
-      taskAt: (slot) => this.slots.bySlot[slot]!,
-      fail: (task, error) => this.pendingTasks.settle(task, false, error),
-      release: (slot) => this.slots.release(slot),
-      enqueue: (slot, target) => this.dispatcher.enqueue(slot, target),
-      redispatch: (task) => this.dispatcher.redispatch(task),
-    });
+    this.recovery = new CrashRecovery(memory, this.slots, this.pendingTasks, this.dispatcher);
     this.registry = new TaskRegistry((message) => this.workers.announce(message));
     this.workers.start();
   }
