@@ -4,6 +4,8 @@ import { isByMessage, readValue } from '../protocol/codec.js';
 import { recordToError } from '../protocol/errors.js';
 import type { ToMain } from '../protocol/messages.js';
 import { COMPLETE_SEQ, DONE, FAILED, MAIN_WAITING, type PoolMemory } from '../protocol/shared-memory.js';
+import type { Backpressure } from './backpressure.js';
+import type { Dispatcher } from './dispatch.js';
 import { Histogram } from './histogram.js';
 import type { PendingTasks } from './pending.js';
 import type { TaskSlots } from './task-slots.js';
@@ -23,14 +25,29 @@ export class Completions {
   private readonly messageResults = new Map<number, unknown>();
   private armed = false;
 
-  /** `onReport` runs when workers have reported completions (it calls `drain`). */
+  /** Runs when workers have reported completions. */
+  private readonly onReport = (): void => this.deliver();
+
   constructor(
     private readonly memory: PoolMemory,
     private readonly slots: TaskSlots,
     private readonly pending: PendingTasks,
     private readonly workers: WorkerSet,
-    private readonly onReport: () => void,
+    private readonly dispatcher: Dispatcher,
+    private readonly room: Backpressure,
   ) {}
+
+  /**
+   * Settles what the workers have finished, fills the slots that freed with waiting tasks,
+   * lets waiting `submit()`s in, and waits for the next report. Runs on every report, and
+   * when a worker died or was replaced.
+   */
+  deliver(): void {
+    this.drain();
+    this.dispatcher.refill();
+    this.room.wake();
+    this.arm();
+  }
 
   /** Waits (without blocking) for the workers to report completions. */
   arm(): void {
@@ -49,7 +66,7 @@ export class Completions {
   }
 
   /** Settles every task on the completion ring and frees its slot. */
-  drain(): void {
+  private drain(): void {
     this.armed = false;
     Atomics.store(this.memory.words, MAIN_WAITING, 0);
     const completions = this.memory.completions;

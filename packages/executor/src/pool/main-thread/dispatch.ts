@@ -3,7 +3,6 @@ import { markByMessage, writeEncoded } from '../protocol/codec.js';
 import { uncloneable } from '../protocol/errors.js';
 import type { ToWorker } from '../protocol/messages.js';
 import { ACTIVE, CANCELLED, IDLE_WORKERS, type PoolMemory, QUEUED } from '../protocol/shared-memory.js';
-import type { Completions } from './completions.js';
 import type { PendingTasks } from './pending.js';
 import type { PoolTask } from './task.js';
 import type { TaskSlots } from './task-slots.js';
@@ -28,7 +27,6 @@ export class Dispatcher {
     private readonly slots: TaskSlots,
     private readonly workers: WorkerSet,
     private readonly pending: PendingTasks,
-    private readonly completions: Completions,
   ) {}
 
   /** Dispatches the task now if a slot is free and no task waits before it; else it joins the backlog. */
@@ -75,6 +73,16 @@ export class Dispatcher {
     if (runner >= 0) this.workers.watchCancelled(slot, runner, () => this.slots.bySlot[slot] === task);
   }
 
+  /** Fails every accepted, unsettled task with `error` (no worker can start). */
+  failUnsettled(error: unknown): void {
+    this.clearBacklog((task) => this.pending.settle(task, false, error));
+    for (const task of this.slots.bySlot) {
+      if (task === null || task.isSettled) continue;
+      this.withdraw(task); // a queued slot is freed when a worker meets it again
+      this.pending.settle(task, false, error);
+    }
+  }
+
   /** Empties the backlog, passing each of its tasks to `each`. */
   clearBacklog(each: (task: PoolTask) => void): void {
     for (let task = this.backlog.shift(); task !== null; task = this.backlog.shift()) each(task);
@@ -108,7 +116,6 @@ export class Dispatcher {
       return;
     }
     if (tracer !== null) tracer.instant('pool', 'submit', slot);
-    this.completions.arm();
   }
 
   /** Sends the arguments to one worker; false (the task failed, its slot is free) when they cannot go. */

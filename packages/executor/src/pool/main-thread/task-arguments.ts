@@ -1,6 +1,7 @@
 import { MessageChannel, receiveMessageOnPort, type TransferListItem } from 'node:worker_threads';
 import { type Encoded, encodeValue, type SharedBufferIds } from '../protocol/codec.js';
 import { uncloneable } from '../protocol/errors.js';
+import type { WorkerSet } from './workers.js';
 
 /** A call's arguments, checked and serialized before the pool counts the call. */
 export interface PreparedArguments {
@@ -82,14 +83,15 @@ export class MainSharedBuffers implements SharedBufferIds {
   private readonly ids = new WeakMap<SharedArrayBuffer, number>();
   private count = 0;
 
-  constructor(private readonly announce: (id: number, buffer: SharedArrayBuffer) => void) {}
+  /** `workers` are told of each buffer, present ones and later replacements. */
+  constructor(private readonly workers: WorkerSet) {}
 
   idOf(buffer: SharedArrayBuffer): number {
     let id = this.ids.get(buffer);
     if (id === undefined) {
       id = this.count++;
       this.ids.set(buffer, id);
-      this.announce(id, buffer);
+      this.workers.announce({ t: 'share', id, buffer });
     }
     return id;
   }

@@ -1,14 +1,14 @@
 import { pathToFileURL } from 'node:url';
-import type { ToWorker } from '../protocol/messages.js';
 import { issuerOf, TaskHandle } from './task.js';
+import type { WorkerSet } from './workers.js';
 
 /** The task functions registered with a pool (`pool.task()`): one handle and one id per module export. */
 export class TaskRegistry {
   private readonly handles = new Map<string, TaskHandle>();
   private readonly moduleIds = new Map<string, number>();
 
-  /** `announce` tells every worker, present and future, of a new registration. */
-  constructor(private readonly announce: (message: ToWorker) => void) {}
+  /** `workers` are told of each registration, present ones and later replacements. */
+  constructor(private readonly workers: WorkerSet) {}
 
   /** `handle` when this registry issued it; else this pool's handle of the same module export. */
   own(handle: TaskHandle): TaskHandle {
@@ -26,7 +26,7 @@ export class TaskRegistry {
       if (moduleId === undefined) this.moduleIds.set(url, (moduleId = this.moduleIds.size));
       handle = new TaskHandle(this.handles.size, url, name, this);
       this.handles.set(key, handle);
-      this.announce({ t: 'fn', id: handle.id, moduleId, url, name });
+      this.workers.announce({ t: 'fn', id: handle.id, moduleId, url, name });
     }
     return handle;
   }

@@ -42,13 +42,6 @@ export class ThreadPool {
   private readonly registry: TaskRegistry;
   private readonly shared: MainSharedBuffers;
   private state: 'open' | 'closing' | 'closed' = 'open';
-  /** Runs when workers have reported completions, or one died or was replaced. */
-  private readonly onCompletions = (): void => {
-    this.completions.drain();
-    this.dispatcher.refill();
-    this.room.wake();
-    this.completions.arm();
-  };
 
   constructor(options: ThreadPoolOptions = {}) {
     const config = resolveOptions(options);
@@ -58,29 +51,30 @@ export class ThreadPool {
     const memory = new PoolMemory(config.buffer, config.geometry);
     this.memory = memory;
     memory.initialize();
-    this.workers = new WorkerSet(memory, config, {
-      isBusy: () => this.pendingTasks.count > 0,
-      keepResults: (dead) => this.completions.receiveResults(dead),
-      reclaim: (index, crash) => this.recovery.reclaim(index, crash),
-      resend: (index) => this.recovery.resend(index),
-      changed: this.onCompletions,
-      cannotStart: (error) => this.failUnsettled(error),
-    });
+    // Each part takes the parts it works with; the worker set is given its own at start,
+    // since they need it first.
+    this.workers = new WorkerSet(memory, config);
     this.pendingTasks = new PendingTasks(this.workers);
     this.room = new Backpressure(this.pendingTasks, this.maxQueue, this.size);
     this.slots = new TaskSlots(memory);
+    this.dispatcher = new Dispatcher(memory, this.slots, this.workers, this.pendingTasks);
     this.completions = new Completions(
       memory,
       this.slots,
       this.pendingTasks,
       this.workers,
-      this.onCompletions,
+      this.dispatcher,
+      this.room,
     );
-    this.shared = new MainSharedBuffers((id, buffer) => this.workers.announce({ t: 'share', id, buffer }));
-    this.dispatcher = new Dispatcher(memory, this.slots, this.workers, this.pendingTasks, this.completions);
     this.recovery = new CrashRecovery(memory, this.slots, this.pendingTasks, this.dispatcher);
-    this.registry = new TaskRegistry((message) => this.workers.announce(message));
-    this.workers.start();
+    this.shared = new MainSharedBuffers(this.workers);
+    this.registry = new TaskRegistry(this.workers);
+    this.workers.start({
+      pending: this.pendingTasks,
+      completions: this.completions,
+      recovery: this.recovery,
+      dispatcher: this.dispatcher,
+    });
   }
 
   /** Registers `name` exported by `module` once; call the handle with `run`. */
@@ -208,18 +202,8 @@ export class ThreadPool {
       signal.addEventListener('abort', task.abortListener, { once: true });
     }
     this.dispatcher.schedule(task as PoolTask);
+    this.completions.arm();
     return task;
-  }
-
-  /** Fails every accepted, unsettled task with `error` (no worker can start). */
-  private failUnsettled(error: unknown): void {
-    this.dispatcher.clearBacklog((task) => this.pendingTasks.settle(task, false, error));
-    for (const task of this.slots.bySlot) {
-      if (task === null || task.isSettled) continue;
-      this.dispatcher.withdraw(task); // a queued slot is freed when a worker meets it again
-      this.pendingTasks.settle(task, false, error);
-    }
-    this.room.wake();
   }
 
   private cancel(task: PoolTask): void {

@@ -2,8 +2,11 @@ import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import { WorkerCrashedError } from '@spindle/core-context';
 import { CLOSE_GRACE_MS, type Status, type ToWorker, type WorkerInit } from '../protocol/messages.js';
 import { COMPLETE_SEQ, type PoolMemory, SHUTDOWN, STOP } from '../protocol/shared-memory.js';
-import type { CrashError } from './crash-recovery.js';
+import type { Completions } from './completions.js';
+import type { CrashError, CrashRecovery } from './crash-recovery.js';
+import type { Dispatcher } from './dispatch.js';
 import type { PoolConfig } from './options.js';
+import type { PendingTasks } from './pending.js';
 import { CANCEL_GRACE_MS, MAX_START_FAILURES, restartDelayMs } from './restart-policy.js';
 import { setUpFailure } from './set-up-failure.js';
 
@@ -33,20 +36,16 @@ export interface WorkerState {
   restart: NodeJS.Timeout | null;
 }
 
-/** What the worker set needs from the rest of the pool when a worker dies. */
-export interface WorkerSetHost {
-  /** True while tasks are pending: the workers (and a pending restart) then hold the process open. */
-  isBusy(): boolean;
-  /** Takes the results a dead worker sent, before its ports close. */
-  keepResults(dead: WorkerState): void;
-  /** Settles or queues again every task and fork the dead worker at `index` had. */
-  reclaim(index: number, crash: CrashError): void;
-  /** The replacement at `index` is about to start: sends again what its predecessor lost. */
-  resend(index: number): void;
-  /** A worker died or was replaced: deliver completions and dispatch what now can be. */
-  changed(): void;
-  /** No worker can start (see `MAX_START_FAILURES`): every unsettled task fails with `error`. */
-  cannotStart(error: WorkerCrashedError): void;
+/** The parts of the pool the worker set works with when a worker starts, dies or cannot start. */
+export interface WorkerSetParts {
+  /** While tasks are pending, the workers (and a pending restart) hold the process open. */
+  pending: PendingTasks;
+  /** Keeps the results a dead worker sent; delivers what can be after a worker died or was replaced. */
+  completions: Completions;
+  /** Settles or queues again what a dead worker had; sends again what its replacement needs. */
+  recovery: CrashRecovery;
+  /** Fails every waiting task when no worker can start. */
+  dispatcher: Dispatcher;
 }
 
 /** How long past a closing worker's own grace period the pool waits before it terminates the worker. */
@@ -68,18 +67,23 @@ export class WorkerSet {
   private stopped = false;
   /** Set while no worker can start: restarts wait for `revive()` (a new task). */
   private startFailure: WorkerCrashedError | null = null;
+  private parts!: WorkerSetParts;
 
   constructor(
     private readonly memory: PoolMemory,
     private readonly config: PoolConfig,
-    private readonly host: WorkerSetHost,
   ) {
     this.size = config.geometry.workers;
   }
 
-  /** Spawns the first worker at every index. */
-  start(): void {
+  /** Spawns the first worker at every index; `parts` are the pool's parts it works with from now on. */
+  start(parts: WorkerSetParts): void {
+    this.parts = parts;
     for (let i = 0; i < this.size; i++) this.all.push(this.spawn(i));
+  }
+
+  private isBusy(): boolean {
+    return this.parts.pending.count > 0;
   }
 
   /** After workers could not start, a new task tries again: the dead ones are started now. */
@@ -102,7 +106,7 @@ export class WorkerSet {
     try {
       await Promise.all(waiting.map((w) => w.ready));
     } finally {
-      if (!this.host.isBusy()) for (const w of waiting) w.worker.unref();
+      if (!this.isBusy()) for (const w of waiting) w.worker.unref();
     }
   }
 
@@ -247,7 +251,7 @@ export class WorkerSet {
       failReady(error);
       this.onExit(state, code, error);
     });
-    if (!this.host.isBusy()) worker.unref();
+    if (!this.isBusy()) worker.unref();
     return state;
   }
 
@@ -259,7 +263,7 @@ export class WorkerSet {
     if (this.stopped || this.all[dead.index] !== dead) return;
     const index = dead.index;
     // Results it finished are still in its port: take them before the port closes.
-    this.host.keepResults(dead);
+    this.parts.completions.receiveResults(dead);
     dead.toWorker.close();
     dead.toMain.close();
     dead.alive = false;
@@ -269,7 +273,7 @@ export class WorkerSet {
       new WorkerCrashedError(index, `worker ${index} died while ${what}${exitReason(cause, code)}`, {
         cause,
       });
-    this.host.reclaim(index, crash);
+    this.parts.recovery.reclaim(index, crash);
     const finishedAny = this.memory.tasksRun(index) > dead.runsAtSpawn;
     dead.streak = finishedAny || dead.replaced ? 1 : dead.streak + 1;
     if (!dead.started) dead.startFailures++;
@@ -279,9 +283,9 @@ export class WorkerSet {
       this.replace(dead);
     } else {
       dead.restart = setTimeout(() => this.replace(dead), delay);
-      if (!this.host.isBusy()) dead.restart.unref();
+      if (!this.isBusy()) dead.restart.unref();
     }
-    this.host.changed();
+    this.parts.completions.deliver();
   }
 
   /**
@@ -297,9 +301,9 @@ export class WorkerSet {
         if (w.restart !== null) clearTimeout(w.restart);
         w.restart = null;
       }
-      this.host.cannotStart(error);
+      this.parts.dispatcher.failUnsettled(error);
     }
-    this.host.changed();
+    this.parts.completions.deliver();
     return true;
   }
 
@@ -308,14 +312,14 @@ export class WorkerSet {
     dead.restart = null;
     if (this.stopped) return;
     const index = dead.index;
-    this.host.resend(index);
+    this.parts.recovery.resend(index);
     const replacement = this.spawn(index);
     replacement.crashes = dead.crashes;
     replacement.streak = dead.streak;
     replacement.startFailures = dead.startFailures;
     this.all[index] = replacement;
-    if (this.host.isBusy()) replacement.worker.ref();
-    this.host.changed();
+    if (this.isBusy()) replacement.worker.ref();
+    this.parts.completions.deliver();
   }
 }
 
