@@ -6,9 +6,9 @@ export interface WorkerMetrics {
   index: number;
   tasksRun: number;
   tasksStolen: number;
-  /** OS thread id once the worker is ready (Linux), else -1. */
+  /** OS thread id of a pinned worker once it is ready (Linux), else -1 (an unpinned one never loads the native addon). */
   threadId: number;
-  /** CPUs the worker thread may run on, as it reported them. */
+  /** CPUs a pinned worker may run on, as it reported them; empty when unpinned. */
   cpus: number[];
   crashes: number;
 }

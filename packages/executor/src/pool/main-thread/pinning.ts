@@ -24,6 +24,7 @@ function cpusToPinTo(): number[] {
   }
 }
 
+/** The `pin` option checked: the CPU of each worker index (reused round-robin), or null when unpinned. */
 export function pinList(pin: ThreadPoolOptions['pin'], workers: number): number[] | null {
   if (pin === undefined || pin === false) return null;
   if (pin === true) {
