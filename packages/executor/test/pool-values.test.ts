@@ -1,6 +1,7 @@
+import { Cancelled, QueueFullError } from '@spindle/core-context';
 import { describe, expect, it } from 'vitest';
 import { type ThreadPool, UncloneableError } from '../dist/pool/index.js';
-import { outcome, TASKS, within, withPool } from './pool-helpers.js';
+import { gate, outcome, TASKS, within, withPool } from './pool-helpers.js';
 
 /** The pool after a call that failed at once: nothing counted, nothing left to wait for. */
 async function expectNothingCounted(pool: ThreadPool): Promise<void> {
@@ -44,6 +45,28 @@ describe('ThreadPool values that cannot cross between threads', () => {
       expect(error).toMatchObject({ subject: 'argument 1' });
       expect(buffer.byteLength).toBe(16); // not moved away by the refused call
       await expectNothingCounted(pool);
+    });
+  });
+
+  it('moves a transfer list only when the call is accepted', async () => {
+    await withPool({ workers: 1, maxQueue: 0 }, async (pool) => {
+      const held = gate();
+      const holding = pool.run(pool.task(TASKS, 'hold'), [held.buffer]);
+      await held.started();
+      const buffer = new ArrayBuffer(16);
+      const byteLengthOf = pool.task(TASKS, 'byteLengthOf');
+      expect(() => pool.trySubmit(byteLengthOf, [buffer], { transfer: [buffer] })).toThrow(QueueFullError);
+      expect(buffer.byteLength).toBe(16); // still the caller's
+      const controller = new AbortController();
+      const waiting = pool.submit(byteLengthOf, [buffer], { transfer: [buffer], signal: controller.signal });
+      controller.abort();
+      await expect(waiting).rejects.toBeInstanceOf(Cancelled);
+      expect(buffer.byteLength).toBe(16);
+      const later = pool.submit(byteLengthOf, [buffer], { transfer: [buffer] });
+      held.release();
+      expect(await holding).toBe('released');
+      expect(await await later).toBe(16);
+      expect(buffer.byteLength).toBe(0); // moved once accepted
     });
   });
 

@@ -96,17 +96,18 @@ export class ThreadPool {
     args: readonly unknown[] = [],
     options: RunOptions = {},
   ): TaskResult<T> {
-    let record: PoolTask<T>;
-    try {
-      record = this.prepare<T>(task, args, options);
-    } catch (error) {
-      if (!(error instanceof UncloneableError)) throw error;
-      return rejected(error);
-    }
+    const call = this.check(task, args, options);
     if (this.room.isFull()) {
       throw new QueueFullError(
         `the pool queue is full (maxQueue ${this.maxQueue}); use submit() to wait for room`,
       );
+    }
+    let record: PoolTask<T>;
+    try {
+      record = this.record<T>(call);
+    } catch (error) {
+      if (!(error instanceof UncloneableError)) throw error;
+      return rejected(error);
     }
     return this.accept(record);
   }
@@ -117,13 +118,20 @@ export class ThreadPool {
     args: readonly unknown[] = [],
     options: RunOptions = {},
   ): Promise<TaskResult<T>> {
-    const record = this.prepare<T>(task, args, options);
-    if (!this.room.isFull()) return this.accept(record);
-    do {
-      await this.room.waitForRoom(record.signal);
+    const call = this.check(task, args, options);
+    // Arguments are checked at once, but a transfer list moves its objects: that waits for room.
+    let record = call.transfer === undefined ? this.record<T>(call) : null;
+    while (this.room.isFull()) {
+      await this.room.waitForRoom(call.signal);
       this.room.resumed();
       if (this.state !== 'open') throw new ClosedError('the pool was closed while submit() waited for room');
-    } while (this.room.isFull());
+    }
+    try {
+      record ??= this.record<T>(call);
+    } catch (error) {
+      this.room.wake(); // the place this call will not take
+      throw error;
+    }
     const result = this.accept(record);
     // A place this task left unused (it was aborted after waking) goes to the next waiter.
     this.room.wake();
@@ -175,7 +183,8 @@ export class ThreadPool {
     await this.workers.stop(true);
   }
 
-  private prepare<T>(task: TaskRef, args: readonly unknown[], options: RunOptions): PoolTask<T> {
+  /** Checks a call's shape (throwing TypeError or ClosedError at the call); counts and moves nothing. */
+  private check(task: TaskRef, args: readonly unknown[], options: RunOptions): Call {
     if (this.state !== 'open')
       throw new ClosedError('the pool is closed; create a new ThreadPool to run more tasks');
     const handle = task instanceof TaskHandle ? this.registry.own(task) : this.task(task.module, task.name);
@@ -184,8 +193,13 @@ export class ThreadPool {
     if (signal !== undefined && !(signal instanceof AbortSignal))
       throw new TypeError('signal must be an AbortSignal');
     if (transfer !== undefined && !Array.isArray(transfer)) throw new TypeError('transfer must be an array');
-    const prepared = prepareArguments(args as unknown[], transfer, this.shared, this.memory.slotBytes);
-    return new PoolTask<T>(handle.id, prepared.args, prepared.transfer, prepared.encoded, signal);
+    return { fnId: handle.id, args: args as unknown[], transfer, signal };
+  }
+
+  /** A checked call with its arguments serialized (or moved, with a transfer list); throws UncloneableError. */
+  private record<T>(call: Call): PoolTask<T> {
+    const prepared = prepareArguments(call.args, call.transfer, this.shared, this.memory.slotBytes);
+    return new PoolTask<T>(call.fnId, prepared.args, prepared.transfer, prepared.encoded, call.signal);
   }
 
   private accept<T>(task: PoolTask<T>): TaskResult<T> {
@@ -213,6 +227,14 @@ export class ThreadPool {
     this.pendingTasks.settle(task, false, reason);
     this.room.wake();
   }
+}
+
+/** A call whose shape was checked, before its arguments are. */
+interface Call {
+  fnId: number;
+  args: unknown[];
+  transfer: RunOptions['transfer'];
+  signal: AbortSignal | undefined;
 }
 
 /** The result of a call that failed before the pool counted it. */
