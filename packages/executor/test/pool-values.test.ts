@@ -62,6 +62,12 @@ describe('ThreadPool values that cannot cross between threads', () => {
       controller.abort();
       await expect(waiting).rejects.toBeInstanceOf(Cancelled);
       expect(buffer.byteLength).toBe(16);
+      const refused = pool.submit(byteLengthOf, [buffer], {
+        transfer: [buffer],
+        signal: AbortSignal.abort(),
+      });
+      await expect(refused).rejects.toBeInstanceOf(Cancelled);
+      expect(buffer.byteLength).toBe(16);
       const later = pool.submit(byteLengthOf, [buffer], { transfer: [buffer] });
       held.release();
       expect(await holding).toBe('released');

@@ -102,6 +102,7 @@ export class ThreadPool {
         `the pool queue is full (maxQueue ${this.maxQueue}); use submit() to wait for room`,
       );
     }
+    if (call.signal?.aborted) return rejected(abortedBeforeSubmit(call.signal));
     let record: PoolTask<T>;
     try {
       record = this.record<T>(call);
@@ -127,15 +128,13 @@ export class ThreadPool {
       if (this.state !== 'open') throw new ClosedError('the pool was closed while submit() waited for room');
     }
     try {
+      if (call.signal?.aborted) return rejected(abortedBeforeSubmit(call.signal));
       record ??= this.record<T>(call);
-    } catch (error) {
-      this.room.wake(); // the place this call will not take
-      throw error;
+      return this.accept(record);
+    } finally {
+      // A place this call left unused (aborted after waking, or refused) goes to the next waiter.
+      this.room.wake();
     }
-    const result = this.accept(record);
-    // A place this task left unused (it was aborted after waking) goes to the next waiter.
-    this.room.wake();
-    return result;
   }
 
   /** Tasks accepted and not yet settled. */
@@ -204,10 +203,6 @@ export class ThreadPool {
 
   private accept<T>(task: PoolTask<T>): TaskResult<T> {
     const signal = task.signal;
-    if (signal?.aborted) {
-      task.reject(new Cancelled('The task was aborted before it was submitted', { cause: signal.reason }));
-      return task;
-    }
     this.workers.revive();
     this.pendingTasks.add();
     task.enqueuedAt = now();
@@ -235,6 +230,10 @@ interface Call {
   args: unknown[];
   transfer: RunOptions['transfer'];
   signal: AbortSignal | undefined;
+}
+
+function abortedBeforeSubmit(signal: AbortSignal): Cancelled {
+  return new Cancelled('The task was aborted before it was submitted', { cause: signal.reason });
 }
 
 /** The result of a call that failed before the pool counted it. */
