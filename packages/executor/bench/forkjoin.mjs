@@ -1,7 +1,7 @@
 // Case 4: nested fork-join inside workers against the same code run sequentially.
 import { performance } from 'node:perf_hooks';
 import { emit, median } from '@spindle/bench-kit';
-import { ThreadPool } from '../dist/index.js';
+import { ThreadPool } from '../dist/pool/index.js';
 import { fibSequential, mergeSort } from './tasks.mjs';
 
 const TASKS = new URL('./tasks.mjs', import.meta.url);

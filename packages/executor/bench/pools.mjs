@@ -3,7 +3,7 @@
 import { Piscina } from 'piscina';
 import { Tinypool } from 'tinypool';
 import workerpool from 'workerpool';
-import { ThreadPool } from '../dist/index.js';
+import { ThreadPool } from '../dist/pool/index.js';
 
 const TASKS = new URL('./tasks.mjs', import.meta.url);
 

@@ -1,6 +1,7 @@
 // The executor benchmark suite. Prints one JSON line per case and implementation on stdout
 // and ratio tables on stderr. `--quick` runs reduced sizes.
 import { benchOptions, printRatios } from '@spindle/bench-kit';
+import { submitAborts } from './aborts.mjs';
 import { cpuTasks, unevenFanOut } from './cpu.mjs';
 import { forkJoin } from './forkjoin.mjs';
 import { loopExecutor } from './loop.mjs';
@@ -16,6 +17,7 @@ const cases = {
   uneven: unevenFanOut,
   forkjoin: forkJoin,
   loop: loopExecutor,
+  aborts: submitAborts,
 };
 for (const [name, run] of Object.entries(cases)) {
   if (only === undefined || only.split(',').includes(name)) await run(context);

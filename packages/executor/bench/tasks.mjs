@@ -1,5 +1,5 @@
 // Task functions every pool in the benchmark runs (one argument each, the common denominator).
-import { fork, join } from '../dist/index.js';
+import { fork, join } from '../dist/pool/index.js';
 
 export function addOne(x) {
   return x + 1;

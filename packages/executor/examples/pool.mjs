@@ -3,7 +3,7 @@
 // subtasks, and cancelling a running task aborts its signal without killing the worker.
 // Run after `pnpm build`: node examples/pool.mjs
 import { isMainThread } from 'node:worker_threads';
-import { fork, join, ThreadPool, taskSignal } from '../dist/index.js';
+import { fork, join, ThreadPool, taskSignal } from '../dist/pool/index.js';
 
 export const addOne = (x) => x + 1;
 

@@ -1,16 +1,7 @@
+// The in-thread executors. The worker-thread pool is `@spindle/executor/pool`.
 export { createRandom } from '@spindle/core-context';
 export { type FaultSource, faultPoint, withFaultSource } from './fault.js';
 export { InlineExecutor } from './inline.js';
 export { LoopExecutor, type LoopExecutorOptions, loopExecutor } from './loop.js';
 export { defaultSeed, ManualExecutor, type ManualExecutorOptions } from './manual.js';
-export { poolMemoryBytes } from './pool/layout.js';
-export type { HistogramSnapshot } from './pool/main/histogram.js';
-export type { PoolMetrics, WorkerMetrics } from './pool/main/metrics.js';
-export type { ThreadPoolOptions } from './pool/main/options.js';
-export { type RunOptions, TaskHandle, type TaskRef } from './pool/main/task.js';
-export { TaskResult } from './pool/main/task-result.js';
-export { ThreadPool } from './pool/main/thread-pool.js';
-export { usableCpus } from './pool/pinning.js';
-export { type Fork, fork, join, taskSignal } from './pool/worker/task-api.js';
-export type { WorkerTracerOption } from './pool/worker-tracer.js';
 export { runSeeded } from './seeded.js';

@@ -1,7 +1,7 @@
 import { Cancelled, ClosedError, setTracer, type Tracer } from '@spindle/core-context';
 import { describe, expect, it } from 'vitest';
-import { ThreadPool } from '../dist/index.js';
-import { TASKS, viaYield, withPool } from './pool-helpers.js';
+import { ThreadPool } from '../dist/pool/index.js';
+import { outcome, TASKS, viaYield, withPool } from './pool-helpers.js';
 
 describe.each(['global', 'stealing'] as const)('ThreadPool (%s mode)', (mode) => {
   it('runs tasks by handle and by module + name, awaited or yielded', async () => {
@@ -147,6 +147,37 @@ describe('ThreadPool lifecycle and memory', () => {
       setTracer(previous);
     }
     expect(events).toContain('pool:submit');
+  });
+
+  it("runs another pool's handle as the function it names, registered in this pool", async () => {
+    await withPool({ workers: 1 }, async (first) => {
+      await withPool({ workers: 1 }, async (second) => {
+        const addOne = first.task(TASKS, 'addOne'); // id 0 in the first pool
+        const echo = second.task(TASKS, 'echo'); // id 0 in the second
+        expect(addOne.id).toBe(echo.id);
+        expect(await second.run(addOne, [41])).toBe(42);
+        expect(await second.run(echo, [41])).toBe(41);
+        expect(await first.run(addOne, [1])).toBe(2);
+      });
+    });
+  });
+
+  it('gives a task result the promise surface: then, catch, finally, toStringTag', async () => {
+    await withPool({ workers: 1 }, async (pool) => {
+      const failing = pool.run(pool.task(TASKS, 'fail'), ['on purpose']);
+      expect(Object.prototype.toString.call(failing)).toBe('[object TaskResult]');
+      expect(await failing.catch((error: Error) => `caught ${error.message}`)).toBe('caught on purpose');
+      const order: string[] = [];
+      const value = await pool
+        .run<number>(pool.task(TASKS, 'addOne'), [1])
+        .finally(() => order.push('finally'))
+        .then((v) => v * 10);
+      expect([value, order]).toEqual([20, ['finally']]);
+      const kept = await outcome(pool.run(pool.task(TASKS, 'fail'), ['kept']).finally(() => 'ignored'));
+      expect((kept as Error).message).toBe('kept');
+      const asPromise: Promise<number> = pool.run<number>(pool.task(TASKS, 'addOne'), [2]);
+      expect(await Promise.all([asPromise])).toEqual([3]);
+    });
   });
 
   it('rejects bad arguments at the call', () => {

@@ -1,6 +1,6 @@
 import { Cancelled, WorkerCrashedError } from '@spindle/core-context';
 import { describe, expect, it } from 'vitest';
-import type { ThreadPool } from '../dist/index.js';
+import type { ThreadPool } from '../dist/pool/index.js';
 import { gate, outcome, TASKS, waitForWord, within, withPool } from './pool-helpers.js';
 
 /** Resolves once a worker of the pool has died and been dealt with. */

@@ -78,6 +78,20 @@ describe('fork-join rules', () => {
     });
   });
 
+  it.each([
+    ['in slots', 8],
+    ['run inline (no fork slots)', 0],
+  ])('refuses a second join of the same fork (%s), and the next fork still joins', async (_, forkSlots) => {
+    await withPool({ workers: 1, forkSlots }, async (pool) => {
+      const outcomes = await within(10_000, 'joinTwice', pool.run(pool.task(TASKS, 'joinTwice')));
+      expect(outcomes).toEqual([
+        2,
+        'InvalidStateError: this fork was already joined (a fork can be joined once)',
+        101,
+      ]);
+    });
+  });
+
   it('rejects an async subtask', async () => {
     await withPool({ workers: 1 }, async (pool) => {
       await expect(pool.run(pool.task(TASKS, 'asyncFork'))).rejects.toThrow(/must be synchronous/);

@@ -1,4 +1,4 @@
-import { ThreadPool, type ThreadPoolOptions } from '../dist/index.js';
+import { ThreadPool, type ThreadPoolOptions } from '../dist/pool/index.js';
 
 export const TASKS = new URL('./fixtures/tasks.mjs', import.meta.url);
 

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { SystemError } from '@spindle/core-context';
 import { describe, expect, it } from 'vitest';
-import { usableCpus } from '../dist/index.js';
-import { withPool } from './pool-helpers.js';
+import { usableCpus } from '../dist/pool/index.js';
+import { outcome, withPool } from './pool-helpers.js';
 
 /** Parses a Linux CPU list such as "0-3,6" into [0, 1, 2, 3, 6]. */
 function parseCpuList(text: string): number[] {
@@ -47,10 +48,13 @@ describe('ThreadPool pinning', () => {
     });
   });
 
-  it('rejects ready() naming the worker and the OS error when a CPU cannot be used', async () => {
+  it('rejects ready() with a SystemError naming the worker, the CPU and the OS error when a CPU cannot be used', async () => {
     await withPool({ workers: 1, pin: [100_000] }, async (pool) => {
-      await expect(pool.ready()).rejects.toThrow(
-        /worker 0 could not pin itself: sched_setaffinity failed \(errno 22\)/,
+      const error = await outcome(pool.ready());
+      expect(error).toBeInstanceOf(SystemError);
+      expect(error).toMatchObject({ code: 'ERR_SPINDLE_SYSTEM', errno: 22, syscall: 'sched_setaffinity' });
+      expect((error as Error).message).toMatch(
+        /^worker 0 could not pin itself to CPU 100000: sched_setaffinity failed \(errno 22\)/,
       );
     });
   });

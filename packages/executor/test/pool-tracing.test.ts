@@ -1,6 +1,6 @@
 import { WorkerCrashedError } from '@spindle/core-context';
 import { describe, expect, it } from 'vitest';
-import { ThreadPool } from '../dist/index.js';
+import { ThreadPool } from '../dist/pool/index.js';
 import { outcome, TASKS, within, withPool } from './pool-helpers.js';
 
 const TRACER = new URL('./fixtures/tracer.mjs', import.meta.url);

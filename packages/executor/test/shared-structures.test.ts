@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { SharedDeque } from '../dist/pool/deque.js';
-import { SharedRing } from '../dist/pool/ring.js';
+import { SharedDeque } from '../dist/pool/protocol/deque.js';
+import { SharedRing } from '../dist/pool/protocol/ring.js';
 
 const ITEMS = Number(process.env.SPINDLE_STRESS_ITEMS ?? 1_000_000);
 const RACERS = 3;

@@ -53,9 +53,14 @@ export function bindingFileName(platform: string = process.platform, arch: strin
   return `spindle-core-context.${platform}-${arch}.node`;
 }
 
-/** Where the addon is expected: the package root (two levels above src/native or dist/native). */
+/**
+ * Where the addon is expected: the package root (two levels above src/native or dist/native),
+ * or the file `SPINDLE_NATIVE_ADDON` names (tests name a missing one to act as a system without it).
+ */
 export function defaultBindingPath(): string {
-  return fileURLToPath(new URL(`../../${bindingFileName()}`, import.meta.url));
+  return (
+    process.env.SPINDLE_NATIVE_ADDON ?? fileURLToPath(new URL(`../../${bindingFileName()}`, import.meta.url))
+  );
 }
 
 /**

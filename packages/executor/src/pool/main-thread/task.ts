@@ -1,0 +1,77 @@
+import type { TransferListItem } from 'node:worker_threads';
+import type { SinglyLinked } from '@spindle/core-context';
+import type { Encoded } from '../protocol/codec.js';
+import { TaskResult } from './task-result.js';
+
+let registryOf: (handle: TaskHandle) => object | null;
+
+/**
+ * A task function registered with a pool: a module URL and an export name, called by id.
+ * Ids are per pool: a handle passed to another pool is registered there by its module and
+ * name.
+ */
+export class TaskHandle {
+  readonly #registry: object | null;
+
+  static {
+    registryOf = (handle) => handle.#registry;
+  }
+
+  /** @internal */
+  constructor(
+    readonly id: number,
+    readonly url: string,
+    readonly name: string,
+    registry: object | null = null,
+  ) {
+    this.#registry = registry;
+  }
+}
+
+/** The registry that issued `handle` (null for one made by hand). */
+export function issuerOf(handle: TaskHandle): object | null {
+  return registryOf(handle);
+}
+
+/** What identifies a task function: a handle from `pool.task()`, or a module and export name. */
+export type TaskRef = TaskHandle | { module: string | URL; name?: string };
+
+export interface RunOptions {
+  /** Cancels the task: a queued task is removed, a running one sees its `taskSignal()` abort. */
+  signal?: AbortSignal;
+  /** Objects to transfer rather than copy (the task then travels by message). */
+  transfer?: readonly TransferListItem[];
+}
+
+/** The main thread's record of one call: its result operation and the intrusive backlog link. */
+export class PoolTask<T = unknown> extends TaskResult<T> implements SinglyLinked<PoolTask> {
+  next: PoolTask | null = null;
+  owner: object | null = null;
+  /** Slot in shared memory, or -1 while in the backlog. */
+  slot = -1;
+  /** Worker a by-message task was sent to. */
+  target = -1;
+  enqueuedAt = 0;
+  /** Workers that died holding this task before it started (see restart-policy). */
+  crashes = 0;
+  abortListener: (() => void) | null = null;
+
+  /** Settles the call once, and stops listening to its signal; false when it was settled already. */
+  finish(ok: boolean, value: unknown): boolean {
+    if (!(ok ? this.resolve(value as T) : this.reject(value))) return false;
+    if (this.abortListener !== null) this.signal!.removeEventListener('abort', this.abortListener);
+    this.abortListener = null;
+    return true;
+  }
+
+  constructor(
+    readonly fnId: number,
+    readonly args: unknown[],
+    readonly transfer: readonly TransferListItem[] | undefined,
+    /** The arguments serialized for a slot, or null when they travel by message. */
+    readonly encoded: Encoded | null,
+    readonly signal: AbortSignal | undefined,
+  ) {
+    super();
+  }
+}

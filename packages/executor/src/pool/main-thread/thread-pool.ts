@@ -1,0 +1,244 @@
+import { Cancelled, ClosedError, QueueFullError } from '@spindle/core-context';
+import { UncloneableError } from '../protocol/errors.js';
+import { now, PoolMemory, poolMemoryBytes } from '../protocol/shared-memory.js';
+import { Backpressure } from './backpressure.js';
+import { Completions } from './completions.js';
+import { CrashRecovery } from './crash-recovery.js';
+import { Dispatcher } from './dispatch.js';
+import { type PoolMetrics, workerMetrics } from './metrics.js';
+import { geometryOf, resolveOptions, type ThreadPoolOptions } from './options.js';
+import { PendingTasks } from './pending.js';
+import { PoolTask, type RunOptions, TaskHandle, type TaskRef } from './task.js';
+import { MainSharedBuffers, prepareArguments } from './task-arguments.js';
+import { TaskRegistry } from './task-registry.js';
+import { TaskResult } from './task-result.js';
+import { TaskSlots } from './task-slots.js';
+import { WorkerSet } from './workers.js';
+
+/**
+ * A pool of worker threads that take tasks from shared memory themselves. The main thread
+ * writes a task (function id and arguments) into a slot of a SharedArrayBuffer and pushes
+ * the slot's index onto a lock-free queue; a worker pops it, runs it, writes the result
+ * back and pushes the index onto a completion ring. No message crosses per task unless its
+ * arguments or result do not fit the slot or must be transferred.
+ */
+export class ThreadPool {
+  /** Bytes of caller-provided memory a pool with these options needs. */
+  static memoryBytes(options: ThreadPoolOptions = {}): number {
+    return poolMemoryBytes(geometryOf(options));
+  }
+
+  readonly size: number;
+  readonly mode: 'global' | 'stealing';
+  private readonly maxQueue: number;
+  private readonly memory: PoolMemory;
+  private readonly workers: WorkerSet;
+  private readonly pendingTasks: PendingTasks;
+  private readonly room: Backpressure;
+  private readonly slots: TaskSlots;
+  private readonly completions: Completions;
+  private readonly dispatcher: Dispatcher;
+  private readonly recovery: CrashRecovery;
+  private readonly registry: TaskRegistry;
+  private readonly shared: MainSharedBuffers;
+  private state: 'open' | 'closing' | 'closed' = 'open';
+
+  constructor(options: ThreadPoolOptions = {}) {
+    const config = resolveOptions(options);
+    this.size = config.geometry.workers;
+    this.mode = config.mode;
+    this.maxQueue = config.maxQueue;
+    const memory = new PoolMemory(config.buffer, config.geometry);
+    this.memory = memory;
+    memory.initialize();
+    // Each part takes the parts it works with; the worker set is given its own at start,
+    // since they need it first.
+    this.workers = new WorkerSet(memory, config);
+    this.pendingTasks = new PendingTasks(this.workers);
+    this.room = new Backpressure(this.pendingTasks, this.maxQueue, this.size);
+    this.slots = new TaskSlots(memory);
+    this.dispatcher = new Dispatcher(memory, this.slots, this.workers, this.pendingTasks);
+    this.completions = new Completions(
+      memory,
+      this.slots,
+      this.pendingTasks,
+      this.workers,
+      this.dispatcher,
+      this.room,
+    );
+    this.recovery = new CrashRecovery(memory, this.slots, this.pendingTasks, this.dispatcher);
+    this.shared = new MainSharedBuffers(this.workers);
+    this.registry = new TaskRegistry(this.workers);
+    this.workers.start({
+      pending: this.pendingTasks,
+      completions: this.completions,
+      recovery: this.recovery,
+      dispatcher: this.dispatcher,
+    });
+  }
+
+  /** Registers `name` exported by `module` once; call the handle with `run`. */
+  task(module: string | URL, name = 'default'): TaskHandle {
+    return this.registry.handle(module, name);
+  }
+
+  /**
+   * Calls a task and returns its result as an operation (`await` it, or `yield*` it in a
+   * fiber). With `maxQueue` set, fails like `trySubmit` when the queue is full.
+   */
+  run<T = unknown>(task: TaskRef, args: readonly unknown[] = [], options: RunOptions = {}): TaskResult<T> {
+    return this.trySubmit<T>(task, args, options);
+  }
+
+  /** Like `run`, but throws `QueueFullError` at once when `maxQueue` tasks are waiting. */
+  trySubmit<T = unknown>(
+    task: TaskRef,
+    args: readonly unknown[] = [],
+    options: RunOptions = {},
+  ): TaskResult<T> {
+    const call = this.check(task, args, options);
+    if (this.room.isFull()) {
+      throw new QueueFullError(
+        `the pool queue is full (maxQueue ${this.maxQueue}); use submit() to wait for room`,
+      );
+    }
+    if (call.signal?.aborted) return rejected(abortedBeforeSubmit(call.signal));
+    let record: PoolTask<T>;
+    try {
+      record = this.record<T>(call);
+    } catch (error) {
+      if (!(error instanceof UncloneableError)) throw error;
+      return rejected(error);
+    }
+    return this.accept(record);
+  }
+
+  /** Waits until the queue has room, then submits; resolves to the task's result operation. */
+  async submit<T = unknown>(
+    task: TaskRef,
+    args: readonly unknown[] = [],
+    options: RunOptions = {},
+  ): Promise<TaskResult<T>> {
+    const call = this.check(task, args, options);
+    // Arguments are checked at once, but a transfer list moves its objects: that waits for room.
+    let record = call.transfer === undefined ? this.record<T>(call) : null;
+    while (this.room.isFull()) {
+      await this.room.waitForRoom(call.signal);
+      this.room.resumed();
+      if (this.state !== 'open') throw new ClosedError('the pool was closed while submit() waited for room');
+    }
+    try {
+      if (call.signal?.aborted) return rejected(abortedBeforeSubmit(call.signal));
+      record ??= this.record<T>(call);
+      return this.accept(record);
+    } finally {
+      // A place this call left unused (aborted after waking, or refused) goes to the next waiter.
+      this.room.wake();
+    }
+  }
+
+  /** Tasks accepted and not yet settled. */
+  get pending(): number {
+    return this.pendingTasks.count;
+  }
+
+  /** Resolves when every worker has started (and pinned itself, when asked to). */
+  ready(): Promise<void> {
+    return this.workers.ready();
+  }
+
+  metrics(): PoolMetrics {
+    const queueDepth = this.dispatcher.queueDepth();
+    return {
+      workers: workerMetrics(this.memory, this.workers.all),
+      queueDepth,
+      pending: this.pendingTasks.count,
+      waitTime: this.completions.waitTime.snapshot(),
+      runTime: this.completions.runTime.snapshot(),
+    };
+  }
+
+  /** Stops accepting tasks, finishes every queued and running one, then stops the workers. */
+  async close(): Promise<void> {
+    if (this.state === 'closed') return;
+    if (this.state === 'open') {
+      this.state = 'closing';
+      this.room.close();
+    }
+    if (this.pendingTasks.count > 0) await this.pendingTasks.whenIdle();
+    this.state = 'closed';
+    await this.workers.stop(false);
+  }
+
+  /** Stops at once: every unsettled task is rejected with `Cancelled` and the workers are terminated. */
+  async destroy(): Promise<void> {
+    if (this.state === 'closed') return;
+    this.state = 'closing';
+    this.room.close();
+    const error = new Cancelled('The pool was destroyed before this task finished');
+    this.dispatcher.clearBacklog((task) => this.pendingTasks.settle(task, false, error));
+    for (const task of this.slots.bySlot) if (task !== null) this.pendingTasks.settle(task, false, error);
+    this.state = 'closed';
+    await this.workers.stop(true);
+  }
+
+  /** Checks a call's shape (throwing TypeError or ClosedError at the call); counts and moves nothing. */
+  private check(task: TaskRef, args: readonly unknown[], options: RunOptions): Call {
+    if (this.state !== 'open')
+      throw new ClosedError('the pool is closed; create a new ThreadPool to run more tasks');
+    const handle = task instanceof TaskHandle ? this.registry.own(task) : this.task(task.module, task.name);
+    if (!Array.isArray(args)) throw new TypeError('args must be an array of arguments');
+    const { signal, transfer } = options;
+    if (signal !== undefined && !(signal instanceof AbortSignal))
+      throw new TypeError('signal must be an AbortSignal');
+    if (transfer !== undefined && !Array.isArray(transfer)) throw new TypeError('transfer must be an array');
+    return { fnId: handle.id, args: args as unknown[], transfer, signal };
+  }
+
+  /** A checked call with its arguments serialized (or moved, with a transfer list); throws UncloneableError. */
+  private record<T>(call: Call): PoolTask<T> {
+    const prepared = prepareArguments(call.args, call.transfer, this.shared, this.memory.slotBytes);
+    return new PoolTask<T>(call.fnId, prepared.args, prepared.transfer, prepared.encoded, call.signal);
+  }
+
+  private accept<T>(task: PoolTask<T>): TaskResult<T> {
+    const signal = task.signal;
+    this.workers.revive();
+    this.pendingTasks.add();
+    task.enqueuedAt = now();
+    if (signal !== undefined) {
+      task.abortListener = () => this.cancel(task);
+      signal.addEventListener('abort', task.abortListener, { once: true });
+    }
+    this.dispatcher.schedule(task as PoolTask);
+    this.completions.arm();
+    return task;
+  }
+
+  private cancel(task: PoolTask): void {
+    if (task.isSettled) return;
+    const reason = new Cancelled('The task was aborted by its signal', { cause: task.signal?.reason });
+    this.dispatcher.withdraw(task);
+    this.pendingTasks.settle(task, false, reason);
+    this.room.wake();
+  }
+}
+
+/** A call whose shape was checked, before its arguments are. */
+interface Call {
+  fnId: number;
+  args: unknown[];
+  transfer: RunOptions['transfer'];
+  signal: AbortSignal | undefined;
+}
+
+function abortedBeforeSubmit(signal: AbortSignal): Cancelled {
+  return new Cancelled('The task was aborted before it was submitted', { cause: signal.reason });
+}
+
+/** The result of a call that failed before the pool counted it. */
+function rejected<T>(error: unknown): TaskResult<T> {
+  const result = new TaskResult<T>();
+  result.reject(error);
+  return result;
+}

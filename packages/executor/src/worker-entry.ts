@@ -1,6 +1,0 @@
-/** Entry script of every ThreadPool worker thread. */
-import { workerData } from 'node:worker_threads';
-import type { WorkerInit } from './pool/messages.js';
-import { startWorker } from './pool/worker/runtime.js';
-
-void startWorker(workerData as WorkerInit);
