@@ -2,7 +2,7 @@
 // published types must not see them. (Members every class has by contract, such as a
 // Waitable's park/unpark or a Runnable's link, are public and not listed.)
 export const hiddenInternals = {
-  '@spindle/executor': {
+  '@spindle/executor/pool': {
     TaskResult: ['resolve', 'reject'],
   },
   '@spindle/fiber': {

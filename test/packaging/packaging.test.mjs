@@ -55,7 +55,7 @@ describe('require() of the published packages', () => {
   it('gives the same module as import() on a Node.js that can require ES modules', needsRequireOfEsm, () => {
     const script = `
       (async () => {
-        for (const name of ${JSON.stringify(packageNames())}) {
+        for (const name of ${JSON.stringify(entryPoints())}) {
           const required = require(name);
           const imported = await import(name);
           const names = Object.keys(imported);
@@ -71,7 +71,7 @@ describe('require() of the published packages', () => {
   });
 
   it('says which Node.js to use, or import(), where require() of ES modules is off', () => {
-    for (const name of packageNames()) {
+    for (const name of entryPoints()) {
       const script = `try { require(${JSON.stringify(name)}) } catch (e) { console.log(e.code + ': ' + e.message) }`;
       const result = nodeIn(packed.project, [...requireOfEsmOff, '-e', script]);
       assert.match(result.stdout, new RegExp(`^ERR_REQUIRE_ESM: ${name} is an ES module`));
@@ -175,8 +175,14 @@ describe('the tarballs', () => {
   });
 });
 
-function packageNames() {
-  return packed.packages.map((pkg) => pkg.name);
+/** Every specifier a user can import: each package and each subpath of its exports map. */
+function entryPoints() {
+  return packed.packages.flatMap((pkg) => {
+    const manifest = readJson(join(pkg.contents, 'package.json'));
+    return Object.keys(manifest.exports)
+      .filter((subpath) => subpath !== './package.json')
+      .map((subpath) => (subpath === '.' ? pkg.name : `${pkg.name}/${subpath.slice(2)}`));
+  });
 }
 
 function nodeIn(cwd, args) {

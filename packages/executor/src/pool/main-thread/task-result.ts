@@ -2,31 +2,16 @@ import { List, Operation, type Waiter } from '@spindle/core-context';
 
 /**
  * The result of one pool call: an Operation, so async code `await`s it (or uses `then`,
- * `catch` and `finally` as on a Promise) and a fiber `yield*`s it. It settles once; every waiter parked on it gets the same outcome.
+ * `catch` and `finally` as on a Promise) and a fiber `yield*`s it. It settles once; every
+ * waiter parked on it gets the same outcome.
  * Waiting allocates no list until a second waiter arrives.
  */
-export class TaskResult<T> extends Operation<T> implements Promise<T> {
+export class TaskResult<T> extends Operation<T> {
   private settled = false;
   private ok = false;
   private outcome: unknown;
   private waiter: Waiter<T> | null = null;
   private moreWaiters: List<Waiter<T>> | null = null;
-
-  /** `Object.prototype.toString` names it, as it names a Promise. */
-  get [Symbol.toStringTag](): string {
-    return 'TaskResult';
-  }
-
-  /** Like `Promise.prototype.catch`: a promise of the result, or of what `onRejected` returns. */
-  // biome-ignore lint/suspicious/noExplicitAny: the signature of Promise.prototype.catch, so handlers typed for a Promise fit
-  catch<R = never>(onRejected?: ((reason: any) => R | PromiseLike<R>) | null): Promise<T | R> {
-    return this.then(undefined, onRejected);
-  }
-
-  /** Like `Promise.prototype.finally`: runs `onFinally` once settled, keeping the outcome. */
-  finally(onFinally?: (() => void) | null): Promise<T> {
-    return Promise.resolve(this).finally(onFinally);
-  }
 
   get isSettled(): boolean {
     return this.settled;
