@@ -17,6 +17,62 @@
 //!   side by default and shared with `FpControl::Shared` (see `FpControl`).
 //!
 //! Coroutines are neither `Send` nor `Sync`: the thread that creates one runs it.
+//!
+//! The body and the values it trades are `'static`: a coroutine may be moved away from
+//! where it was made, or leaked while suspended, and its frames must not outlive what
+//! they borrow. A body that borrows a local does not compile:
+//!
+//! ```compile_fail,E0597
+//! use spindle_core_context_native::{Coroutine, MmapStack};
+//!
+//! fn outlives_its_borrow() -> Coroutine<(), usize, (), MmapStack> {
+//!     let local = vec![1, 2, 3];
+//!     let borrowed = &local;
+//!     Coroutine::with_stack(MmapStack::new(64 * 1024).unwrap(), move |y, ()| {
+//!         y.suspend(borrowed.len());
+//!     })
+//! }
+//! ```
+//!
+//! nor does one that takes a borrow as its input (a `thread::scope` suspended inside it
+//! could hand the borrow to a thread that outlives it):
+//!
+//! ```compile_fail
+//! use spindle_core_context_native::{Coroutine, CoroutineResult, MmapStack};
+//!
+//! fn takes_a_borrow(value: &u32) -> u32 {
+//!     let stack = MmapStack::new(64 * 1024).unwrap();
+//!     let mut co = Coroutine::<&u32, (), u32, _>::with_stack(stack, |_, x| *x);
+//!     match co.resume(value) {
+//!         CoroutineResult::Return(x) => x,
+//!         CoroutineResult::Yield(()) => unreachable!(),
+//!     }
+//! }
+//! ```
+//!
+//! Moving the data in is the way:
+//!
+//! ```
+//! use spindle_core_context_native::{Coroutine, CoroutineResult, MmapStack};
+//!
+//! fn owns_its_data() -> Coroutine<(), usize, (), MmapStack> {
+//!     let local = vec![1, 2, 3];
+//!     Coroutine::with_stack(MmapStack::new(64 * 1024).unwrap(), move |y, ()| {
+//!         y.suspend(local.len());
+//!     })
+//! }
+//! assert_eq!(owns_its_data().resume(()), CoroutineResult::Yield(3));
+//!
+//! fn takes_a_copy(value: &u32) -> u32 {
+//!     let stack = MmapStack::new(64 * 1024).unwrap();
+//!     let mut co = Coroutine::<u32, (), u32, _>::with_stack(stack, |_, x| x);
+//!     match co.resume(*value) {
+//!         CoroutineResult::Return(x) => x,
+//!         CoroutineResult::Yield(()) => unreachable!(),
+//!     }
+//! }
+//! assert_eq!(takes_a_copy(&7), 7);
+//! ```
 
 use std::any::Any;
 use std::marker::PhantomData;
@@ -97,7 +153,10 @@ impl<I, Y, R, S: Stack> Coroutine<I, Y, R, S> {
     /// If the stack is too small to hold the body closure plus a minimal frame.
     pub fn with_stack<F>(stack: S, body: F) -> Self
     where
-        F: FnOnce(&Yielder<I, Y>, I) -> R,
+        F: FnOnce(&Yielder<I, Y>, I) -> R + 'static,
+        I: 'static,
+        Y: 'static,
+        R: 'static,
     {
         Self::with_fp_control(stack, FpControl::Preserved, body)
     }
@@ -108,7 +167,10 @@ impl<I, Y, R, S: Stack> Coroutine<I, Y, R, S> {
     /// If the stack is too small to hold the body closure plus a minimal frame.
     pub fn with_fp_control<F>(stack: S, fp: FpControl, body: F) -> Self
     where
-        F: FnOnce(&Yielder<I, Y>, I) -> R,
+        F: FnOnce(&Yielder<I, Y>, I) -> R + 'static,
+        I: 'static,
+        Y: 'static,
+        R: 'static,
     {
         let top = stack.top() as usize;
         let limit = stack.limit() as usize;

@@ -228,11 +228,31 @@ fn hundred_thousand_coroutines_alive_at_once() {
 }
 
 #[test]
+#[cfg_attr(
+    spindle_asan,
+    ignore = "AddressSanitizer's allocator aborts on a failed allocation by default"
+)]
+fn too_many_coroutines_are_an_error_not_an_abort() {
+    // The stacks (8 TiB, reserved only) can be mapped; the list of 2^32 - 1 coroutines
+    // cannot be allocated.
+    let error = many_coroutines(u32::MAX as usize, 2048).unwrap_err();
+    assert!(
+        error.to_string().contains("do not fit in memory"),
+        "{error}"
+    );
+    let error = many_coroutines(usize::MAX / 1024, 2048).unwrap_err();
+    assert!(
+        error.to_string().contains("do not fit in memory"),
+        "{error}"
+    );
+}
+
+#[test]
 fn caller_provided_memory_runs_coroutines() {
     let mut memory = Mapping::new(64 * 1024).unwrap();
-    let mut co = Coroutine::with_stack(SliceStack::new(memory.as_mut_slice()), |y, x: u32| {
-        y.suspend(x + 1) + 1
-    });
+    // SAFETY: 64 KiB is plenty for this body, which runs to completion below.
+    let stack = unsafe { SliceStack::new(memory.as_mut_slice()) };
+    let mut co = Coroutine::with_stack(stack, |y, x: u32| y.suspend(x + 1) + 1);
     assert_eq!(co.resume(1), CoroutineResult::<u32, u32>::Yield(2));
     assert_eq!(co.resume(9), CoroutineResult::Return(10));
 }
@@ -241,7 +261,9 @@ fn caller_provided_memory_runs_coroutines() {
 #[should_panic(expected = "too small")]
 fn a_stack_too_small_is_refused() {
     let mut memory = [0u8; 256];
-    let _ = Coroutine::<(), (), (), _>::with_stack(SliceStack::new(&mut memory), |_, _| ());
+    // SAFETY: the coroutine is refused before anything runs on the stack.
+    let stack = unsafe { SliceStack::new(&mut memory) };
+    let _ = Coroutine::<(), (), (), _>::with_stack(stack, |_, _| ());
 }
 
 #[test]

@@ -1,11 +1,46 @@
-//! The native benchmark exports (and one test aid that kills the process), built only where native coroutines
-//! are (`native_coroutines`): elsewhere the addon has pinning and topology alone.
+//! The native benchmark exports, built only where native coroutines are
+//! (`native_coroutines`): elsewhere the addon has pinning and topology alone.
+//!
+//! They run on the JavaScript thread that calls them, so their sizes are bounded
+//! (`benchLimits`): the largest run takes seconds, not minutes, and fits in memory.
 
 use napi::{Error, Result, Status};
 use napi_derive::napi;
 
 use super::guarded;
 use crate::FpControl;
+
+/// Most round trips one `benchRoundTrip` call makes: about a second at 9 ns each.
+const MAX_ROUND_TRIPS: u32 = 100_000_000;
+/// Most coroutines one `benchManyCoroutines` call keeps alive: a few seconds.
+const MAX_COROUTINES: u32 = 1_000_000;
+/// Smallest stack `benchManyCoroutines` accepts: the bodies and the coroutine header fit.
+const MIN_STACK_BYTES: u32 = 2048;
+/// Largest total of the stacks of one `benchManyCoroutines` call (count * stackSize).
+const MAX_TOTAL_STACK_BYTES: f64 = 2.0 * 1024.0 * 1024.0 * 1024.0;
+
+/// The sizes the benchmarks accept (the TypeScript wrapper checks them first).
+#[napi(object)]
+pub struct BenchLimits {
+    pub max_round_trips: u32,
+    pub max_coroutines: u32,
+    pub min_stack_bytes: u32,
+    pub max_total_stack_bytes: f64,
+}
+
+#[napi]
+pub fn bench_limits() -> BenchLimits {
+    BenchLimits {
+        max_round_trips: MAX_ROUND_TRIPS,
+        max_coroutines: MAX_COROUTINES,
+        min_stack_bytes: MIN_STACK_BYTES,
+        max_total_stack_bytes: MAX_TOTAL_STACK_BYTES,
+    }
+}
+
+fn out_of_range(message: String) -> Error {
+    Error::new(Status::InvalidArg, message)
+}
 
 /// What `benchRoundTrip` measured.
 #[napi(object)]
@@ -21,8 +56,13 @@ pub struct RoundTripReport {
 /// Times `iterations` native round trips (resume + suspend) and checks their answers.
 #[napi]
 pub fn bench_round_trip(iterations: u32) -> Result<RoundTripReport> {
+    if !(1..=MAX_ROUND_TRIPS).contains(&iterations) {
+        return Err(out_of_range(format!(
+            "benchRoundTrip: iterations must be from 1 to {MAX_ROUND_TRIPS}; got {iterations}"
+        )));
+    }
     guarded("benchRoundTrip", move || {
-        let run = crate::bench::round_trips(u64::from(iterations.max(1)), FpControl::Preserved);
+        let run = crate::bench::round_trips(u64::from(iterations), FpControl::Preserved);
         Ok(RoundTripReport {
             round_trips: run.count as u32,
             checksum: run.checksum as f64,
@@ -45,14 +85,21 @@ pub struct ManyCoroutinesReport {
 /// resumes each twice, and reports the resident memory.
 #[napi]
 pub fn bench_many_coroutines(count: u32, stack_size: u32) -> Result<ManyCoroutinesReport> {
+    if !(1..=MAX_COROUTINES).contains(&count) {
+        return Err(out_of_range(format!(
+            "benchManyCoroutines: count must be from 1 to {MAX_COROUTINES}; got {count}"
+        )));
+    }
+    let total = f64::from(count) * f64::from(stack_size);
+    if stack_size < MIN_STACK_BYTES || total > MAX_TOTAL_STACK_BYTES {
+        return Err(out_of_range(format!(
+            "benchManyCoroutines: stackSize must be at least {MIN_STACK_BYTES} and count * stackSize \
+             at most {MAX_TOTAL_STACK_BYTES}; got {count} * {stack_size}"
+        )));
+    }
     guarded("benchManyCoroutines", move || {
-        let report = crate::bench::many_coroutines(count.max(1) as usize, stack_size as usize)
-            .map_err(|e| {
-                Error::new(
-                    Status::GenericFailure,
-                    format!("cannot reserve the stacks: {e}"),
-                )
-            })?;
+        let report = crate::bench::many_coroutines(count as usize, stack_size as usize)
+            .map_err(|e| Error::new(Status::GenericFailure, format!("benchManyCoroutines: {e}")))?;
         Ok(ManyCoroutinesReport {
             count: report.count as u32,
             stack_size: report.stack_size as u32,
@@ -61,13 +108,4 @@ pub fn bench_many_coroutines(count: u32, stack_size: u32) -> Result<ManyCoroutin
             ns_per_coroutine: report.ns_per_coroutine,
         })
     })
-}
-
-/// Test aid, not API: overflows a coroutine's guarded stack, which kills the calling
-/// process (SIGABRT) with the "coroutine stack overflow" message. It exists so that
-/// test/native.test.ts can check, in a child node process, that the overflow handler
-/// works next to V8's own signal handlers; the TypeScript API does not expose it.
-#[napi]
-pub fn test_only_overflow_coroutine_stack() {
-    crate::bench::overflow_coroutine_stack(crate::stack::page_size())
 }
