@@ -154,7 +154,9 @@ describe('native coroutine benchmarks', () => {
   it('rejects sizes that would exhaust memory or block the thread for long', () => {
     expect(() => benchManyCoroutines(2 ** 32 - 1, 2048)).toThrow(RangeError);
     expect(() => benchManyCoroutines(1_000_001, 2048)).toThrow(/count must be an integer from 1 to 1000000/);
-    expect(() => benchManyCoroutines(1_000_000, 4096)).toThrow(/stackSize must be an integer from 2048 to 2147/);
+    expect(() => benchManyCoroutines(1_000_000, 4096)).toThrow(
+      /stackSize must be an integer from 2048 to 2147/,
+    );
     expect(() => benchRoundTrip(2 ** 32 - 1)).toThrow(/iterations must be an integer from 1 to 100000000/);
   });
 
