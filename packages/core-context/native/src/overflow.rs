@@ -8,7 +8,8 @@
 //! action.
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::ptr;
+use std::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
 use std::sync::Once;
 
 /// Guard ranges (start -> end) of live managed stacks, behind a spin lock so the signal
@@ -77,26 +78,64 @@ fn guard_containing(addr: usize) -> Option<(usize, usize)> {
 }
 
 static INSTALL: Once = Once::new();
-static mut PREVIOUS_SEGV: Option<libc::sigaction> = None;
-static mut PREVIOUS_BUS: Option<libc::sigaction> = None;
+/// The handlers installed before ours, for the faults that are not ours. Each is recorded
+/// before ours is installed and never freed: `on_fault` may read it at any time.
+static PREVIOUS_SEGV: AtomicPtr<libc::sigaction> = AtomicPtr::new(ptr::null_mut());
+static PREVIOUS_BUS: AtomicPtr<libc::sigaction> = AtomicPtr::new(ptr::null_mut());
+
+/// The signature of `libc::sigaction`, so tests can watch the order of the calls.
+type SigactionFn =
+    unsafe extern "C" fn(libc::c_int, *const libc::sigaction, *mut libc::sigaction) -> libc::c_int;
 
 fn install_handler() {
     INSTALL.call_once(|| {
-        // SAFETY: installing a handler with a zeroed, then filled, sigaction.
-        unsafe {
+        // SAFETY: a zeroed sigaction, then filled, is a valid action.
+        let ours = unsafe {
             let mut action: libc::sigaction = std::mem::zeroed();
             action.sa_sigaction = on_fault as *const () as usize;
             action.sa_flags = libc::SA_SIGINFO | libc::SA_ONSTACK;
             libc::sigemptyset(&mut action.sa_mask);
-            let mut old: libc::sigaction = std::mem::zeroed();
-            if libc::sigaction(libc::SIGSEGV, &action, &mut old) == 0 {
-                PREVIOUS_SEGV = Some(old);
-            }
-            if libc::sigaction(libc::SIGBUS, &action, &mut old) == 0 {
-                PREVIOUS_BUS = Some(old);
-            }
-        }
+            action
+        };
+        install_recording_first(libc::SIGSEGV, &ours, &PREVIOUS_SEGV, libc::sigaction);
+        install_recording_first(libc::SIGBUS, &ours, &PREVIOUS_BUS, libc::sigaction);
     });
+}
+
+/// Records the action installed for `signal` in `previous`, then installs `ours`. A fault
+/// on another thread can reach `on_fault` as soon as `ours` is in place, so it must find
+/// the handler it replaced already recorded (with nothing recorded it would fall back to
+/// the default action and kill the process). Should another thread have installed a
+/// handler between the two calls, that one is recorded instead.
+fn install_recording_first(
+    signal: libc::c_int,
+    ours: &libc::sigaction,
+    previous: &AtomicPtr<libc::sigaction>,
+    sigaction: SigactionFn,
+) {
+    // SAFETY: a zeroed sigaction is a valid buffer for the kernel to fill.
+    let mut current: Box<libc::sigaction> = Box::new(unsafe { std::mem::zeroed() });
+    // SAFETY: reading the current action into our buffer.
+    if unsafe { sigaction(signal, ptr::null(), &mut *current) } != 0 {
+        return;
+    }
+    previous.store(Box::into_raw(current), Ordering::Release);
+    // SAFETY: a zeroed sigaction is a valid buffer for the kernel to fill.
+    let mut replaced: Box<libc::sigaction> = Box::new(unsafe { std::mem::zeroed() });
+    // SAFETY: installing a valid action; the kernel fills our buffer.
+    if unsafe { sigaction(signal, ours, &mut *replaced) } != 0 {
+        return;
+    }
+    // SAFETY: the pointer stored above is live (recorded actions are never freed).
+    let recorded = unsafe { &*previous.load(Ordering::Acquire) };
+    if !same_handler(recorded, &replaced) {
+        // The old record stays allocated: a handler running now may still read it.
+        previous.store(Box::into_raw(replaced), Ordering::Release);
+    }
+}
+
+fn same_handler(a: &libc::sigaction, b: &libc::sigaction) -> bool {
+    a.sa_sigaction == b.sa_sigaction && a.sa_flags == b.sa_flags
 }
 
 extern "C" fn on_fault(
@@ -111,14 +150,13 @@ extern "C" fn on_fault(
         // SAFETY: abort is async-signal-safe.
         unsafe { libc::abort() };
     }
-    // SAFETY: the previous actions were stored before this handler could run.
-    let previous = unsafe {
-        if signal == libc::SIGSEGV {
-            std::ptr::addr_of!(PREVIOUS_SEGV).read()
-        } else {
-            std::ptr::addr_of!(PREVIOUS_BUS).read()
-        }
+    let slot = if signal == libc::SIGSEGV {
+        &PREVIOUS_SEGV
+    } else {
+        &PREVIOUS_BUS
     };
+    // SAFETY: recorded actions are written before they are published and never freed.
+    let previous = unsafe { slot.load(Ordering::Acquire).as_ref() }.copied();
     forward(signal, info, context, previous);
 }
 
@@ -267,6 +305,8 @@ impl Drop for AltStack {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::atomic::AtomicUsize;
+
     use super::*;
 
     #[test]
@@ -278,6 +318,71 @@ mod tests {
         assert_eq!(guard_containing(0xfff), None);
         unregister_guard(0x1000);
         assert_eq!(guard_containing(0x1000), None);
+    }
+
+    /// The handler address the fake `sigaction` below holds for its one signal.
+    static FAKE_INSTALLED: AtomicUsize = AtomicUsize::new(0);
+    /// What the fake found recorded when it was asked to install a handler.
+    static RECORDED_AT_INSTALL: AtomicUsize = AtomicUsize::new(0);
+    /// A handler the fake pretends another thread installs just before ours, if not 0.
+    static INSTALLED_MEANWHILE: AtomicUsize = AtomicUsize::new(0);
+    static FAKE_PREVIOUS: AtomicPtr<libc::sigaction> = AtomicPtr::new(ptr::null_mut());
+
+    unsafe extern "C" fn fake_sigaction(
+        _signal: libc::c_int,
+        new: *const libc::sigaction,
+        old: *mut libc::sigaction,
+    ) -> libc::c_int {
+        if !new.is_null() {
+            let recorded = FAKE_PREVIOUS.load(Ordering::Acquire);
+            let recorded = recorded.as_ref().map_or(0, |action| action.sa_sigaction);
+            RECORDED_AT_INSTALL.store(recorded, Ordering::SeqCst);
+            let meanwhile = INSTALLED_MEANWHILE.load(Ordering::SeqCst);
+            if meanwhile != 0 {
+                FAKE_INSTALLED.store(meanwhile, Ordering::SeqCst);
+            }
+        }
+        if !old.is_null() {
+            (*old).sa_sigaction = FAKE_INSTALLED.load(Ordering::SeqCst);
+        }
+        if !new.is_null() {
+            FAKE_INSTALLED.store((*new).sa_sigaction, Ordering::SeqCst);
+        }
+        0
+    }
+
+    fn action(handler: usize) -> libc::sigaction {
+        // SAFETY: a zeroed sigaction is valid.
+        let mut action: libc::sigaction = unsafe { std::mem::zeroed() };
+        action.sa_sigaction = handler;
+        action
+    }
+
+    fn recorded_previous() -> usize {
+        // SAFETY: recorded actions are never freed.
+        unsafe { (*FAKE_PREVIOUS.load(Ordering::Acquire)).sa_sigaction }
+    }
+
+    #[test]
+    fn records_the_previous_handler_before_installing_ours() {
+        let (v8, ours, other) = (0x1000, 0x2000, 0x3000);
+        FAKE_INSTALLED.store(v8, Ordering::SeqCst);
+        install_recording_first(libc::SIGSEGV, &action(ours), &FAKE_PREVIOUS, fake_sigaction);
+        assert_eq!(
+            RECORDED_AT_INSTALL.load(Ordering::SeqCst),
+            v8,
+            "a fault right after the install must find the previous handler"
+        );
+        assert_eq!(FAKE_INSTALLED.load(Ordering::SeqCst), ours);
+        assert_eq!(recorded_previous(), v8);
+
+        // Another thread installs `other` between our read and our install: it is the
+        // handler ours replaced, so it is the one recorded.
+        FAKE_INSTALLED.store(v8, Ordering::SeqCst);
+        INSTALLED_MEANWHILE.store(other, Ordering::SeqCst);
+        install_recording_first(libc::SIGSEGV, &action(ours), &FAKE_PREVIOUS, fake_sigaction);
+        assert_eq!(RECORDED_AT_INSTALL.load(Ordering::SeqCst), v8);
+        assert_eq!(recorded_previous(), other);
     }
 
     #[test]
