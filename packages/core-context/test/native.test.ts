@@ -193,6 +193,29 @@ describe('native coroutine benchmarks', () => {
   });
 });
 
+/** Names of the sections of a 64-bit little-endian ELF file. */
+function elfSectionNames(path: string): string[] {
+  const file = readFileSync(path);
+  expect(file.subarray(0, 6)).toEqual(Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1]));
+  const sectionTable = Number(file.readBigUInt64LE(0x28));
+  const entrySize = file.readUInt16LE(0x3a);
+  const count = file.readUInt16LE(0x3c);
+  const header = (i: number) => sectionTable + i * entrySize;
+  const namesOffset = Number(file.readBigUInt64LE(header(file.readUInt16LE(0x3e)) + 0x18));
+  return Array.from({ length: count }, (_, i) => {
+    const start = namesOffset + file.readUInt32LE(header(i));
+    return file.toString('latin1', start, file.indexOf(0, start));
+  });
+}
+
+describe('the published addon', () => {
+  it.runIf(process.platform === 'linux')('is stripped of its symbol table and keeps its exports', () => {
+    const sections = elfSectionNames(defaultBindingPath());
+    expect(sections).toContain('.dynsym');
+    expect(sections).not.toContain('.symtab');
+  });
+});
+
 describe('the loader', () => {
   it('names the missing file and tells to run the build', () => {
     const missing = join(os.tmpdir(), 'spindle-does-not-exist', 'spindle-core-context.linux-x64.node');
