@@ -7,7 +7,9 @@
 //! V8's WebAssembly trap handler or Rust's own stack-overflow report) or to the default
 //! action.
 
+use std::cell::UnsafeCell;
 use std::collections::BTreeMap;
+use std::mem::MaybeUninit;
 use std::ptr;
 use std::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
 use std::sync::Once;
@@ -78,10 +80,46 @@ fn guard_containing(addr: usize) -> Option<(usize, usize)> {
 }
 
 static INSTALL: Once = Once::new();
-/// The handlers installed before ours, for the faults that are not ours. Each is recorded
-/// before ours is installed and never freed: `on_fault` may read it at any time.
-static PREVIOUS_SEGV: AtomicPtr<libc::sigaction> = AtomicPtr::new(ptr::null_mut());
-static PREVIOUS_BUS: AtomicPtr<libc::sigaction> = AtomicPtr::new(ptr::null_mut());
+static PREVIOUS_SEGV: PreviousAction = PreviousAction::new();
+static PREVIOUS_BUS: PreviousAction = PreviousAction::new();
+
+/// The action installed for a signal before ours, for the faults that are not ours.
+/// `on_fault` may read it at any time, so a slot is filled before `recorded` points to
+/// it and never changes after. The second slot holds the handler another thread may have
+/// installed between our reading the action and installing ours.
+struct PreviousAction {
+    slots: [UnsafeCell<MaybeUninit<libc::sigaction>>; 2],
+    recorded: AtomicPtr<libc::sigaction>,
+}
+
+// SAFETY: slots are written once, before they are published through `recorded`.
+unsafe impl Sync for PreviousAction {}
+
+impl PreviousAction {
+    const fn new() -> PreviousAction {
+        PreviousAction {
+            slots: [
+                UnsafeCell::new(MaybeUninit::uninit()),
+                UnsafeCell::new(MaybeUninit::uninit()),
+            ],
+            recorded: AtomicPtr::new(ptr::null_mut()),
+        }
+    }
+
+    fn get(&self) -> Option<libc::sigaction> {
+        // SAFETY: `recorded` is null or points to a filled slot that never changes.
+        unsafe { self.recorded.load(Ordering::Acquire).as_ref().copied() }
+    }
+
+    /// Fills slot `slot` with `action` and publishes it.
+    ///
+    /// # Safety
+    /// Each slot is filled at most once.
+    unsafe fn record(&self, slot: usize, action: libc::sigaction) {
+        let filled = (*self.slots[slot].get()).write(action);
+        self.recorded.store(filled, Ordering::Release);
+    }
+}
 
 /// The signature of `libc::sigaction`, so tests can watch the order of the calls.
 type SigactionFn =
@@ -97,8 +135,11 @@ fn install_handler() {
             libc::sigemptyset(&mut action.sa_mask);
             action
         };
-        install_recording_first(libc::SIGSEGV, &ours, &PREVIOUS_SEGV, libc::sigaction);
-        install_recording_first(libc::SIGBUS, &ours, &PREVIOUS_BUS, libc::sigaction);
+        // SAFETY: once per signal (`INSTALL`).
+        unsafe {
+            install_recording_first(libc::SIGSEGV, &ours, &PREVIOUS_SEGV, libc::sigaction);
+            install_recording_first(libc::SIGBUS, &ours, &PREVIOUS_BUS, libc::sigaction);
+        }
     });
 }
 
@@ -107,30 +148,23 @@ fn install_handler() {
 /// the handler it replaced already recorded (with nothing recorded it would fall back to
 /// the default action and kill the process). Should another thread have installed a
 /// handler between the two calls, that one is recorded instead.
-fn install_recording_first(
+///
+/// # Safety
+/// Called at most once per `previous`.
+unsafe fn install_recording_first(
     signal: libc::c_int,
     ours: &libc::sigaction,
-    previous: &AtomicPtr<libc::sigaction>,
+    previous: &PreviousAction,
     sigaction: SigactionFn,
 ) {
-    // SAFETY: a zeroed sigaction is a valid buffer for the kernel to fill.
-    let mut current: Box<libc::sigaction> = Box::new(unsafe { std::mem::zeroed() });
-    // SAFETY: reading the current action into our buffer.
-    if unsafe { sigaction(signal, ptr::null(), &mut *current) } != 0 {
+    let mut current: libc::sigaction = std::mem::zeroed();
+    if sigaction(signal, ptr::null(), &mut current) != 0 {
         return;
     }
-    previous.store(Box::into_raw(current), Ordering::Release);
-    // SAFETY: a zeroed sigaction is a valid buffer for the kernel to fill.
-    let mut replaced: Box<libc::sigaction> = Box::new(unsafe { std::mem::zeroed() });
-    // SAFETY: installing a valid action; the kernel fills our buffer.
-    if unsafe { sigaction(signal, ours, &mut *replaced) } != 0 {
-        return;
-    }
-    // SAFETY: the pointer stored above is live (recorded actions are never freed).
-    let recorded = unsafe { &*previous.load(Ordering::Acquire) };
-    if !same_handler(recorded, &replaced) {
-        // The old record stays allocated: a handler running now may still read it.
-        previous.store(Box::into_raw(replaced), Ordering::Release);
+    previous.record(0, current);
+    let mut replaced: libc::sigaction = std::mem::zeroed();
+    if sigaction(signal, ours, &mut replaced) == 0 && !same_handler(&current, &replaced) {
+        previous.record(1, replaced);
     }
 }
 
@@ -155,9 +189,7 @@ extern "C" fn on_fault(
     } else {
         &PREVIOUS_BUS
     };
-    // SAFETY: recorded actions are written before they are published and never freed.
-    let previous = unsafe { slot.load(Ordering::Acquire).as_ref() }.copied();
-    forward(signal, info, context, previous);
+    forward(signal, info, context, slot.get());
 }
 
 /// Hands a fault that is not ours to whoever handled it before, or restores the default
@@ -322,11 +354,12 @@ mod tests {
 
     /// The handler address the fake `sigaction` below holds for its one signal.
     static FAKE_INSTALLED: AtomicUsize = AtomicUsize::new(0);
-    /// What the fake found recorded when it was asked to install a handler.
+    /// The record the fake looks at when it is asked to install a handler.
+    static WATCHED: AtomicPtr<PreviousAction> = AtomicPtr::new(ptr::null_mut());
+    /// What the fake found recorded then (0 for nothing).
     static RECORDED_AT_INSTALL: AtomicUsize = AtomicUsize::new(0);
     /// A handler the fake pretends another thread installs just before ours, if not 0.
     static INSTALLED_MEANWHILE: AtomicUsize = AtomicUsize::new(0);
-    static FAKE_PREVIOUS: AtomicPtr<libc::sigaction> = AtomicPtr::new(ptr::null_mut());
 
     unsafe extern "C" fn fake_sigaction(
         _signal: libc::c_int,
@@ -334,8 +367,8 @@ mod tests {
         old: *mut libc::sigaction,
     ) -> libc::c_int {
         if !new.is_null() {
-            let recorded = FAKE_PREVIOUS.load(Ordering::Acquire);
-            let recorded = recorded.as_ref().map_or(0, |action| action.sa_sigaction);
+            let watched = &*WATCHED.load(Ordering::SeqCst);
+            let recorded = watched.get().map_or(0, |action| action.sa_sigaction);
             RECORDED_AT_INSTALL.store(recorded, Ordering::SeqCst);
             let meanwhile = INSTALLED_MEANWHILE.load(Ordering::SeqCst);
             if meanwhile != 0 {
@@ -358,31 +391,34 @@ mod tests {
         action
     }
 
-    fn recorded_previous() -> usize {
-        // SAFETY: recorded actions are never freed.
-        unsafe { (*FAKE_PREVIOUS.load(Ordering::Acquire)).sa_sigaction }
+    fn install_watched(previous: &'static PreviousAction, ours: usize) {
+        WATCHED.store(ptr::from_ref(previous).cast_mut(), Ordering::SeqCst);
+        // SAFETY: each test record is used once.
+        unsafe { install_recording_first(libc::SIGSEGV, &action(ours), previous, fake_sigaction) };
     }
 
     #[test]
     fn records_the_previous_handler_before_installing_ours() {
+        static FIRST: PreviousAction = PreviousAction::new();
+        static SECOND: PreviousAction = PreviousAction::new();
         let (v8, ours, other) = (0x1000, 0x2000, 0x3000);
         FAKE_INSTALLED.store(v8, Ordering::SeqCst);
-        install_recording_first(libc::SIGSEGV, &action(ours), &FAKE_PREVIOUS, fake_sigaction);
+        install_watched(&FIRST, ours);
         assert_eq!(
             RECORDED_AT_INSTALL.load(Ordering::SeqCst),
             v8,
             "a fault right after the install must find the previous handler"
         );
         assert_eq!(FAKE_INSTALLED.load(Ordering::SeqCst), ours);
-        assert_eq!(recorded_previous(), v8);
+        assert_eq!(FIRST.get().map(|a| a.sa_sigaction), Some(v8));
 
         // Another thread installs `other` between our read and our install: it is the
         // handler ours replaced, so it is the one recorded.
         FAKE_INSTALLED.store(v8, Ordering::SeqCst);
         INSTALLED_MEANWHILE.store(other, Ordering::SeqCst);
-        install_recording_first(libc::SIGSEGV, &action(ours), &FAKE_PREVIOUS, fake_sigaction);
+        install_watched(&SECOND, ours);
         assert_eq!(RECORDED_AT_INSTALL.load(Ordering::SeqCst), v8);
-        assert_eq!(recorded_previous(), other);
+        assert_eq!(SECOND.get().map(|a| a.sa_sigaction), Some(other));
     }
 
     #[test]
