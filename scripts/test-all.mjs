@@ -11,4 +11,5 @@ function run(command) {
 run('node scripts/setup.mjs');
 run('pnpm exec turbo run test typecheck --output-logs=new-only');
 run('cargo test --release --workspace');
+run('node scripts/native-memcheck.mjs');
 run('bash scripts/aarch64-test.sh');

@@ -84,6 +84,7 @@ pub use crate::arch::FpControl;
 use crate::arch::{init_stack, switch};
 use crate::overflow;
 use crate::stack::Stack;
+use crate::tools::{finish_switch, start_switch, FakeStack, RegisteredStack, StackBounds};
 
 /// What a resume produced.
 #[derive(Debug, PartialEq, Eq)]
@@ -119,6 +120,9 @@ struct Shared {
     unwinding: bool,
     /// What both sides' switches do with the floating-point control state.
     fp: FpControl,
+    /// The stack of the resumer, for AddressSanitizer's switch annotations (unset
+    /// without ASan).
+    caller_stack: StackBounds,
 }
 
 /// The outcome the root hands over when the body ends.
@@ -135,6 +139,10 @@ pub struct Coroutine<I, Y, R, S: Stack> {
     shared: *mut Shared,
     status: CoroutineStatus,
     drop_closure: unsafe fn(*mut u8),
+    /// The coroutine stack, for AddressSanitizer's switch annotations.
+    bounds: StackBounds,
+    /// Registered with valgrind until the stack is released (dropped before `stack`).
+    _registered: RegisteredStack,
     stack: S,
     _types: PhantomData<*mut (I, Y, R)>,
 }
@@ -185,6 +193,7 @@ impl<I, Y, R, S: Stack> Coroutine<I, Y, R, S> {
         if stack.guard().is_some() {
             overflow::prepare_current_thread();
         }
+        let registered = RegisteredStack::new(stack.limit(), stack.top());
         // SAFETY: both locations lie inside the stack, suitably aligned and unused.
         let shared = unsafe {
             let shared = shared_at as *mut Shared;
@@ -195,6 +204,7 @@ impl<I, Y, R, S: Stack> Coroutine<I, Y, R, S> {
                 finished: false,
                 unwinding: false,
                 fp,
+                caller_stack: StackBounds::UNKNOWN,
             });
             (closure_at as *mut F).write(body);
             (*shared).coroutine_sp =
@@ -205,6 +215,11 @@ impl<I, Y, R, S: Stack> Coroutine<I, Y, R, S> {
             shared,
             status: CoroutineStatus::Created,
             drop_closure: drop_closure::<F>,
+            bounds: StackBounds {
+                bottom: limit as *const _,
+                size: top - limit,
+            },
+            _registered: registered,
             stack,
             _types: PhantomData,
         }
@@ -257,12 +272,16 @@ impl<I, Y, R, S: Stack> Coroutine<I, Y, R, S> {
     #[inline(always)]
     unsafe fn switch_in(&mut self, value: usize) -> usize {
         let shared = self.shared;
-        switch(
+        let mut fake_stack: FakeStack = ptr::null_mut();
+        start_switch(Some(&mut fake_stack), self.bounds);
+        let handed = switch(
             ptr::addr_of_mut!((*shared).caller_sp),
             (*shared).coroutine_sp,
             value,
             (*shared).fp,
-        )
+        );
+        finish_switch(fake_stack, None);
+        handed
     }
 
     /// Unwinds a suspended coroutine's stack (see the module docs).
@@ -311,12 +330,15 @@ impl<I, Y> Yielder<I, Y> {
                 forced_unwind();
             }
             let value = ManuallyDrop::new(value);
+            let mut fake_stack: FakeStack = ptr::null_mut();
+            start_switch(Some(&mut fake_stack), (*shared).caller_stack);
             let handed = switch(
                 ptr::addr_of_mut!((*shared).coroutine_sp),
                 (*shared).caller_sp,
                 ptr::addr_of!(value) as usize,
                 (*shared).fp,
             );
+            finish_switch(fake_stack, Some(&mut (*shared).caller_stack));
             if handed == 0 {
                 forced_unwind();
             }
@@ -349,6 +371,7 @@ where
     F: FnOnce(&Yielder<I, Y>, I) -> R,
 {
     let shared = data.cast::<Shared>();
+    finish_switch(ptr::null_mut(), Some(&mut (*shared).caller_stack));
     let body = ptr::read((*shared).closure.cast::<F>());
     let yielder = Yielder {
         shared,
@@ -359,6 +382,7 @@ where
         body(&yielder, input)
     })));
     (*shared).finished = true;
+    start_switch(None, (*shared).caller_stack);
     switch(
         ptr::addr_of_mut!((*shared).coroutine_sp),
         (*shared).caller_sp,

@@ -17,6 +17,8 @@ pub mod coroutine;
 mod overflow;
 #[cfg(native_coroutines)]
 pub mod stack;
+#[cfg(native_coroutines)]
+mod tools;
 pub mod topology;
 
 #[cfg(feature = "node")]

