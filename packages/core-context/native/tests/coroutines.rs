@@ -2,6 +2,7 @@
 //! switches, deep recursion, many coroutines at once.
 
 use std::cell::Cell;
+use std::io::ErrorKind;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::rc::Rc;
 
@@ -228,20 +229,27 @@ fn hundred_thousand_coroutines_alive_at_once() {
 }
 
 #[test]
-#[cfg_attr(
-    spindle_asan,
-    ignore = "AddressSanitizer's allocator aborts on a failed allocation by default"
-)]
-fn too_many_coroutines_are_an_error_not_an_abort() {
-    // The stacks (8 TiB, reserved only) can be mapped natively; the list of 2^32 - 1
-    // coroutines cannot be allocated. Either failure is an error.
-    let error = many_coroutines(u32::MAX as usize, 2048).unwrap_err();
-    assert!(!error.to_string().is_empty());
-    let error = many_coroutines(usize::MAX / 1024, 2048).unwrap_err();
-    assert!(
-        error.to_string().contains("do not fit in memory"),
-        "{error}"
-    );
+fn oversized_runs_are_an_error_not_an_abort() {
+    // 2^32 - 1 coroutines used to get as far as allocating their list, and abort there.
+    for (count, stack_size, message) in [
+        (
+            u32::MAX as usize,
+            2048,
+            "count must be from 1 to 1000000; got 4294967295",
+        ),
+        (0, 2048, "count must be from 1 to 1000000; got 0"),
+        (
+            1_000_000,
+            4096,
+            "count * stackSize at most 2147483648; got 1000000 * 4096",
+        ),
+        (1000, usize::MAX, "count * stackSize at most 2147483648"),
+        (1000, 100, "stackSize must be at least 2048"),
+    ] {
+        let error = many_coroutines(count, stack_size).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::InvalidInput);
+        assert!(error.to_string().contains(message), "{error}");
+    }
 }
 
 #[test]

@@ -93,26 +93,51 @@ pub struct ManyReport {
     pub ns_per_coroutine: f64,
 }
 
+/// Most round trips one run of the addon's `benchRoundTrip` makes: about a second.
+pub const MAX_ROUND_TRIPS: u64 = 100_000_000;
+/// Most coroutines `many_coroutines` keeps alive: a few seconds to create and resume.
+pub const MAX_COROUTINES: usize = 1_000_000;
+/// Smallest stack `many_coroutines` accepts: its bodies and the coroutine header fit.
+pub const MIN_STACK_BYTES: usize = 2048;
+/// Largest `count * stack_size` of one `many_coroutines` run (2 GiB): the resident memory
+/// stays within what a test machine has, whatever the allocator would promise.
+pub const MAX_TOTAL_STACK_BYTES: usize = 2 << 30;
+
+/// Checks the sizes of a `many_coroutines` run against the limits above.
+fn check_many_coroutines(count: usize, stack_size: usize) -> std::io::Result<()> {
+    let invalid = |message: String| std::io::Error::new(std::io::ErrorKind::InvalidInput, message);
+    if !(1..=MAX_COROUTINES).contains(&count) {
+        return Err(invalid(format!(
+            "count must be from 1 to {MAX_COROUTINES}; got {count}"
+        )));
+    }
+    let total = count.checked_mul(stack_size);
+    if stack_size < MIN_STACK_BYTES || total.is_none_or(|total| total > MAX_TOTAL_STACK_BYTES) {
+        return Err(invalid(format!(
+            "stackSize must be at least {MIN_STACK_BYTES} and count * stackSize at most \
+             {MAX_TOTAL_STACK_BYTES}; got {count} * {stack_size}"
+        )));
+    }
+    Ok(())
+}
+
 /// Keeps `count` coroutines alive at once on caller-provided `stack_size`-byte stacks
-/// carved from one mapping, resumes each twice, checks what they yielded, reports the
-/// resident memory, then runs each to its end. Sizes too large for the address space or
-/// the allocator are an error, never an abort.
+/// (rounded up to 16 bytes) carved from one mapping, resumes each twice, checks what
+/// they yielded, reports the resident memory, then runs each to its end. Sizes beyond
+/// the limits above, and a failed mapping or allocation, are an error, never an abort.
 pub fn many_coroutines(count: usize, stack_size: usize) -> std::io::Result<ManyReport> {
-    let stack_size = stack_size.max(2048).next_multiple_of(16);
-    let too_large = || {
-        std::io::Error::new(
-            std::io::ErrorKind::OutOfMemory,
-            format!("{count} coroutines on {stack_size}-byte stacks do not fit in memory"),
-        )
-    };
-    let stacks_bytes = count.checked_mul(stack_size).ok_or_else(too_large)?;
+    check_many_coroutines(count, stack_size)?;
+    let stack_size = stack_size.next_multiple_of(16);
     let rss_before = resident_bytes();
     let start = Instant::now();
-    let mut memory = Mapping::new(stacks_bytes)?;
+    let mut memory = Mapping::new(count * stack_size)?;
     let mut coroutines = Vec::new();
-    coroutines
-        .try_reserve_exact(count)
-        .map_err(|_| too_large())?;
+    coroutines.try_reserve_exact(count).map_err(|_| {
+        std::io::Error::new(
+            std::io::ErrorKind::OutOfMemory,
+            format!("cannot allocate the list of {count} coroutines"),
+        )
+    })?;
     for chunk in memory
         .as_mut_slice()
         .chunks_exact_mut(stack_size)

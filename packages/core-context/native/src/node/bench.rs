@@ -8,16 +8,8 @@ use napi::{Error, Result, Status};
 use napi_derive::napi;
 
 use super::guarded;
+use crate::bench::{MAX_COROUTINES, MAX_ROUND_TRIPS, MAX_TOTAL_STACK_BYTES, MIN_STACK_BYTES};
 use crate::FpControl;
-
-/// Most round trips one `benchRoundTrip` call makes: about a second at 9 ns each.
-const MAX_ROUND_TRIPS: u32 = 100_000_000;
-/// Most coroutines one `benchManyCoroutines` call keeps alive: a few seconds.
-const MAX_COROUTINES: u32 = 1_000_000;
-/// Smallest stack `benchManyCoroutines` accepts: the bodies and the coroutine header fit.
-const MIN_STACK_BYTES: u32 = 2048;
-/// Largest total of the stacks of one `benchManyCoroutines` call (count * stackSize).
-const MAX_TOTAL_STACK_BYTES: f64 = 2.0 * 1024.0 * 1024.0 * 1024.0;
 
 /// The sizes the benchmarks accept (the TypeScript wrapper checks them first).
 #[napi(object)]
@@ -31,15 +23,11 @@ pub struct BenchLimits {
 #[napi]
 pub fn bench_limits() -> BenchLimits {
     BenchLimits {
-        max_round_trips: MAX_ROUND_TRIPS,
-        max_coroutines: MAX_COROUTINES,
-        min_stack_bytes: MIN_STACK_BYTES,
-        max_total_stack_bytes: MAX_TOTAL_STACK_BYTES,
+        max_round_trips: MAX_ROUND_TRIPS as u32,
+        max_coroutines: MAX_COROUTINES as u32,
+        min_stack_bytes: MIN_STACK_BYTES as u32,
+        max_total_stack_bytes: MAX_TOTAL_STACK_BYTES as f64,
     }
-}
-
-fn out_of_range(message: String) -> Error {
-    Error::new(Status::InvalidArg, message)
 }
 
 /// What `benchRoundTrip` measured.
@@ -56,10 +44,13 @@ pub struct RoundTripReport {
 /// Times `iterations` native round trips (resume + suspend) and checks their answers.
 #[napi]
 pub fn bench_round_trip(iterations: u32) -> Result<RoundTripReport> {
-    if !(1..=MAX_ROUND_TRIPS).contains(&iterations) {
-        return Err(out_of_range(format!(
-            "benchRoundTrip: iterations must be from 1 to {MAX_ROUND_TRIPS}; got {iterations}"
-        )));
+    if !(1..=MAX_ROUND_TRIPS).contains(&u64::from(iterations)) {
+        return Err(Error::new(
+            Status::InvalidArg,
+            format!(
+                "benchRoundTrip: iterations must be from 1 to {MAX_ROUND_TRIPS}; got {iterations}"
+            ),
+        ));
     }
     guarded("benchRoundTrip", move || {
         let run = crate::bench::round_trips(u64::from(iterations), FpControl::Preserved);
@@ -85,21 +76,15 @@ pub struct ManyCoroutinesReport {
 /// resumes each twice, and reports the resident memory.
 #[napi]
 pub fn bench_many_coroutines(count: u32, stack_size: u32) -> Result<ManyCoroutinesReport> {
-    if !(1..=MAX_COROUTINES).contains(&count) {
-        return Err(out_of_range(format!(
-            "benchManyCoroutines: count must be from 1 to {MAX_COROUTINES}; got {count}"
-        )));
-    }
-    let total = f64::from(count) * f64::from(stack_size);
-    if stack_size < MIN_STACK_BYTES || total > MAX_TOTAL_STACK_BYTES {
-        return Err(out_of_range(format!(
-            "benchManyCoroutines: stackSize must be at least {MIN_STACK_BYTES} and count * stackSize \
-             at most {MAX_TOTAL_STACK_BYTES}; got {count} * {stack_size}"
-        )));
-    }
     guarded("benchManyCoroutines", move || {
-        let report = crate::bench::many_coroutines(count as usize, stack_size as usize)
-            .map_err(|e| Error::new(Status::GenericFailure, format!("benchManyCoroutines: {e}")))?;
+        let report =
+            crate::bench::many_coroutines(count as usize, stack_size as usize).map_err(|e| {
+                let status = match e.kind() {
+                    std::io::ErrorKind::InvalidInput => Status::InvalidArg,
+                    _ => Status::GenericFailure,
+                };
+                Error::new(status, format!("benchManyCoroutines: {e}"))
+            })?;
         Ok(ManyCoroutinesReport {
             count: report.count as u32,
             stack_size: report.stack_size as u32,
