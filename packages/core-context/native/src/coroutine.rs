@@ -84,7 +84,7 @@ pub use crate::arch::FpControl;
 use crate::arch::{init_stack, switch};
 use crate::overflow;
 use crate::stack::Stack;
-use crate::tools::{finish_switch, start_switch, FakeStack, RegisteredStack, StackBounds};
+use crate::checkers::{finish_switch, start_switch, FakeStack, RegisteredStack, StackBounds};
 
 /// What a resume produced.
 #[derive(Debug, PartialEq, Eq)]

@@ -18,7 +18,7 @@ mod overflow;
 #[cfg(native_coroutines)]
 pub mod stack;
 #[cfg(native_coroutines)]
-mod tools;
+mod checkers;
 pub mod topology;
 
 #[cfg(feature = "node")]

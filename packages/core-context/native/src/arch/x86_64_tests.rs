@@ -7,7 +7,7 @@
 
 use super::{init_stack, switch, FpControl};
 use crate::stack::{MmapStack, Stack};
-use crate::tools::RegisteredStack;
+use crate::checkers::RegisteredStack;
 
 type SwitchFn = unsafe extern "C" fn(*mut *mut u8, *mut u8, usize) -> usize;
 
