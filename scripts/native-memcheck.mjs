@@ -1,6 +1,6 @@
 // Runs the native crate's test suite under valgrind (memcheck) and under AddressSanitizer,
 // both with their default checks, and fails on any report. Coroutine stacks are
-// registered with valgrind and announced to ASan (native/src/tools/), so a report is a
+// registered with valgrind and announced to ASan (native/src/checkers/), so a report is a
 // real bug. Bounded to a few minutes on a loaded 2-core machine.
 //
 //   node scripts/native-memcheck.mjs

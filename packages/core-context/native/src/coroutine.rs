@@ -82,9 +82,9 @@ use std::ptr;
 
 pub use crate::arch::FpControl;
 use crate::arch::{init_stack, switch};
+use crate::checkers::{finish_switch, start_switch, FakeStack, RegisteredStack, StackBounds};
 use crate::overflow;
 use crate::stack::Stack;
-use crate::checkers::{finish_switch, start_switch, FakeStack, RegisteredStack, StackBounds};
 
 /// What a resume produced.
 #[derive(Debug, PartialEq, Eq)]

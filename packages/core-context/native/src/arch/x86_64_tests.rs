@@ -6,8 +6,8 @@
 //! around, so the test also checks that the compiler saves what the switch clobbers.
 
 use super::{init_stack, switch, FpControl};
-use crate::stack::{MmapStack, Stack};
 use crate::checkers::RegisteredStack;
+use crate::stack::{MmapStack, Stack};
 
 type SwitchFn = unsafe extern "C" fn(*mut *mut u8, *mut u8, usize) -> usize;
 
