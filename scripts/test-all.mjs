@@ -13,4 +13,5 @@ run('node scripts/setup.mjs');
 run('pnpm exec turbo run test typecheck --output-logs=new-only');
 run('node --test test/packaging/packaging.test.mjs');
 run('cargo test --release --workspace');
+run('node scripts/native-memcheck.mjs');
 run('bash scripts/aarch64-test.sh');

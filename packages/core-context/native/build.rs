@@ -9,6 +9,18 @@ fn main() {
         println!("cargo::rustc-cfg=native_coroutines");
     }
 
+    // `spindle_asan`: built with AddressSanitizer (`-Zsanitizer=address`, as
+    // scripts/native-sanitizers.sh does); the coroutine switches then tell it about the
+    // stacks they move between.
+    println!("cargo::rustc-check-cfg=cfg(spindle_asan)");
+    let rustflags = std::env::var("CARGO_ENCODED_RUSTFLAGS").unwrap_or_default();
+    if rustflags
+        .split('\x1f')
+        .any(|flag| flag == "-Zsanitizer=address")
+    {
+        println!("cargo::rustc-cfg=spindle_asan");
+    }
+
     // Only the Node.js addon needs napi's link arguments (undefined N-API symbols are
     // resolved by the node process that loads the .node file).
     if std::env::var_os("CARGO_FEATURE_NODE").is_some() {

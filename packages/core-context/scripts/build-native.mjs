@@ -1,7 +1,8 @@
 // Builds the native addon (the Rust crate in ../native, with its `node` feature) and
 // copies it next to package.json as spindle-core-context.<platform>-<arch>.node, where
-// src/native/binding.ts looks for it. Cargo is incremental, so a rebuild with nothing
-// changed costs a second.
+// src/native/binding.ts looks for it. It uses the `addon` profile of the root Cargo.toml:
+// the release build, stripped of its symbol table. Cargo is incremental, so a rebuild
+// with nothing changed costs a second.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -19,7 +20,7 @@ if (library === undefined) {
   process.exit(1);
 }
 
-const cargo = spawnSync('cargo', ['build', '--release', '-p', crate, '--features', 'node'], {
+const cargo = spawnSync('cargo', ['build', '--profile', 'addon', '-p', crate, '--features', 'node'], {
   cwd: packageDir,
   stdio: 'inherit',
 });
@@ -33,5 +34,5 @@ if (cargo.status !== 0) process.exit(cargo.status ?? 1);
 
 const targetDir = resolve(packageDir, process.env.CARGO_TARGET_DIR ?? join('..', '..', 'target'));
 const destination = join(packageDir, `spindle-core-context.${process.platform}-${process.arch}.node`);
-copyFileSync(join(targetDir, 'release', library), destination);
+copyFileSync(join(targetDir, 'addon', library), destination);
 console.log(`build-native: wrote ${destination}`);

@@ -17,6 +17,62 @@
 //!   side by default and shared with `FpControl::Shared` (see `FpControl`).
 //!
 //! Coroutines are neither `Send` nor `Sync`: the thread that creates one runs it.
+//!
+//! The body and the values it trades are `'static`: a coroutine may be moved away from
+//! where it was made, or leaked while suspended, and its frames must not outlive what
+//! they borrow. A body that borrows a local does not compile:
+//!
+//! ```compile_fail,E0597
+//! use spindle_core_context_native::{Coroutine, MmapStack};
+//!
+//! fn outlives_its_borrow() -> Coroutine<(), usize, (), MmapStack> {
+//!     let local = vec![1, 2, 3];
+//!     let borrowed = &local;
+//!     Coroutine::with_stack(MmapStack::new(64 * 1024).unwrap(), move |y, ()| {
+//!         y.suspend(borrowed.len());
+//!     })
+//! }
+//! ```
+//!
+//! nor does one that takes a borrow as its input (a `thread::scope` suspended inside it
+//! could hand the borrow to a thread that outlives it):
+//!
+//! ```compile_fail
+//! use spindle_core_context_native::{Coroutine, CoroutineResult, MmapStack};
+//!
+//! fn takes_a_borrow(value: &u32) -> u32 {
+//!     let stack = MmapStack::new(64 * 1024).unwrap();
+//!     let mut co = Coroutine::<&u32, (), u32, _>::with_stack(stack, |_, x| *x);
+//!     match co.resume(value) {
+//!         CoroutineResult::Return(x) => x,
+//!         CoroutineResult::Yield(()) => unreachable!(),
+//!     }
+//! }
+//! ```
+//!
+//! Moving the data in is the way:
+//!
+//! ```
+//! use spindle_core_context_native::{Coroutine, CoroutineResult, MmapStack};
+//!
+//! fn owns_its_data() -> Coroutine<(), usize, (), MmapStack> {
+//!     let local = vec![1, 2, 3];
+//!     Coroutine::with_stack(MmapStack::new(64 * 1024).unwrap(), move |y, ()| {
+//!         y.suspend(local.len());
+//!     })
+//! }
+//! assert_eq!(owns_its_data().resume(()), CoroutineResult::Yield(3));
+//!
+//! fn takes_a_copy(value: &u32) -> u32 {
+//!     let stack = MmapStack::new(64 * 1024).unwrap();
+//!     let mut co = Coroutine::<u32, (), u32, _>::with_stack(stack, |_, x| x);
+//!     match co.resume(*value) {
+//!         CoroutineResult::Return(x) => x,
+//!         CoroutineResult::Yield(()) => unreachable!(),
+//!     }
+//! }
+//! assert_eq!(takes_a_copy(&7), 7);
+//! ```
 
 use std::any::Any;
 use std::marker::PhantomData;
@@ -26,6 +82,7 @@ use std::ptr;
 
 pub use crate::arch::FpControl;
 use crate::arch::{init_stack, switch};
+use crate::checkers::{finish_switch, start_switch, FakeStack, RegisteredStack, StackBounds};
 use crate::overflow;
 use crate::stack::Stack;
 
@@ -63,6 +120,9 @@ struct Shared {
     unwinding: bool,
     /// What both sides' switches do with the floating-point control state.
     fp: FpControl,
+    /// The stack of the resumer, for AddressSanitizer's switch annotations (unset
+    /// without ASan).
+    caller_stack: StackBounds,
 }
 
 /// The outcome the root hands over when the body ends.
@@ -79,6 +139,10 @@ pub struct Coroutine<I, Y, R, S: Stack> {
     shared: *mut Shared,
     status: CoroutineStatus,
     drop_closure: unsafe fn(*mut u8),
+    /// The coroutine stack, for AddressSanitizer's switch annotations.
+    bounds: StackBounds,
+    /// Registered with valgrind until the stack is released (dropped before `stack`).
+    _registered: RegisteredStack,
     stack: S,
     _types: PhantomData<*mut (I, Y, R)>,
 }
@@ -97,7 +161,10 @@ impl<I, Y, R, S: Stack> Coroutine<I, Y, R, S> {
     /// If the stack is too small to hold the body closure plus a minimal frame.
     pub fn with_stack<F>(stack: S, body: F) -> Self
     where
-        F: FnOnce(&Yielder<I, Y>, I) -> R,
+        F: FnOnce(&Yielder<I, Y>, I) -> R + 'static,
+        I: 'static,
+        Y: 'static,
+        R: 'static,
     {
         Self::with_fp_control(stack, FpControl::Preserved, body)
     }
@@ -108,7 +175,10 @@ impl<I, Y, R, S: Stack> Coroutine<I, Y, R, S> {
     /// If the stack is too small to hold the body closure plus a minimal frame.
     pub fn with_fp_control<F>(stack: S, fp: FpControl, body: F) -> Self
     where
-        F: FnOnce(&Yielder<I, Y>, I) -> R,
+        F: FnOnce(&Yielder<I, Y>, I) -> R + 'static,
+        I: 'static,
+        Y: 'static,
+        R: 'static,
     {
         let top = stack.top() as usize;
         let limit = stack.limit() as usize;
@@ -123,6 +193,7 @@ impl<I, Y, R, S: Stack> Coroutine<I, Y, R, S> {
         if stack.guard().is_some() {
             overflow::prepare_current_thread();
         }
+        let registered = RegisteredStack::new(stack.limit(), stack.top());
         // SAFETY: both locations lie inside the stack, suitably aligned and unused.
         let shared = unsafe {
             let shared = shared_at as *mut Shared;
@@ -133,6 +204,7 @@ impl<I, Y, R, S: Stack> Coroutine<I, Y, R, S> {
                 finished: false,
                 unwinding: false,
                 fp,
+                caller_stack: StackBounds::UNKNOWN,
             });
             (closure_at as *mut F).write(body);
             (*shared).coroutine_sp =
@@ -143,6 +215,11 @@ impl<I, Y, R, S: Stack> Coroutine<I, Y, R, S> {
             shared,
             status: CoroutineStatus::Created,
             drop_closure: drop_closure::<F>,
+            bounds: StackBounds {
+                bottom: limit as *const _,
+                size: top - limit,
+            },
+            _registered: registered,
             stack,
             _types: PhantomData,
         }
@@ -195,12 +272,16 @@ impl<I, Y, R, S: Stack> Coroutine<I, Y, R, S> {
     #[inline(always)]
     unsafe fn switch_in(&mut self, value: usize) -> usize {
         let shared = self.shared;
-        switch(
+        let mut fake_stack: FakeStack = ptr::null_mut();
+        start_switch(Some(&mut fake_stack), self.bounds);
+        let handed = switch(
             ptr::addr_of_mut!((*shared).caller_sp),
             (*shared).coroutine_sp,
             value,
             (*shared).fp,
-        )
+        );
+        finish_switch(fake_stack, None);
+        handed
     }
 
     /// Unwinds a suspended coroutine's stack (see the module docs).
@@ -249,12 +330,15 @@ impl<I, Y> Yielder<I, Y> {
                 forced_unwind();
             }
             let value = ManuallyDrop::new(value);
+            let mut fake_stack: FakeStack = ptr::null_mut();
+            start_switch(Some(&mut fake_stack), (*shared).caller_stack);
             let handed = switch(
                 ptr::addr_of_mut!((*shared).coroutine_sp),
                 (*shared).caller_sp,
                 ptr::addr_of!(value) as usize,
                 (*shared).fp,
             );
+            finish_switch(fake_stack, Some(&mut (*shared).caller_stack));
             if handed == 0 {
                 forced_unwind();
             }
@@ -287,6 +371,7 @@ where
     F: FnOnce(&Yielder<I, Y>, I) -> R,
 {
     let shared = data.cast::<Shared>();
+    finish_switch(ptr::null_mut(), Some(&mut (*shared).caller_stack));
     let body = ptr::read((*shared).closure.cast::<F>());
     let yielder = Yielder {
         shared,
@@ -297,6 +382,7 @@ where
         body(&yielder, input)
     })));
     (*shared).finished = true;
+    start_switch(None, (*shared).caller_stack);
     switch(
         ptr::addr_of_mut!((*shared).coroutine_sp),
         (*shared).caller_sp,

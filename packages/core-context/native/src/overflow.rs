@@ -7,8 +7,11 @@
 //! V8's WebAssembly trap handler or Rust's own stack-overflow report) or to the default
 //! action.
 
+use std::cell::UnsafeCell;
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::mem::MaybeUninit;
+use std::ptr;
+use std::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
 use std::sync::Once;
 
 /// Guard ranges (start -> end) of live managed stacks, behind a spin lock so the signal
@@ -77,26 +80,96 @@ fn guard_containing(addr: usize) -> Option<(usize, usize)> {
 }
 
 static INSTALL: Once = Once::new();
-static mut PREVIOUS_SEGV: Option<libc::sigaction> = None;
-static mut PREVIOUS_BUS: Option<libc::sigaction> = None;
+static PREVIOUS_SEGV: PreviousAction = PreviousAction::new();
+static PREVIOUS_BUS: PreviousAction = PreviousAction::new();
+
+/// The action installed for a signal before ours, for the faults that are not ours.
+/// `on_fault` may read it at any time, so a slot is filled before `recorded` points to
+/// it and never changes after. The second slot holds the handler another thread may have
+/// installed between our reading the action and installing ours.
+struct PreviousAction {
+    slots: [UnsafeCell<MaybeUninit<libc::sigaction>>; 2],
+    recorded: AtomicPtr<libc::sigaction>,
+}
+
+// SAFETY: slots are written once, before they are published through `recorded`.
+unsafe impl Sync for PreviousAction {}
+
+impl PreviousAction {
+    const fn new() -> PreviousAction {
+        PreviousAction {
+            slots: [
+                UnsafeCell::new(MaybeUninit::uninit()),
+                UnsafeCell::new(MaybeUninit::uninit()),
+            ],
+            recorded: AtomicPtr::new(ptr::null_mut()),
+        }
+    }
+
+    fn get(&self) -> Option<libc::sigaction> {
+        // SAFETY: `recorded` is null or points to a filled slot that never changes.
+        unsafe { self.recorded.load(Ordering::Acquire).as_ref().copied() }
+    }
+
+    /// Fills slot `slot` with `action` and publishes it.
+    ///
+    /// # Safety
+    /// Each slot is filled at most once.
+    unsafe fn record(&self, slot: usize, action: libc::sigaction) {
+        let filled = (*self.slots[slot].get()).write(action);
+        self.recorded.store(filled, Ordering::Release);
+    }
+}
+
+/// The signature of `libc::sigaction`, so tests can watch the order of the calls.
+type SigactionFn =
+    unsafe extern "C" fn(libc::c_int, *const libc::sigaction, *mut libc::sigaction) -> libc::c_int;
 
 fn install_handler() {
     INSTALL.call_once(|| {
-        // SAFETY: installing a handler with a zeroed, then filled, sigaction.
-        unsafe {
+        // SAFETY: a zeroed sigaction, then filled, is a valid action.
+        let ours = unsafe {
             let mut action: libc::sigaction = std::mem::zeroed();
             action.sa_sigaction = on_fault as *const () as usize;
             action.sa_flags = libc::SA_SIGINFO | libc::SA_ONSTACK;
             libc::sigemptyset(&mut action.sa_mask);
-            let mut old: libc::sigaction = std::mem::zeroed();
-            if libc::sigaction(libc::SIGSEGV, &action, &mut old) == 0 {
-                PREVIOUS_SEGV = Some(old);
-            }
-            if libc::sigaction(libc::SIGBUS, &action, &mut old) == 0 {
-                PREVIOUS_BUS = Some(old);
-            }
+            action
+        };
+        // SAFETY: once per signal (`INSTALL`).
+        unsafe {
+            install_recording_first(libc::SIGSEGV, &ours, &PREVIOUS_SEGV, libc::sigaction);
+            install_recording_first(libc::SIGBUS, &ours, &PREVIOUS_BUS, libc::sigaction);
         }
     });
+}
+
+/// Records the action installed for `signal` in `previous`, then installs `ours`. A fault
+/// on another thread can reach `on_fault` as soon as `ours` is in place, so it must find
+/// the handler it replaced already recorded (with nothing recorded it would fall back to
+/// the default action and kill the process). Should another thread have installed a
+/// handler between the two calls, that one is recorded instead.
+///
+/// # Safety
+/// Called at most once per `previous`.
+unsafe fn install_recording_first(
+    signal: libc::c_int,
+    ours: &libc::sigaction,
+    previous: &PreviousAction,
+    sigaction: SigactionFn,
+) {
+    let mut current: libc::sigaction = std::mem::zeroed();
+    if sigaction(signal, ptr::null(), &mut current) != 0 {
+        return;
+    }
+    previous.record(0, current);
+    let mut replaced: libc::sigaction = std::mem::zeroed();
+    if sigaction(signal, ours, &mut replaced) == 0 && !same_handler(&current, &replaced) {
+        previous.record(1, replaced);
+    }
+}
+
+fn same_handler(a: &libc::sigaction, b: &libc::sigaction) -> bool {
+    a.sa_sigaction == b.sa_sigaction && a.sa_flags == b.sa_flags
 }
 
 extern "C" fn on_fault(
@@ -111,15 +184,12 @@ extern "C" fn on_fault(
         // SAFETY: abort is async-signal-safe.
         unsafe { libc::abort() };
     }
-    // SAFETY: the previous actions were stored before this handler could run.
-    let previous = unsafe {
-        if signal == libc::SIGSEGV {
-            std::ptr::addr_of!(PREVIOUS_SEGV).read()
-        } else {
-            std::ptr::addr_of!(PREVIOUS_BUS).read()
-        }
+    let slot = if signal == libc::SIGSEGV {
+        &PREVIOUS_SEGV
+    } else {
+        &PREVIOUS_BUS
     };
-    forward(signal, info, context, previous);
+    forward(signal, info, context, slot.get());
 }
 
 /// Hands a fault that is not ours to whoever handled it before, or restores the default
@@ -267,6 +337,8 @@ impl Drop for AltStack {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::atomic::AtomicUsize;
+
     use super::*;
 
     #[test]
@@ -278,6 +350,75 @@ mod tests {
         assert_eq!(guard_containing(0xfff), None);
         unregister_guard(0x1000);
         assert_eq!(guard_containing(0x1000), None);
+    }
+
+    /// The handler address the fake `sigaction` below holds for its one signal.
+    static FAKE_INSTALLED: AtomicUsize = AtomicUsize::new(0);
+    /// The record the fake looks at when it is asked to install a handler.
+    static WATCHED: AtomicPtr<PreviousAction> = AtomicPtr::new(ptr::null_mut());
+    /// What the fake found recorded then (0 for nothing).
+    static RECORDED_AT_INSTALL: AtomicUsize = AtomicUsize::new(0);
+    /// A handler the fake pretends another thread installs just before ours, if not 0.
+    static INSTALLED_MEANWHILE: AtomicUsize = AtomicUsize::new(0);
+
+    unsafe extern "C" fn fake_sigaction(
+        _signal: libc::c_int,
+        new: *const libc::sigaction,
+        old: *mut libc::sigaction,
+    ) -> libc::c_int {
+        if !new.is_null() {
+            let watched = &*WATCHED.load(Ordering::SeqCst);
+            let recorded = watched.get().map_or(0, |action| action.sa_sigaction);
+            RECORDED_AT_INSTALL.store(recorded, Ordering::SeqCst);
+            let meanwhile = INSTALLED_MEANWHILE.load(Ordering::SeqCst);
+            if meanwhile != 0 {
+                FAKE_INSTALLED.store(meanwhile, Ordering::SeqCst);
+            }
+        }
+        if !old.is_null() {
+            (*old).sa_sigaction = FAKE_INSTALLED.load(Ordering::SeqCst);
+        }
+        if !new.is_null() {
+            FAKE_INSTALLED.store((*new).sa_sigaction, Ordering::SeqCst);
+        }
+        0
+    }
+
+    fn action(handler: usize) -> libc::sigaction {
+        // SAFETY: a zeroed sigaction is valid.
+        let mut action: libc::sigaction = unsafe { std::mem::zeroed() };
+        action.sa_sigaction = handler;
+        action
+    }
+
+    fn install_watched(previous: &'static PreviousAction, ours: usize) {
+        WATCHED.store(ptr::from_ref(previous).cast_mut(), Ordering::SeqCst);
+        // SAFETY: each test record is used once.
+        unsafe { install_recording_first(libc::SIGSEGV, &action(ours), previous, fake_sigaction) };
+    }
+
+    #[test]
+    fn records_the_previous_handler_before_installing_ours() {
+        static FIRST: PreviousAction = PreviousAction::new();
+        static SECOND: PreviousAction = PreviousAction::new();
+        let (v8, ours, other) = (0x1000, 0x2000, 0x3000);
+        FAKE_INSTALLED.store(v8, Ordering::SeqCst);
+        install_watched(&FIRST, ours);
+        assert_eq!(
+            RECORDED_AT_INSTALL.load(Ordering::SeqCst),
+            v8,
+            "a fault right after the install must find the previous handler"
+        );
+        assert_eq!(FAKE_INSTALLED.load(Ordering::SeqCst), ours);
+        assert_eq!(FIRST.get().map(|a| a.sa_sigaction), Some(v8));
+
+        // Another thread installs `other` between our read and our install: it is the
+        // handler ours replaced, so it is the one recorded.
+        FAKE_INSTALLED.store(v8, Ordering::SeqCst);
+        INSTALLED_MEANWHILE.store(other, Ordering::SeqCst);
+        install_watched(&SECOND, ours);
+        assert_eq!(RECORDED_AT_INSTALL.load(Ordering::SeqCst), v8);
+        assert_eq!(SECOND.get().map(|a| a.sa_sigaction), Some(other));
     }
 
     #[test]

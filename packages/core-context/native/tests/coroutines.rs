@@ -2,6 +2,7 @@
 //! switches, deep recursion, many coroutines at once.
 
 use std::cell::Cell;
+use std::io::ErrorKind;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::rc::Rc;
 
@@ -228,11 +229,35 @@ fn hundred_thousand_coroutines_alive_at_once() {
 }
 
 #[test]
+fn oversized_runs_are_an_error_not_an_abort() {
+    // 2^32 - 1 coroutines used to get as far as allocating their list, and abort there.
+    for (count, stack_size, message) in [
+        (
+            u32::MAX as usize,
+            2048,
+            "count must be from 1 to 1000000; got 4294967295",
+        ),
+        (0, 2048, "count must be from 1 to 1000000; got 0"),
+        (
+            1_000_000,
+            4096,
+            "count * stackSize at most 2147483648; got 1000000 * 4096",
+        ),
+        (1000, usize::MAX, "count * stackSize at most 2147483648"),
+        (1000, 100, "stackSize must be at least 2048"),
+    ] {
+        let error = many_coroutines(count, stack_size).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::InvalidInput);
+        assert!(error.to_string().contains(message), "{error}");
+    }
+}
+
+#[test]
 fn caller_provided_memory_runs_coroutines() {
     let mut memory = Mapping::new(64 * 1024).unwrap();
-    let mut co = Coroutine::with_stack(SliceStack::new(memory.as_mut_slice()), |y, x: u32| {
-        y.suspend(x + 1) + 1
-    });
+    // SAFETY: 64 KiB is plenty for this body, which runs to completion below.
+    let stack = unsafe { SliceStack::new(memory.as_mut_slice()) };
+    let mut co = Coroutine::with_stack(stack, |y, x: u32| y.suspend(x + 1) + 1);
     assert_eq!(co.resume(1), CoroutineResult::<u32, u32>::Yield(2));
     assert_eq!(co.resume(9), CoroutineResult::Return(10));
 }
@@ -241,7 +266,9 @@ fn caller_provided_memory_runs_coroutines() {
 #[should_panic(expected = "too small")]
 fn a_stack_too_small_is_refused() {
     let mut memory = [0u8; 256];
-    let _ = Coroutine::<(), (), (), _>::with_stack(SliceStack::new(&mut memory), |_, _| ());
+    // SAFETY: the coroutine is refused before anything runs on the stack.
+    let stack = unsafe { SliceStack::new(&mut memory) };
+    let _ = Coroutine::<(), (), (), _>::with_stack(stack, |_, _| ());
 }
 
 #[test]

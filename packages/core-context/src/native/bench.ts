@@ -16,13 +16,13 @@ export interface ManyCoroutinesReport {
   nsPerCoroutine: number;
 }
 
-function checkCount(name: string, value: number, min: number): void {
-  if (!Number.isInteger(value) || value < min || value > 0xffff_ffff) {
-    throw new RangeError(`${name} must be an integer from ${min} to 2^32-1; got ${value}`);
+function checkInteger(name: string, value: number, min: number, max: number): void {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new RangeError(`${name} must be an integer from ${min} to ${max}; got ${value}`);
   }
 }
 
-type BenchName = 'benchRoundTrip' | 'benchManyCoroutines';
+type BenchName = 'benchRoundTrip' | 'benchManyCoroutines' | 'benchLimits';
 
 /** @internal `binding[name]`, or a NativeBindingError where the addon was built without native coroutines. */
 export function benchFunction<K extends BenchName>(
@@ -39,18 +39,28 @@ export function benchFunction<K extends BenchName>(
   return bench as NonNullable<NativeBinding[K]>;
 }
 
-/** Nanoseconds per native round trip (one resume plus one suspend) over `iterations`. */
+/**
+ * Nanoseconds per native round trip (one resume plus one suspend) over `iterations`, at
+ * most `maxRoundTrips` of the addon's `benchLimits()` (100,000,000: about a second).
+ */
 export function benchRoundTrip(iterations: number): number {
-  checkCount('iterations', iterations, 1);
-  return benchFunction(nativeBinding(), 'benchRoundTrip')(iterations).nsPerRoundTrip;
+  const binding = nativeBinding();
+  const limits = benchFunction(binding, 'benchLimits')();
+  checkInteger('iterations', iterations, 1, limits.maxRoundTrips);
+  return benchFunction(binding, 'benchRoundTrip')(iterations).nsPerRoundTrip;
 }
 
 /**
  * Keeps `count` native coroutines alive at once on `stackSize`-byte stacks carved from one
- * mapping (no guard pages), resumes each twice, and reports the resident memory.
+ * mapping (no guard pages), resumes each twice, and reports the resident memory. The call
+ * blocks its thread, so it is bounded: at most 1,000,000 coroutines, stacks of at least
+ * 2,048 bytes, and 2 GiB of stacks in all (`count * stackSize`).
  */
 export function benchManyCoroutines(count: number, stackSize = 4096): ManyCoroutinesReport {
-  checkCount('count', count, 1);
-  checkCount('stackSize', stackSize, 2048);
-  return benchFunction(nativeBinding(), 'benchManyCoroutines')(count, stackSize);
+  const binding = nativeBinding();
+  const limits = benchFunction(binding, 'benchLimits')();
+  checkInteger('count', count, 1, limits.maxCoroutines);
+  const maxStackBytes = Math.floor(limits.maxTotalStackBytes / count);
+  checkInteger('stackSize', stackSize, limits.minStackBytes, maxStackBytes);
+  return benchFunction(binding, 'benchManyCoroutines')(count, stackSize);
 }

@@ -31,6 +31,15 @@ export interface NativeManyCoroutinesReport {
   nsPerCoroutine: number;
 }
 
+/** The sizes the native benchmarks accept: they run on the calling thread, so they are bounded. */
+export interface NativeBenchLimits {
+  maxRoundTrips: number;
+  maxCoroutines: number;
+  minStackBytes: number;
+  /** Largest `count * stackSize` of one `benchManyCoroutines` call. */
+  maxTotalStackBytes: number;
+}
+
 /**
  * The raw functions of the addon (see native/src/node/). Failing system calls return errno.
  * The benchmark functions exist only where native coroutines build (Linux on x86_64 and
@@ -44,8 +53,7 @@ export interface NativeBinding {
   osErrorMessage(errno: number): string;
   benchRoundTrip?(iterations: number): NativeRoundTripReport;
   benchManyCoroutines?(count: number, stackSize: number): NativeManyCoroutinesReport;
-  /** Test aid, not API: kills the process with a coroutine stack overflow (see native/src/node/bench.rs). */
-  testOnlyOverflowCoroutineStack?(): never;
+  benchLimits?(): NativeBenchLimits;
 }
 
 /** File name of the addon for this platform and architecture. */

@@ -6,6 +6,7 @@
 //! around, so the test also checks that the compiler saves what the switch clobbers.
 
 use super::{init_stack, switch, FpControl};
+use crate::checkers::RegisteredStack;
 use crate::stack::{MmapStack, Stack};
 
 type SwitchFn = unsafe extern "C" fn(*mut *mut u8, *mut u8, usize) -> usize;
@@ -168,6 +169,7 @@ fn callee_saved_registers_survive_switches_sharing_fp_control() {
 
 fn registers_survive_switches(fp: FpControl, switch_fn: SwitchFn) {
     let stack = MmapStack::new(64 * 1024).unwrap();
+    let _registered = RegisteredStack::new(stack.limit(), stack.top());
     let mut sides = Sides {
         fp,
         switch_fn,

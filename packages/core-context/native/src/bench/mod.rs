@@ -93,59 +93,129 @@ pub struct ManyReport {
     pub ns_per_coroutine: f64,
 }
 
+/// Most round trips one run of the addon's `benchRoundTrip` makes: about a second.
+pub const MAX_ROUND_TRIPS: u64 = 100_000_000;
+/// Most coroutines `many_coroutines` keeps alive: a few seconds to create and resume.
+pub const MAX_COROUTINES: usize = 1_000_000;
+/// Smallest stack `many_coroutines` accepts: its bodies and the coroutine header fit.
+pub const MIN_STACK_BYTES: usize = 2048;
+/// Largest `count * stack_size` of one `many_coroutines` run (2 GiB): the resident memory
+/// stays within what a test machine has, whatever the allocator would promise.
+pub const MAX_TOTAL_STACK_BYTES: usize = 2 << 30;
+
+/// Checks the sizes of a `many_coroutines` run against the limits above.
+fn check_many_coroutines(count: usize, stack_size: usize) -> std::io::Result<()> {
+    let invalid = |message: String| std::io::Error::new(std::io::ErrorKind::InvalidInput, message);
+    if !(1..=MAX_COROUTINES).contains(&count) {
+        return Err(invalid(format!(
+            "count must be from 1 to {MAX_COROUTINES}; got {count}"
+        )));
+    }
+    let total = count.checked_mul(stack_size);
+    if stack_size < MIN_STACK_BYTES || total.is_none_or(|total| total > MAX_TOTAL_STACK_BYTES) {
+        return Err(invalid(format!(
+            "stackSize must be at least {MIN_STACK_BYTES} and count * stackSize at most \
+             {MAX_TOTAL_STACK_BYTES}; got {count} * {stack_size}"
+        )));
+    }
+    Ok(())
+}
+
 /// Keeps `count` coroutines alive at once on caller-provided `stack_size`-byte stacks
-/// carved from one mapping, resumes each twice, checks what they yielded, reports the
-/// resident memory, then runs each to its end.
+/// (rounded up to 16 bytes) carved from one mapping, resumes each twice, checks what
+/// they yielded, reports the resident memory, then runs each to its end. Sizes beyond
+/// the limits above, and a failed mapping or allocation, are an error, never an abort.
 pub fn many_coroutines(count: usize, stack_size: usize) -> std::io::Result<ManyReport> {
-    let stack_size = stack_size.max(2048).next_multiple_of(16);
+    check_many_coroutines(count, stack_size)?;
+    let stack_size = stack_size.next_multiple_of(16);
     let rss_before = resident_bytes();
     let start = Instant::now();
     let mut memory = Mapping::new(count * stack_size)?;
-    let mut coroutines: Vec<_> = memory
+    let mut coroutines = Vec::new();
+    coroutines.try_reserve_exact(count).map_err(|_| {
+        std::io::Error::new(
+            std::io::ErrorKind::OutOfMemory,
+            format!("cannot allocate the list of {count} coroutines"),
+        )
+    })?;
+    for chunk in memory
         .as_mut_slice()
         .chunks_exact_mut(stack_size)
         .take(count)
-        .map(|chunk| {
-            Coroutine::with_stack(SliceStack::new(chunk), |yielder, first: u64| {
-                let second = yielder.suspend(first * 2);
-                yielder.suspend(second * 3)
-            })
-        })
-        .collect();
-    for round in 0..2u64 {
-        for (i, coroutine) in coroutines.iter_mut().enumerate() {
-            let expected = if round == 0 {
-                i as u64 * 2
-            } else {
-                (i as u64 + 1) * 3
-            };
-            let input = if round == 0 { i as u64 } else { i as u64 + 1 };
-            match coroutine.resume(input) {
-                CoroutineResult::Yield(value) if value == expected => {}
-                other => panic!("coroutine {i} answered {other:?} in round {round}"),
-            }
-        }
+    {
+        // SAFETY: each chunk is used by one coroutine only; the bodies need a few hundred
+        // bytes (two suspends of a u64, no recursion) and `run_many` finishes every one of
+        // them before `memory` is unmapped, whether the checks pass or not, so none is
+        // unwound or forgotten on its small unguarded stack.
+        let stack = unsafe { SliceStack::new(chunk) };
+        coroutines.push(Coroutine::with_stack(stack, |yielder, first: u64| {
+            let second = yielder.suspend(first * 2);
+            yielder.suspend(second * 3)
+        }));
     }
+    let checked = resume_twice_each(&mut coroutines);
     let ns_per_coroutine = start.elapsed().as_nanos() as f64 / count as f64;
     let rss_bytes = resident_bytes();
-    let report = ManyReport {
-        count: coroutines.len(),
+    let finished = finish_each(&mut coroutines);
+    drop(coroutines);
+    drop(memory);
+    checked.and(finished).map_err(std::io::Error::other)?;
+    Ok(ManyReport {
+        count,
         stack_size,
         rss_bytes,
         bytes_per_coroutine: rss_bytes.saturating_sub(rss_before) as f64 / count as f64,
         ns_per_coroutine,
-    };
-    // Run every body to its end rather than dropping it suspended: unwinding a suspended
-    // coroutine needs more stack than these small stacks have room for.
-    for (i, coroutine) in coroutines.iter_mut().enumerate() {
-        match coroutine.resume(i as u64) {
-            CoroutineResult::Return(value) if value == i as u64 => {}
-            other => panic!("coroutine {i} answered {other:?} when asked to finish"),
+    })
+}
+
+type Many<'a> = Vec<Coroutine<u64, u64, u64, SliceStack<'a>>>;
+
+/// Resumes every coroutine twice and checks what it yields. A wrong answer is reported
+/// after the rounds (never by panicking: the coroutines must not be dropped suspended).
+fn resume_twice_each(coroutines: &mut Many<'_>) -> Result<(), String> {
+    let mut first_wrong = Ok(());
+    for round in 0..2u64 {
+        for (i, coroutine) in coroutines.iter_mut().enumerate() {
+            if coroutine.status() == crate::CoroutineStatus::Done {
+                continue; // it already answered wrongly by returning
+            }
+            let i = i as u64;
+            let (input, expected) = if round == 0 {
+                (i, i * 2)
+            } else {
+                (i + 1, (i + 1) * 3)
+            };
+            match coroutine.resume(input) {
+                CoroutineResult::Yield(value) if value == expected => {}
+                other => {
+                    first_wrong = first_wrong.and(Err(format!(
+                        "coroutine {i} answered {other:?} in round {round}"
+                    )))
+                }
+            }
         }
     }
-    drop(coroutines);
-    drop(memory);
-    Ok(report)
+    first_wrong
+}
+
+/// Runs every suspended coroutine to its end (each returns its last input).
+fn finish_each(coroutines: &mut Many<'_>) -> Result<(), String> {
+    let mut first_wrong = Ok(());
+    for (i, coroutine) in coroutines.iter_mut().enumerate() {
+        if coroutine.status() != crate::CoroutineStatus::Suspended {
+            continue;
+        }
+        match coroutine.resume(i as u64) {
+            CoroutineResult::Return(value) if value == i as u64 => {}
+            other => {
+                first_wrong = first_wrong.and(Err(format!(
+                    "coroutine {i} answered {other:?} when asked to finish"
+                )))
+            }
+        }
+    }
+    first_wrong
 }
 
 /// The process's resident set size, from /proc/self/statm.
@@ -157,22 +227,4 @@ pub fn resident_bytes() -> u64 {
         .and_then(|p| p.parse().ok())
         .unwrap_or(0);
     pages * page_size() as u64
-}
-
-/// Recurses on a 32 KiB coroutine stack above a `guard`-byte guard until it hits the
-/// guard, which ends the process with the "coroutine stack overflow" message (used by the
-/// crash tests).
-pub fn overflow_coroutine_stack(guard: usize) -> ! {
-    fn recurse(depth: u64) -> u64 {
-        let pad = black_box([depth; 64]);
-        if black_box(true) {
-            recurse(depth + 1) + pad[3]
-        } else {
-            pad[0]
-        }
-    }
-    let stack = MmapStack::with_guard(32 * 1024, guard).expect("cannot map a stack");
-    let mut coroutine = Coroutine::<(), (), u64, _>::with_stack(stack, |_, ()| recurse(0));
-    coroutine.resume(());
-    unreachable!("the recursion cannot end")
 }

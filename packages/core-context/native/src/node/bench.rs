@@ -1,11 +1,34 @@
-//! The native benchmark exports (and one test aid that kills the process), built only where native coroutines
-//! are (`native_coroutines`): elsewhere the addon has pinning and topology alone.
+//! The native benchmark exports, built only where native coroutines are
+//! (`native_coroutines`): elsewhere the addon has pinning and topology alone.
+//!
+//! They run on the JavaScript thread that calls them, so their sizes are bounded
+//! (`benchLimits`): the largest run takes seconds, not minutes, and fits in memory.
 
 use napi::{Error, Result, Status};
 use napi_derive::napi;
 
 use super::guarded;
+use crate::bench::{MAX_COROUTINES, MAX_ROUND_TRIPS, MAX_TOTAL_STACK_BYTES, MIN_STACK_BYTES};
 use crate::FpControl;
+
+/// The sizes the benchmarks accept (the TypeScript wrapper checks them first).
+#[napi(object)]
+pub struct BenchLimits {
+    pub max_round_trips: u32,
+    pub max_coroutines: u32,
+    pub min_stack_bytes: u32,
+    pub max_total_stack_bytes: f64,
+}
+
+#[napi]
+pub fn bench_limits() -> BenchLimits {
+    BenchLimits {
+        max_round_trips: MAX_ROUND_TRIPS as u32,
+        max_coroutines: MAX_COROUTINES as u32,
+        min_stack_bytes: MIN_STACK_BYTES as u32,
+        max_total_stack_bytes: MAX_TOTAL_STACK_BYTES as f64,
+    }
+}
 
 /// What `benchRoundTrip` measured.
 #[napi(object)]
@@ -21,8 +44,16 @@ pub struct RoundTripReport {
 /// Times `iterations` native round trips (resume + suspend) and checks their answers.
 #[napi]
 pub fn bench_round_trip(iterations: u32) -> Result<RoundTripReport> {
+    if !(1..=MAX_ROUND_TRIPS).contains(&u64::from(iterations)) {
+        return Err(Error::new(
+            Status::InvalidArg,
+            format!(
+                "benchRoundTrip: iterations must be from 1 to {MAX_ROUND_TRIPS}; got {iterations}"
+            ),
+        ));
+    }
     guarded("benchRoundTrip", move || {
-        let run = crate::bench::round_trips(u64::from(iterations.max(1)), FpControl::Preserved);
+        let run = crate::bench::round_trips(u64::from(iterations), FpControl::Preserved);
         Ok(RoundTripReport {
             round_trips: run.count as u32,
             checksum: run.checksum as f64,
@@ -46,12 +77,13 @@ pub struct ManyCoroutinesReport {
 #[napi]
 pub fn bench_many_coroutines(count: u32, stack_size: u32) -> Result<ManyCoroutinesReport> {
     guarded("benchManyCoroutines", move || {
-        let report = crate::bench::many_coroutines(count.max(1) as usize, stack_size as usize)
-            .map_err(|e| {
-                Error::new(
-                    Status::GenericFailure,
-                    format!("cannot reserve the stacks: {e}"),
-                )
+        let report =
+            crate::bench::many_coroutines(count as usize, stack_size as usize).map_err(|e| {
+                let status = match e.kind() {
+                    std::io::ErrorKind::InvalidInput => Status::InvalidArg,
+                    _ => Status::GenericFailure,
+                };
+                Error::new(status, format!("benchManyCoroutines: {e}"))
             })?;
         Ok(ManyCoroutinesReport {
             count: report.count as u32,
@@ -61,13 +93,4 @@ pub fn bench_many_coroutines(count: u32, stack_size: u32) -> Result<ManyCoroutin
             ns_per_coroutine: report.ns_per_coroutine,
         })
     })
-}
-
-/// Test aid, not API: overflows a coroutine's guarded stack, which kills the calling
-/// process (SIGABRT) with the "coroutine stack overflow" message. It exists so that
-/// test/native.test.ts can check, in a child node process, that the overflow handler
-/// works next to V8's own signal handlers; the TypeScript API does not expose it.
-#[napi]
-pub fn test_only_overflow_coroutine_stack() {
-    crate::bench::overflow_coroutine_stack(crate::stack::page_size())
 }

@@ -15,8 +15,13 @@ pub use slice::SliceStack;
 /// Memory a coroutine runs on. Stacks grow down from `top` towards `limit`.
 ///
 /// # Safety
-/// `limit..top` must be writable memory that stays valid and unused by anything else for
-/// as long as the value lives, and `top` must be 16-byte aligned.
+/// - `limit..top` is writable memory that nothing else uses while the value lives, and
+///   `top` is 16-byte aligned;
+/// - running past `limit` faults (an inaccessible guard region, reported by `guard`),
+///   unless whoever created the value promised that no body will (as
+///   `SliceStack::new`'s caller does);
+/// - if the value is leaked instead of dropped, its memory is never reused (owned memory
+///   stays mapped): a suspended coroutine's frames may still be read by other threads.
 pub unsafe trait Stack {
     /// One past the highest usable byte, 16-byte aligned.
     fn top(&self) -> *mut u8;
@@ -25,17 +30,5 @@ pub unsafe trait Stack {
     /// The guard region below `limit` that faults on access, if the stack has one.
     fn guard(&self) -> Option<(usize, usize)> {
         None
-    }
-}
-
-unsafe impl<S: Stack + ?Sized> Stack for &mut S {
-    fn top(&self) -> *mut u8 {
-        (**self).top()
-    }
-    fn limit(&self) -> *mut u8 {
-        (**self).limit()
-    }
-    fn guard(&self) -> Option<(usize, usize)> {
-        (**self).guard()
     }
 }
