@@ -13,6 +13,11 @@ export class TaskResult<T> extends Operation<T> {
   private waiter: Waiter<T> | null = null;
   private moreWaiters: List<Waiter<T>> | null = null;
 
+  /** The public name, not that of the pool's internal subclass. */
+  override get [Symbol.toStringTag](): string {
+    return 'TaskResult';
+  }
+
   get isSettled(): boolean {
     return this.settled;
   }
