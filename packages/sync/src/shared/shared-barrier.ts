@@ -1,11 +1,6 @@
-import {
-  BrokenBarrierError,
-  bounded,
-  futexWake,
-  type Operation,
-  type WaitOptions,
-} from '@spindle/core-context';
+import { BrokenBarrierError, futexWake, type Operation, type WaitOptions } from '@spindle/core-context';
 import { checkInteger } from '../validate.js';
+import { blockingTimeout, withOptions } from '../wait-options.js';
 import { initializing, SharedCells, withoutReset } from './cells.js';
 import { SharedWait } from './wait-engine.js';
 
@@ -65,12 +60,15 @@ export class SharedBarrier extends SharedCells {
   /** Arrives and waits for the others without blocking the thread; resolves to true for the leader. */
   wait(options?: WaitOptions): Operation<boolean> {
     const wait = new SharedBarrierWait(this);
-    return options === undefined ? wait : bounded(wait, options);
+    return withOptions(wait, options, 'SharedBarrier.wait');
   }
 
   /** Arrives and blocks this worker thread until all have arrived; true for the leader. */
   waitBlocking(options?: { timeout?: number }): boolean {
-    return new SharedBarrierWait(this).block('SharedBarrier.waitBlocking', options?.timeout);
+    return new SharedBarrierWait(this).block(
+      'SharedBarrier.waitBlocking',
+      blockingTimeout(options, 'SharedBarrier.waitBlocking'),
+    );
   }
 
   /** Moves the state from `seen` on; false when another thread changed it first. @internal */

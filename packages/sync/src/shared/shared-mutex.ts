@@ -1,4 +1,5 @@
-import { bounded, futexWake, NotHeldError, type Operation, type WaitOptions } from '@spindle/core-context';
+import { futexWake, NotHeldError, type Operation, type WaitOptions } from '@spindle/core-context';
+import { blockingTimeout, withOptions } from '../wait-options.js';
 import { initializing, SharedCells, withoutReset } from './cells.js';
 import { SharedWait } from './wait-engine.js';
 
@@ -42,12 +43,15 @@ export class SharedMutex extends SharedCells {
   /** Takes the lock, parking the caller (fiber or promise) without blocking the thread. */
   lock(options?: WaitOptions): Operation<void> {
     const wait = new SharedLockWait(this);
-    return options === undefined ? wait : bounded(wait, options);
+    return withOptions(wait, options, 'SharedMutex.lock');
   }
 
   /** Takes the lock by blocking this worker thread (BlockingCallError on the main thread). */
   lockBlocking(options?: { timeout?: number }): void {
-    new SharedLockWait(this).block('SharedMutex.lockBlocking', options?.timeout);
+    new SharedLockWait(this).block(
+      'SharedMutex.lockBlocking',
+      blockingTimeout(options, 'SharedMutex.lockBlocking'),
+    );
   }
 
   unlock(): void {

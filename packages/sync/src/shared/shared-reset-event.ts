@@ -1,4 +1,5 @@
-import { bounded, futexWake, type Operation, type WaitOptions } from '@spindle/core-context';
+import { futexWake, type Operation, type WaitOptions } from '@spindle/core-context';
+import { blockingTimeout, withOptions } from '../wait-options.js';
 import { CellWait } from './cell-wait.js';
 import { initializing, SharedCells, withoutReset } from './cells.js';
 
@@ -36,12 +37,15 @@ export class SharedResetEvent extends SharedCells {
   /** Waits until the event is set, parking the caller without blocking the thread. */
   wait(options?: WaitOptions): Operation<void> {
     const wait = this.cellWait();
-    return options === undefined ? wait : bounded(wait, options);
+    return withOptions(wait, options, 'SharedResetEvent.wait');
   }
 
   /** Waits by blocking this worker thread (BlockingCallError on the main thread). */
   waitBlocking(options?: { timeout?: number }): void {
-    this.cellWait().block('SharedResetEvent.waitBlocking', options?.timeout);
+    this.cellWait().block(
+      'SharedResetEvent.waitBlocking',
+      blockingTimeout(options, 'SharedResetEvent.waitBlocking'),
+    );
   }
 
   private cellWait(): CellWait {

@@ -1,4 +1,5 @@
-import { bounded, futexWake, NotHeldError, type Operation, type WaitOptions } from '@spindle/core-context';
+import { futexWake, NotHeldError, type Operation, type WaitOptions } from '@spindle/core-context';
+import { blockingTimeout, withOptions } from '../wait-options.js';
 import { initializing, SharedCells, withoutReset } from './cells.js';
 import { SharedWait } from './wait-engine.js';
 
@@ -46,21 +47,25 @@ export class SharedRwLock extends SharedCells {
   }
 
   readLock(options?: WaitOptions): Operation<void> {
-    const wait = new SharedRwWait(this, false);
-    return options === undefined ? wait : bounded(wait, options);
+    return withOptions(new SharedRwWait(this, false), options, 'SharedRwLock.readLock');
   }
 
   writeLock(options?: WaitOptions): Operation<void> {
-    const wait = new SharedRwWait(this, true);
-    return options === undefined ? wait : bounded(wait, options);
+    return withOptions(new SharedRwWait(this, true), options, 'SharedRwLock.writeLock');
   }
 
   readLockBlocking(options?: { timeout?: number }): void {
-    new SharedRwWait(this, false).block('SharedRwLock.readLockBlocking', options?.timeout);
+    new SharedRwWait(this, false).block(
+      'SharedRwLock.readLockBlocking',
+      blockingTimeout(options, 'SharedRwLock.readLockBlocking'),
+    );
   }
 
   writeLockBlocking(options?: { timeout?: number }): void {
-    new SharedRwWait(this, true).block('SharedRwLock.writeLockBlocking', options?.timeout);
+    new SharedRwWait(this, true).block(
+      'SharedRwLock.writeLockBlocking',
+      blockingTimeout(options, 'SharedRwLock.writeLockBlocking'),
+    );
   }
 
   readUnlock(): void {

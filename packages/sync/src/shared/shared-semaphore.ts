@@ -1,5 +1,6 @@
-import { bounded, futexWake, NotHeldError, type Operation, type WaitOptions } from '@spindle/core-context';
+import { futexWake, NotHeldError, type Operation, type WaitOptions } from '@spindle/core-context';
 import { checkInteger, type SemaphoreInit, semaphoreLimits } from '../validate.js';
+import { blockingTimeout, withOptions } from '../wait-options.js';
 import { initializing, SharedCells, withoutReset } from './cells.js';
 import { SharedWait } from './wait-engine.js';
 
@@ -49,13 +50,16 @@ export class SharedSemaphore extends SharedCells {
   acquire(n = 1, options?: WaitOptions): Operation<void> {
     this.checkRequest(n);
     const wait = new SharedAcquireWait(this, n);
-    return options === undefined ? wait : bounded(wait, options);
+    return withOptions(wait, options, 'SharedSemaphore.acquire');
   }
 
   /** Takes `n` permits by blocking this worker thread (BlockingCallError on the main thread). */
   acquireBlocking(n = 1, options?: { timeout?: number }): void {
     this.checkRequest(n);
-    new SharedAcquireWait(this, n).block('SharedSemaphore.acquireBlocking', options?.timeout);
+    new SharedAcquireWait(this, n).block(
+      'SharedSemaphore.acquireBlocking',
+      blockingTimeout(options, 'SharedSemaphore.acquireBlocking'),
+    );
   }
 
   release(n = 1): void {

@@ -1,4 +1,5 @@
-import { bounded, futexWake, NotHeldError, type Operation, type WaitOptions } from '@spindle/core-context';
+import { futexWake, NotHeldError, type Operation, type WaitOptions } from '@spindle/core-context';
+import { blockingTimeout, withOptions } from '../wait-options.js';
 import { CellWait } from './cell-wait.js';
 import { initializing, SharedCells, withoutReset } from './cells.js';
 
@@ -50,12 +51,15 @@ export class SharedWaitGroup extends SharedCells {
   /** Waits until the count is zero, parking the caller without blocking the thread. */
   wait(options?: WaitOptions): Operation<void> {
     const wait = this.cellWait();
-    return options === undefined ? wait : bounded(wait, options);
+    return withOptions(wait, options, 'SharedWaitGroup.wait');
   }
 
   /** Waits by blocking this worker thread (BlockingCallError on the main thread). */
   waitBlocking(options?: { timeout?: number }): void {
-    this.cellWait().block('SharedWaitGroup.waitBlocking', options?.timeout);
+    this.cellWait().block(
+      'SharedWaitGroup.waitBlocking',
+      blockingTimeout(options, 'SharedWaitGroup.waitBlocking'),
+    );
   }
 
   private cellWait(): CellWait {
