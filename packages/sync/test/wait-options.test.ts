@@ -51,7 +51,11 @@ function lockCase(
 
 function semaphoreCase(
   name: string,
-  make: () => { tryAcquire(n: number): boolean; available: number; acquire(n: number, o: WaitOptions): unknown },
+  make: () => {
+    tryAcquire(n: number): boolean;
+    available: number;
+    acquire(n: number, o: WaitOptions): unknown;
+  },
 ): Case {
   return {
     name,
