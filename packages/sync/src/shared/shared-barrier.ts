@@ -1,6 +1,12 @@
-import { BrokenBarrierError, futexWake, type Operation, type WaitOptions } from '@spindle/core-context';
+import {
+  BrokenBarrierError,
+  checkWaitOptions,
+  futexWake,
+  type Operation,
+  type WaitOptions,
+} from '@spindle/core-context';
 import { checkInteger } from '../validate.js';
-import { blockingTimeout, withOptions } from '../wait-options.js';
+import { blockingTimeout } from '../wait-options.js';
 import { initializing, SharedCells, withoutReset } from './cells.js';
 import { SharedWait } from './wait-engine.js';
 
@@ -59,13 +65,12 @@ export class SharedBarrier extends SharedCells {
 
   /** Arrives and waits for the others without blocking the thread; resolves to true for the leader. */
   wait(options?: WaitOptions): Operation<boolean> {
-    const wait = new SharedBarrierWait(this);
-    return withOptions(wait, options, 'SharedBarrier.wait');
+    return new SharedBarrierWait(this, checkWaitOptions(options, 'SharedBarrier.wait'));
   }
 
   /** Arrives and blocks this worker thread until all have arrived; true for the leader. */
   waitBlocking(options?: { timeout?: number }): boolean {
-    return new SharedBarrierWait(this).block(
+    return new SharedBarrierWait(this, undefined).block(
       'SharedBarrier.waitBlocking',
       blockingTimeout(options, 'SharedBarrier.waitBlocking'),
     );
@@ -83,8 +88,11 @@ class SharedBarrierWait extends SharedWait<boolean> {
   private generation = -1;
   private leader = false;
 
-  constructor(private readonly barrier: SharedBarrier) {
-    super(barrier.view, barrier.index + STATE);
+  constructor(
+    private readonly barrier: SharedBarrier,
+    options: WaitOptions | undefined,
+  ) {
+    super(barrier.view, barrier.index + STATE, options);
   }
 
   describe(): string {

@@ -1,5 +1,11 @@
-import { futexWake, NotHeldError, type Operation, type WaitOptions } from '@spindle/core-context';
-import { blockingTimeout, withOptions } from '../wait-options.js';
+import {
+  checkWaitOptions,
+  futexWake,
+  NotHeldError,
+  type Operation,
+  type WaitOptions,
+} from '@spindle/core-context';
+import { blockingTimeout } from '../wait-options.js';
 import { initializing, SharedCells, withoutReset } from './cells.js';
 import { SharedWait } from './wait-engine.js';
 
@@ -42,13 +48,12 @@ export class SharedMutex extends SharedCells {
 
   /** Takes the lock, parking the caller (fiber or promise) without blocking the thread. */
   lock(options?: WaitOptions): Operation<void> {
-    const wait = new SharedLockWait(this);
-    return withOptions(wait, options, 'SharedMutex.lock');
+    return new SharedLockWait(this, checkWaitOptions(options, 'SharedMutex.lock'));
   }
 
   /** Takes the lock by blocking this worker thread (BlockingCallError on the main thread). */
   lockBlocking(options?: { timeout?: number }): void {
-    new SharedLockWait(this).block(
+    new SharedLockWait(this, undefined).block(
       'SharedMutex.lockBlocking',
       blockingTimeout(options, 'SharedMutex.lockBlocking'),
     );
@@ -69,8 +74,11 @@ export class SharedMutex extends SharedCells {
 class SharedLockWait extends SharedWait<void> {
   private contended = false;
 
-  constructor(private readonly mutex: SharedMutex) {
-    super(mutex.view, mutex.index);
+  constructor(
+    private readonly mutex: SharedMutex,
+    options: WaitOptions | undefined,
+  ) {
+    super(mutex.view, mutex.index, options);
     this.expected = CONTENDED;
   }
 

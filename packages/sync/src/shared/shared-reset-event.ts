@@ -1,5 +1,5 @@
-import { futexWake, type Operation, type WaitOptions } from '@spindle/core-context';
-import { blockingTimeout, withOptions } from '../wait-options.js';
+import { checkWaitOptions, futexWake, type Operation, type WaitOptions } from '@spindle/core-context';
+import { blockingTimeout } from '../wait-options.js';
 import { CellWait } from './cell-wait.js';
 import { initializing, SharedCells, withoutReset } from './cells.js';
 
@@ -36,19 +36,18 @@ export class SharedResetEvent extends SharedCells {
 
   /** Waits until the event is set, parking the caller without blocking the thread. */
   wait(options?: WaitOptions): Operation<void> {
-    const wait = this.cellWait();
-    return withOptions(wait, options, 'SharedResetEvent.wait');
+    return this.cellWait(checkWaitOptions(options, 'SharedResetEvent.wait'));
   }
 
   /** Waits by blocking this worker thread (BlockingCallError on the main thread). */
   waitBlocking(options?: { timeout?: number }): void {
-    this.cellWait().block(
+    this.cellWait(undefined).block(
       'SharedResetEvent.waitBlocking',
       blockingTimeout(options, 'SharedResetEvent.waitBlocking'),
     );
   }
 
-  private cellWait(): CellWait {
-    return new CellWait(this.view, this.index, 0, false, 'SharedResetEvent.wait()');
+  private cellWait(options: WaitOptions | undefined): CellWait {
+    return new CellWait(this.view, this.index, 0, false, 'SharedResetEvent.wait()', options);
   }
 }

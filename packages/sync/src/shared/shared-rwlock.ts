@@ -1,5 +1,11 @@
-import { futexWake, NotHeldError, type Operation, type WaitOptions } from '@spindle/core-context';
-import { blockingTimeout, withOptions } from '../wait-options.js';
+import {
+  checkWaitOptions,
+  futexWake,
+  NotHeldError,
+  type Operation,
+  type WaitOptions,
+} from '@spindle/core-context';
+import { blockingTimeout } from '../wait-options.js';
 import { initializing, SharedCells, withoutReset } from './cells.js';
 import { SharedWait } from './wait-engine.js';
 
@@ -47,22 +53,22 @@ export class SharedRwLock extends SharedCells {
   }
 
   readLock(options?: WaitOptions): Operation<void> {
-    return withOptions(new SharedRwWait(this, false), options, 'SharedRwLock.readLock');
+    return new SharedRwWait(this, false, checkWaitOptions(options, 'SharedRwLock.readLock'));
   }
 
   writeLock(options?: WaitOptions): Operation<void> {
-    return withOptions(new SharedRwWait(this, true), options, 'SharedRwLock.writeLock');
+    return new SharedRwWait(this, true, checkWaitOptions(options, 'SharedRwLock.writeLock'));
   }
 
   readLockBlocking(options?: { timeout?: number }): void {
-    new SharedRwWait(this, false).block(
+    new SharedRwWait(this, false, undefined).block(
       'SharedRwLock.readLockBlocking',
       blockingTimeout(options, 'SharedRwLock.readLockBlocking'),
     );
   }
 
   writeLockBlocking(options?: { timeout?: number }): void {
-    new SharedRwWait(this, true).block(
+    new SharedRwWait(this, true, undefined).block(
       'SharedRwLock.writeLockBlocking',
       blockingTimeout(options, 'SharedRwLock.writeLockBlocking'),
     );
@@ -126,8 +132,9 @@ class SharedRwWait extends SharedWait<void> {
   constructor(
     private readonly lock: SharedRwLock,
     private readonly writer: boolean,
+    options: WaitOptions | undefined,
   ) {
-    super(lock.view, lock.index);
+    super(lock.view, lock.index, options);
   }
 
   describe(): string {

@@ -1,6 +1,12 @@
-import { futexWake, NotHeldError, type Operation, type WaitOptions } from '@spindle/core-context';
+import {
+  checkWaitOptions,
+  futexWake,
+  NotHeldError,
+  type Operation,
+  type WaitOptions,
+} from '@spindle/core-context';
 import { checkInteger, type SemaphoreInit, semaphoreLimits } from '../validate.js';
-import { blockingTimeout, withOptions } from '../wait-options.js';
+import { blockingTimeout } from '../wait-options.js';
 import { initializing, SharedCells, withoutReset } from './cells.js';
 import { SharedWait } from './wait-engine.js';
 
@@ -49,14 +55,13 @@ export class SharedSemaphore extends SharedCells {
   /** Takes `n` permits, parking the caller without blocking the thread. */
   acquire(n = 1, options?: WaitOptions): Operation<void> {
     this.checkRequest(n);
-    const wait = new SharedAcquireWait(this, n);
-    return withOptions(wait, options, 'SharedSemaphore.acquire');
+    return new SharedAcquireWait(this, n, checkWaitOptions(options, 'SharedSemaphore.acquire'));
   }
 
   /** Takes `n` permits by blocking this worker thread (BlockingCallError on the main thread). */
   acquireBlocking(n = 1, options?: { timeout?: number }): void {
     this.checkRequest(n);
-    new SharedAcquireWait(this, n).block(
+    new SharedAcquireWait(this, n, undefined).block(
       'SharedSemaphore.acquireBlocking',
       blockingTimeout(options, 'SharedSemaphore.acquireBlocking'),
     );
@@ -100,8 +105,9 @@ class SharedAcquireWait extends SharedWait<void> {
   constructor(
     private readonly semaphore: SharedSemaphore,
     private readonly permits: number,
+    options: WaitOptions | undefined,
   ) {
-    super(semaphore.view, semaphore.index + AVAILABLE);
+    super(semaphore.view, semaphore.index + AVAILABLE, options);
   }
 
   describe(): string {

@@ -1,5 +1,11 @@
-import { futexWake, NotHeldError, type Operation, type WaitOptions } from '@spindle/core-context';
-import { blockingTimeout, withOptions } from '../wait-options.js';
+import {
+  checkWaitOptions,
+  futexWake,
+  NotHeldError,
+  type Operation,
+  type WaitOptions,
+} from '@spindle/core-context';
+import { blockingTimeout } from '../wait-options.js';
 import { CellWait } from './cell-wait.js';
 import { initializing, SharedCells, withoutReset } from './cells.js';
 
@@ -50,19 +56,18 @@ export class SharedWaitGroup extends SharedCells {
 
   /** Waits until the count is zero, parking the caller without blocking the thread. */
   wait(options?: WaitOptions): Operation<void> {
-    const wait = this.cellWait();
-    return withOptions(wait, options, 'SharedWaitGroup.wait');
+    return this.cellWait(checkWaitOptions(options, 'SharedWaitGroup.wait'));
   }
 
   /** Waits by blocking this worker thread (BlockingCallError on the main thread). */
   waitBlocking(options?: { timeout?: number }): void {
-    this.cellWait().block(
+    this.cellWait(undefined).block(
       'SharedWaitGroup.waitBlocking',
       blockingTimeout(options, 'SharedWaitGroup.waitBlocking'),
     );
   }
 
-  private cellWait(): CellWait {
-    return new CellWait(this.view, this.index, 0, true, 'SharedWaitGroup.wait()');
+  private cellWait(options: WaitOptions | undefined): CellWait {
+    return new CellWait(this.view, this.index, 0, true, 'SharedWaitGroup.wait()', options);
   }
 }
