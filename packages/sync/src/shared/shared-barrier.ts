@@ -7,7 +7,7 @@ import {
 } from '@spindle/core-context';
 import { checkInteger } from '../validate.js';
 import { blockingTimeout } from '../wait-options.js';
-import { initializing, SharedCells, withoutReset } from './cells.js';
+import { impossibleState, initializing, SharedCells, withoutReset } from './cells.js';
 import { SharedWait } from './wait-engine.js';
 
 const STATE = 0;
@@ -39,7 +39,10 @@ export class SharedBarrier extends SharedCells {
 
   constructor(parties: number, view?: Int32Array, index = 0) {
     super(view, index, SharedBarrier.INT32_SLOTS, 'SharedBarrier');
-    if (!initializing()) return;
+    if (!initializing()) {
+      this.checkAttached();
+      return;
+    }
     checkInteger('SharedBarrier parties', parties, 1);
     if (parties > MAX_PARTIES) throw new RangeError(`SharedBarrier parties must be at most ${MAX_PARTIES}`);
     Atomics.store(this.view, index + STATE, 0);
@@ -74,6 +77,21 @@ export class SharedBarrier extends SharedCells {
       'SharedBarrier.waitBlocking',
       blockingTimeout(options, 'SharedBarrier.waitBlocking'),
     );
+  }
+
+  private checkAttached(): void {
+    const parties = this.parties;
+    const state = Atomics.load(this.view, this.index + STATE);
+    if (parties < 1 || parties > MAX_PARTIES) {
+      throw impossibleState('SharedBarrier', this.index, `${parties} parties`);
+    }
+    if (state < 0 || (state & ARRIVED_MASK) >= parties) {
+      throw impossibleState(
+        'SharedBarrier',
+        this.index,
+        `${state & ARRIVED_MASK} arrivals of ${parties} parties`,
+      );
+    }
   }
 
   /** Moves the state from `seen` on; false when another thread changed it first. @internal */

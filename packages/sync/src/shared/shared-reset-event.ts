@@ -1,7 +1,7 @@
 import { checkWaitOptions, futexWake, type Operation, type WaitOptions } from '@spindle/core-context';
 import { blockingTimeout } from '../wait-options.js';
 import { CellWait } from './cell-wait.js';
-import { initializing, SharedCells, withoutReset } from './cells.js';
+import { impossibleState, initializing, SharedCells, withoutReset } from './cells.js';
 
 /** A manual-reset event in one Int32 cell (0 clear, 1 set), shared by worker threads. */
 export class SharedResetEvent extends SharedCells {
@@ -10,7 +10,12 @@ export class SharedResetEvent extends SharedCells {
   /** A clear event in its own buffer, or placed (clear) at `index` of the caller's view. */
   constructor(view?: Int32Array, index = 0) {
     super(view, index, SharedResetEvent.INT32_SLOTS, 'SharedResetEvent');
-    if (initializing() && view !== undefined) Atomics.store(this.view, index, 0);
+    if (!initializing()) {
+      const state = Atomics.load(this.view, index);
+      if (state !== 0 && state !== 1) throw impossibleState('SharedResetEvent', index, `the value ${state}`);
+    } else if (view !== undefined) {
+      Atomics.store(this.view, index, 0);
+    }
   }
 
   /**

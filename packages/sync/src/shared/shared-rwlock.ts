@@ -6,7 +6,7 @@ import {
   type WaitOptions,
 } from '@spindle/core-context';
 import { blockingTimeout } from '../wait-options.js';
-import { initializing, SharedCells, withoutReset } from './cells.js';
+import { impossibleState, initializing, SharedCells, withoutReset } from './cells.js';
 import { SharedWait } from './wait-engine.js';
 
 // One cell packs readers (bits 0-14), "a writer holds it" (bit 15) and waiting writers
@@ -25,7 +25,14 @@ export class SharedRwLock extends SharedCells {
 
   constructor(view?: Int32Array, index = 0) {
     super(view, index, SharedRwLock.INT32_SLOTS, 'SharedRwLock');
-    if (initializing() && view !== undefined) Atomics.store(this.view, index, 0);
+    if (!initializing()) {
+      const state = Atomics.load(this.view, index);
+      if (state < 0 || ((state & WRITER) !== 0 && (state & READERS_MASK) !== 0)) {
+        throw impossibleState('SharedRwLock', index, `the state ${state}`);
+      }
+    } else if (view !== undefined) {
+      Atomics.store(this.view, index, 0);
+    }
   }
 
   /**

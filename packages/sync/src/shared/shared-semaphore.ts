@@ -7,7 +7,7 @@ import {
 } from '@spindle/core-context';
 import { checkInteger, type SemaphoreInit, semaphoreLimits } from '../validate.js';
 import { blockingTimeout } from '../wait-options.js';
-import { initializing, SharedCells, withoutReset } from './cells.js';
+import { impossibleState, initializing, SharedCells, withoutReset } from './cells.js';
 import { SharedWait } from './wait-engine.js';
 
 const AVAILABLE = 0;
@@ -25,7 +25,10 @@ export class SharedSemaphore extends SharedCells {
   /** A semaphore with `permits` (or a SemaphoreInit) available, in its own buffer or at `index` of `view`. */
   constructor(init: number | SemaphoreInit, view?: Int32Array, index = 0) {
     super(view, index, SharedSemaphore.INT32_SLOTS, 'SharedSemaphore');
-    if (!initializing()) return;
+    if (!initializing()) {
+      this.checkAttached();
+      return;
+    }
     const { permits, capacity } = semaphoreLimits('SharedSemaphore', init, 2 ** 31 - 1);
     Atomics.store(this.view, index + AVAILABLE, permits);
     Atomics.store(this.view, index + CAPACITY, capacity);
@@ -90,6 +93,17 @@ export class SharedSemaphore extends SharedCells {
       const free = Atomics.load(view, index + AVAILABLE);
       if (free < n) return free;
       if (Atomics.compareExchange(view, index + AVAILABLE, free, free - n) === free) return true;
+    }
+  }
+
+  private checkAttached(): void {
+    const { available, capacity } = this;
+    if (capacity < 1 || available < 0 || available > capacity) {
+      throw impossibleState(
+        'SharedSemaphore',
+        this.index,
+        `${available} permits of a capacity of ${capacity}`,
+      );
     }
   }
 
