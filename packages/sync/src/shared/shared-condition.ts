@@ -7,6 +7,7 @@ import {
   futexWake,
   NotHeldError,
   Operation,
+  OwnerDiedError,
   TimeoutError,
   type Waiter,
   type WaitOptions,
@@ -163,7 +164,13 @@ class SharedConditionWait extends Operation<void> implements RelockingWait {
       failure = error;
     }
     this.retaking = true;
-    await this.mutex.lock({ signal: halt });
+    try {
+      await this.mutex.lock({ signal: halt });
+    } catch (error) {
+      // OwnerDiedError comes with the mutex held: the caller gets it instead of the sleep's outcome.
+      if (error instanceof OwnerDiedError) throw new HeldFailure(error);
+      throw error;
+    }
     if (failure !== null) throw new HeldFailure(failure);
   }
 

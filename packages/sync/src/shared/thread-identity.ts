@@ -1,0 +1,78 @@
+import { readFileSync, readlinkSync } from 'node:fs';
+import { threadId } from 'node:worker_threads';
+
+/**
+ * Which thread holds a shared lock, and whether that thread still lives. JavaScript gets
+ * no notice when another thread dies, and the native addon is missing on many platforms,
+ * so on Linux a lock records its holder's kernel thread id, and a waiter that waited long
+ * looks the holder up under /proc/self/task: gone (or a zombie) means dead. Where /proc is
+ * missing, locks record the worker's threadId and every holder counts as alive.
+ */
+
+/** Bits of a cell that hold a thread id: Linux thread ids stay below 2^22 (PID_MAX_LIMIT). */
+export const THREAD_ID_MASK = (1 << 22) - 1;
+
+const kernelTid = readKernelTid();
+
+/** True when a holder's death can be seen (Linux with /proc). */
+export const holderDeathVisible = kernelTid !== null;
+
+/** This thread's id as recorded in lock cells: never 0, read once per thread. */
+export const selfId: number = kernelTid ?? (threadId % THREAD_ID_MASK) + 1;
+
+function readKernelTid(): number | null {
+  try {
+    // "<pid>/task/<tid>"
+    const link = readlinkSync('/proc/thread-self');
+    const tid = Number(link.slice(link.lastIndexOf('/') + 1));
+    return Number.isInteger(tid) && tid > 0 && tid <= THREAD_ID_MASK ? tid : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * One waiter's view of the holder it waits behind. A thread id can be reused by a thread
+ * started later, so the first look notes the holder's start time and a later look that
+ * finds another start time under the same id knows the holder died. (A holder that died
+ * and whose id was reused before the first look, within one wait slice, is not noticed:
+ * the id space must wrap around in that time.)
+ */
+export class HolderWatch {
+  private id = 0;
+  private startTime = '';
+
+  /** False only when the thread `id` certainly died: a busy thread is never declared dead. */
+  isAlive(id: number): boolean {
+    if (!holderDeathVisible || id === selfId) return true;
+    const startTime = startTimeOf(id);
+    if (startTime === null) return false;
+    if (startTime === undefined) return true;
+    if (id !== this.id) {
+      this.id = id;
+      this.startTime = startTime;
+      return true;
+    }
+    return startTime === this.startTime;
+  }
+}
+
+/**
+ * The start time of thread `tid` of this process: null when it is gone or a zombie,
+ * undefined when it cannot be read (then it counts as alive).
+ */
+function startTimeOf(tid: number): string | null | undefined {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/self/task/${tid}/stat`, 'latin1');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' || code === 'ESRCH' ? null : undefined;
+  }
+  // After "tid (name) ": state is field 3, start time field 22. The name may hold spaces
+  // and parentheses, so count from the last ')'.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const state = fields[0];
+  if (state === 'Z' || state === 'X' || state === 'x') return null;
+  return fields[19];
+}

@@ -1,0 +1,99 @@
+import { once } from 'node:events';
+import { Worker } from 'node:worker_threads';
+import { InvalidStateError, NotHeldError, OwnerDiedError } from '@spindle/core-context';
+import { spawn } from '@spindle/fiber';
+import { describe, expect, it } from 'vitest';
+import { SharedMutex } from '../dist/index.js';
+
+const WORKER = new URL('./fixtures/robust-worker.mjs', import.meta.url);
+type Style = 'blocking' | 'promise' | 'fiber';
+type Death = 'exit' | 'throw' | 'terminate';
+
+function startWorker(data: Record<string, unknown>): Worker {
+  const worker = new Worker(WORKER, { workerData: data });
+  worker.on('error', () => {}); // a 'throw' holder dies on purpose
+  return worker;
+}
+
+/** A worker that took `mutex` (the `style` way) and dies by `death` (terminate: by the caller). */
+async function startHolder(mutex: SharedMutex, death: Death | undefined, style: Style, busyMs?: number) {
+  const holder = startWorker({ role: 'holder', death, style, busyMs, handle: mutex.handle() });
+  const [message] = await once(holder, 'message');
+  expect(message).toBe('holding');
+  return holder;
+}
+
+/**
+ * Waits for `mutex` the `style` way (blocking: in a worker) and resolves to what the wait
+ * ended with: 'locked' or the error's name. After OwnerDiedError it marks the mutex
+ * consistent; it always unlocks.
+ */
+function waitFor(mutex: SharedMutex, style: Style): Promise<string> {
+  const settle = (error: unknown): string => {
+    if (error instanceof OwnerDiedError) mutex.markConsistent();
+    mutex.unlock();
+    return error instanceof Error ? error.name : 'locked';
+  };
+  if (style === 'promise') return Promise.resolve(mutex.lock()).then(() => settle(null), settle);
+  if (style === 'fiber') {
+    const fiber = spawn(function* () {
+      try {
+        yield* mutex.lock();
+      } catch (error) {
+        return settle(error);
+      }
+      return settle(null);
+    });
+    return Promise.resolve(fiber);
+  }
+  const waiter = startWorker({ role: 'waiter', handle: mutex.handle() });
+  return once(waiter, 'message').then(([outcome]) => outcome as string);
+}
+
+/** The mutex works normally again: free, and taken and released without OwnerDiedError. */
+function expectConsistentAndFree(mutex: SharedMutex): void {
+  expect(mutex.locked).toBe(false);
+  expect(mutex.tryLock()).toBe(true);
+  mutex.unlock();
+}
+
+const HOLDER_STYLES: Record<Death, Style> = { exit: 'blocking', throw: 'promise', terminate: 'fiber' };
+
+describe('SharedMutex survives a holder thread that dies', () => {
+  for (const death of ['exit', 'throw', 'terminate'] as const) {
+    for (const style of ['promise', 'fiber', 'blocking'] as const) {
+      it(`holder (${HOLDER_STYLES[death]}) dies by ${death}: a ${style} waiter gets OwnerDiedError with the lock, then it works again`, async () => {
+        const mutex = new SharedMutex();
+        const holder = await startHolder(mutex, death, HOLDER_STYLES[death]);
+        const outcome = waitFor(mutex, style);
+        if (death === 'terminate') await holder.terminate();
+        expect(await outcome).toBe('OwnerDiedError');
+        expectConsistentAndFree(mutex);
+      });
+    }
+  }
+
+  it('a mutex unlocked without markConsistent stays marked: the next locker, tryLock too, gets OwnerDiedError', async () => {
+    const mutex = new SharedMutex();
+    await startHolder(mutex, 'exit', 'blocking');
+    await expect(Promise.resolve(mutex.lock())).rejects.toBeInstanceOf(OwnerDiedError);
+    mutex.unlock();
+    expect(() => mutex.tryLock()).toThrow(OwnerDiedError);
+    expect(mutex.locked).toBe(true);
+    mutex.markConsistent();
+    expect(() => mutex.markConsistent()).toThrow(InvalidStateError);
+    mutex.unlock();
+    expect(() => mutex.markConsistent()).toThrow(NotHeldError);
+    expectConsistentAndFree(mutex);
+  });
+
+  it('a holder that is alive but busy for several check intervals is never declared dead', async () => {
+    const mutex = new SharedMutex();
+    const holder = await startHolder(mutex, undefined, 'blocking', 600);
+    const exited = once(holder, 'exit');
+    const outcomes = await Promise.all([waitFor(mutex, 'promise'), waitFor(mutex, 'blocking')]);
+    expect(outcomes).toEqual(['locked', 'locked']);
+    await exited;
+    expectConsistentAndFree(mutex);
+  });
+});
