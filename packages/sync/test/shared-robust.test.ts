@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 import { InvalidStateError, NotHeldError, OwnerDiedError } from '@spindle/core-context';
 import { spawn } from '@spindle/fiber';
 import { describe, expect, it } from 'vitest';
-import { SharedMutex } from '../dist/index.js';
+import { SharedMutex, SharedSemaphore } from '../dist/index.js';
 
 const WORKER = new URL('./fixtures/robust-worker.mjs', import.meta.url);
 type Style = 'blocking' | 'promise' | 'fiber';
@@ -18,7 +18,8 @@ function startWorker(data: Record<string, unknown>): Worker {
 /** A worker that took `mutex` (the `style` way) and dies by `death` (terminate: by the caller). */
 async function startHolder(mutex: SharedMutex, death: Death | undefined, style: Style, busyMs?: number) {
   const holder = startWorker({ role: 'holder', death, style, busyMs, handle: mutex.handle() });
-  const [message] = await once(holder, 'message');
+  // Not once(): it would reject when a 'throw' holder's error comes before its message.
+  const message = await new Promise((resolve) => holder.once('message', resolve));
   expect(message).toBe('holding');
   return holder;
 }
@@ -97,3 +98,52 @@ describe('SharedMutex survives a holder thread that dies', () => {
     expectConsistentAndFree(mutex);
   });
 });
+
+describe('SharedSemaphore takes back the permits of a thread that dies holding them', () => {
+  for (const death of ['exit', 'throw', 'terminate'] as const) {
+    for (const style of ['promise', 'fiber', 'blocking'] as const) {
+      it(`holder (${HOLDER_STYLES[death]}) dies by ${death}: a ${style} waiter gets the permits with OwnerDiedError`, async () => {
+        const semaphore = new SharedSemaphore(3);
+        const holder = startWorker({
+          role: 'holder',
+          primitive: 'semaphore',
+          death,
+          style: HOLDER_STYLES[death],
+          handle: semaphore.handle(),
+        });
+        expect(await new Promise((resolve) => holder.once('message', resolve))).toBe('holding');
+        expect(semaphore.available).toBe(1);
+        const outcome = acquireTwo(semaphore, style);
+        if (death === 'terminate') await holder.terminate();
+        expect(await outcome).toBe('OwnerDiedError');
+        expect(semaphore.available).toBe(3);
+        expect(semaphore.tryAcquire(3)).toBe(true);
+        semaphore.release(3);
+      });
+    }
+  }
+});
+
+/** acquire(2) the `style` way; after OwnerDiedError marks it consistent; gives the permits back. */
+function acquireTwo(semaphore: SharedSemaphore, style: Style): Promise<string> {
+  const settle = (error: unknown): string => {
+    if (error instanceof OwnerDiedError) semaphore.markConsistent();
+    semaphore.release(2);
+    return error instanceof Error ? error.name : 'locked';
+  };
+  if (style === 'promise') return Promise.resolve(semaphore.acquire(2)).then(() => settle(null), settle);
+  if (style === 'fiber') {
+    return Promise.resolve(
+      spawn(function* () {
+        try {
+          yield* semaphore.acquire(2);
+        } catch (error) {
+          return settle(error);
+        }
+        return settle(null);
+      }),
+    );
+  }
+  const waiter = startWorker({ role: 'waiter', primitive: 'semaphore', handle: semaphore.handle() });
+  return once(waiter, 'message').then(([outcome]) => outcome as string);
+}

@@ -40,28 +40,27 @@ function readKernelTid(): number | null {
  */
 export class HolderWatch {
   private id = 0;
-  private startTime = '';
+  private startTime = 0;
 
   /** False only when the thread `id` certainly died: a busy thread is never declared dead. */
   isAlive(id: number): boolean {
     if (!holderDeathVisible || id === selfId) return true;
-    const startTime = startTimeOf(id);
-    if (startTime === null) return false;
-    if (startTime === undefined) return true;
     if (id !== this.id) {
+      const startTime = startTimeOf(id);
+      if (startTime === null) return false;
       this.id = id;
-      this.startTime = startTime;
+      this.startTime = startTime ?? 0;
       return true;
     }
-    return startTime === this.startTime;
+    return threadAlive(id, this.startTime);
   }
 }
 
 /**
- * The start time of thread `tid` of this process: null when it is gone or a zombie,
- * undefined when it cannot be read (then it counts as alive).
+ * The start time of thread `tid` of this process (clock ticks since boot, low 31 bits):
+ * null when it is gone or a zombie, undefined when it cannot be read (it counts as alive).
  */
-function startTimeOf(tid: number): string | null | undefined {
+function startTimeOf(tid: number): number | null | undefined {
   let stat: string;
   try {
     stat = readFileSync(`/proc/self/task/${tid}/stat`, 'latin1');
@@ -74,5 +73,19 @@ function startTimeOf(tid: number): string | null | undefined {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const state = fields[0];
   if (state === 'Z' || state === 'X' || state === 'x') return null;
-  return fields[19];
+  return Number(BigInt(fields[19] ?? '0') & 0x7fffffffn);
+}
+
+/** This thread's start time as startTimeOf gives it (0 where unknown), read once per thread. */
+export const selfStartTime: number = (kernelTid === null ? undefined : startTimeOf(kernelTid)) ?? 0;
+
+/**
+ * False only when the thread `id`, which started at `startTime` (0: not known), certainly
+ * died: it is gone, a zombie, or another thread now has its id. A busy thread is alive.
+ */
+export function threadAlive(id: number, startTime: number): boolean {
+  if (!holderDeathVisible || id === selfId) return true;
+  const now = startTimeOf(id);
+  if (now === null) return false;
+  return now === undefined || startTime === 0 || now === startTime;
 }
