@@ -88,7 +88,8 @@ describe('shared primitives on the main thread', () => {
   });
 
   it('attach opens live cells without resetting them, where the constructor resets', async () => {
-    const view = new Int32Array(new SharedArrayBuffer((9 + SharedSemaphore.INT32_SLOTS) * 4));
+    const rwAt = 9 + SharedSemaphore.INT32_SLOTS;
+    const view = new Int32Array(new SharedArrayBuffer((rwAt + SharedRwLock.INT32_SLOTS) * 4));
     const again = () => new Int32Array(view.buffer);
     const mutex = new SharedMutex(view, 0);
     mutex.tryLock();
@@ -98,7 +99,7 @@ describe('shared primitives on the main thread', () => {
     event.set();
     const group = new SharedWaitGroup(view, 4);
     group.add(2);
-    const lock = new SharedRwLock(view, 5);
+    const lock = new SharedRwLock(view, rwAt);
     lock.tryReadLock();
     const firstParty = new SharedBarrier(2, view, 6).wait();
     const condition = new SharedCondition(view, 8);
@@ -112,7 +113,7 @@ describe('shared primitives on the main thread', () => {
     ]).toEqual([0, 3]);
     expect(SharedResetEvent.attach(again(), 3).isSet()).toBe(true);
     expect(SharedWaitGroup.attach(again(), 4).count).toBe(2);
-    expect(SharedRwLock.attach(again(), 5).readerCount).toBe(1);
+    expect(SharedRwLock.attach(again(), rwAt).readerCount).toBe(1);
     const barrier = SharedBarrier.attach(again(), 6);
     expect(barrier.parties).toBe(2);
     // The first party's arrival was kept: one more completes the generation.

@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 import { InvalidStateError, NotHeldError, OwnerDiedError } from '@spindle/core-context';
 import { spawn } from '@spindle/fiber';
 import { describe, expect, it } from 'vitest';
-import { SharedMutex, SharedSemaphore } from '../dist/index.js';
+import { SharedMutex, SharedRwLock, SharedSemaphore } from '../dist/index.js';
 
 const WORKER = new URL('./fixtures/robust-worker.mjs', import.meta.url);
 type Style = 'blocking' | 'promise' | 'fiber';
@@ -147,3 +147,102 @@ function acquireTwo(semaphore: SharedSemaphore, style: Style): Promise<string> {
   const waiter = startWorker({ role: 'waiter', primitive: 'semaphore', handle: semaphore.handle() });
   return once(waiter, 'message').then(([outcome]) => outcome as string);
 }
+
+/** Waits for `lock` (as a writer or a reader) the `style` way; like waitFor for the mutex. */
+function lockRw(lock: SharedRwLock, writer: boolean, style: Style): Promise<string> {
+  const settle = (error: unknown): string => {
+    if (error instanceof OwnerDiedError) lock.markConsistent();
+    if (writer) lock.writeUnlock();
+    else lock.readUnlock();
+    return error instanceof Error ? error.name : 'locked';
+  };
+  const operation = () => (writer ? lock.writeLock() : lock.readLock());
+  if (style === 'promise') return Promise.resolve(operation()).then(() => settle(null), settle);
+  if (style === 'fiber') {
+    return Promise.resolve(
+      spawn(function* () {
+        try {
+          yield* operation();
+        } catch (error) {
+          return settle(error);
+        }
+        return settle(null);
+      }),
+    );
+  }
+  const waiter = startWorker({ role: 'waiter', primitive: 'rwlock', writer, handle: lock.handle() });
+  return once(waiter, 'message').then(([outcome]) => outcome as string);
+}
+
+async function startRwWorker(lock: SharedRwLock, data: Record<string, unknown>): Promise<Worker> {
+  const worker = startWorker({ primitive: 'rwlock', handle: lock.handle(), ...data });
+  await new Promise((resolve) => worker.once('message', resolve));
+  return worker;
+}
+
+function expectRwFree(lock: SharedRwLock): void {
+  expect([lock.writeLocked, lock.readerCount]).toEqual([false, 0]);
+  expect(lock.tryWriteLock()).toBe(true);
+  lock.writeUnlock();
+}
+
+describe('SharedRwLock survives threads that die holding or waiting for it', () => {
+  for (const death of ['exit', 'throw', 'terminate'] as const) {
+    for (const style of ['promise', 'fiber', 'blocking'] as const) {
+      const writer = style !== 'fiber';
+      it(`a writer (${HOLDER_STYLES[death]}) dies by ${death}: a ${style} ${writer ? 'writer' : 'reader'} gets OwnerDiedError with the lock`, async () => {
+        const lock = new SharedRwLock();
+        const holder = await startRwWorker(lock, { role: 'holder', death, style: HOLDER_STYLES[death] });
+        expect(lock.writeLocked).toBe(true);
+        const outcome = lockRw(lock, writer, style);
+        if (death === 'terminate') await holder.terminate();
+        expect(await outcome).toBe('OwnerDiedError');
+        expectRwFree(lock);
+      });
+    }
+  }
+
+  it('a reader that dies by terminate is subtracted: a waiting writer gets the lock', async () => {
+    const lock = new SharedRwLock();
+    const holder = await startRwWorker(lock, {
+      role: 'holder',
+      death: 'terminate',
+      style: 'fiber',
+      writer: false,
+    });
+    expect(lock.readerCount).toBe(1);
+    const outcome = lockRw(lock, true, 'promise');
+    await holder.terminate();
+    expect(await outcome).toBe('locked');
+    expectRwFree(lock);
+  });
+
+  const doomedWaiters: [Death, Style][] = [
+    ['exit', 'promise'],
+    ['throw', 'fiber'],
+    ['terminate', 'blocking'],
+  ];
+  for (const [death, style] of doomedWaiters) {
+    it(`a worker that dies by ${death} while it waits for writeLock() (${style}) does not lock out later readers`, async () => {
+      const lock = new SharedRwLock();
+      lock.tryReadLock();
+      const doomed = startWorker({
+        role: 'doomed',
+        primitive: 'rwlock',
+        death,
+        style,
+        handle: lock.handle(),
+      });
+      const exited = new Promise((resolve) => doomed.once('exit', resolve));
+      expect(await new Promise((resolve) => doomed.once('message', resolve))).toBe('waiting');
+      // Once it registered as a waiting writer, new readers queue behind it.
+      const readerGetsIn = () => lock.tryReadLock() && (lock.readUnlock(), true);
+      await expect.poll(readerGetsIn, { timeout: 20_000 }).toBe(false);
+      if (death === 'terminate') await doomed.terminate();
+      await exited;
+      expect(await lockRw(lock, false, 'promise')).toBe('locked');
+      lock.readUnlock();
+      expectRwFree(lock);
+    });
+  }
+});

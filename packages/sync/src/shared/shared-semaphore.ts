@@ -110,6 +110,7 @@ export class SharedSemaphore extends SharedCells {
   sweepDeadHolders(): void {
     const held = this.holders.sweep();
     if (held === 0) return;
+    this.holders.markInconsistent();
     const { view, index } = this;
     const capacity = this.capacity;
     for (;;) {

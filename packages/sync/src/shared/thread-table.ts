@@ -12,7 +12,8 @@ export const THREAD_TABLE_CELLS = 1 + TABLE_THREADS * SLOT;
 
 /**
  * What each thread holds of a shared primitive that has no single owner (the permits of
- * a semaphore), so that what a dead thread held can be taken back, like SysV's SEM_UNDO.
+ * a semaphore, the readers and writers of a rwlock), so that what a dead thread held can
+ * be taken back, like SysV's SEM_UNDO.
  * Each thread claims a slot the first time it takes something and keeps it until it dies;
  * the JavaScript object is per thread, so it finds its slot once.
  */
@@ -44,10 +45,12 @@ export class ThreadTable {
     Atomics.store(this.view, this.base + INCONSISTENT, 0);
   }
 
-  /**
-   * Empties the slots of threads that died and returns the sum of their positive counts
-   * (what they held); marks the primitive inconsistent when that is above zero.
-   */
+  /** Records that a thread died in the middle of changing what the primitive guards. */
+  markInconsistent(): void {
+    Atomics.store(this.view, this.base + INCONSISTENT, 1);
+  }
+
+  /** Empties the slots of threads that died and returns the sum of their positive counts (what they held). */
   sweep(): number {
     let held = 0;
     for (let at = this.base + 1; at < this.base + THREAD_TABLE_CELLS; at += SLOT) {
@@ -58,7 +61,6 @@ export class ThreadTable {
       held += Math.max(0, Atomics.exchange(this.view, at + 2, 0));
       Atomics.store(this.view, at, 0);
     }
-    if (held > 0) Atomics.store(this.view, this.base + INCONSISTENT, 1);
     return held;
   }
 
