@@ -236,7 +236,11 @@ describe('SharedRwLock survives threads that die holding or waiting for it', () 
       const exited = new Promise((resolve) => doomed.once('exit', resolve));
       expect(await new Promise((resolve) => doomed.once('message', resolve))).toBe('waiting');
       // Once it registered as a waiting writer, new readers queue behind it.
-      const readerGetsIn = () => lock.tryReadLock() && (lock.readUnlock(), true);
+      const readerGetsIn = () => {
+        if (!lock.tryReadLock()) return false;
+        lock.readUnlock();
+        return true;
+      };
       await expect.poll(readerGetsIn, { timeout: 20_000 }).toBe(false);
       if (death === 'terminate') await doomed.terminate();
       await exited;
