@@ -10,7 +10,7 @@ import {
 
 /** A view whose cells hold `values` from index 0. */
 function cells(...values: number[]): Int32Array {
-  const view = new Int32Array(new SharedArrayBuffer(SharedSemaphore.INT32_SLOTS * 4));
+  const view = new Int32Array(new SharedArrayBuffer(SharedBarrier.INT32_SLOTS * 4));
   view.set(values);
   return view;
 }

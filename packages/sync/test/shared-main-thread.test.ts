@@ -89,7 +89,8 @@ describe('shared primitives on the main thread', () => {
 
   it('attach opens live cells without resetting them, where the constructor resets', async () => {
     const rwAt = 9 + SharedSemaphore.INT32_SLOTS;
-    const view = new Int32Array(new SharedArrayBuffer((rwAt + SharedRwLock.INT32_SLOTS) * 4));
+    const barrierAt = rwAt + SharedRwLock.INT32_SLOTS;
+    const view = new Int32Array(new SharedArrayBuffer((barrierAt + SharedBarrier.INT32_SLOTS) * 4));
     const again = () => new Int32Array(view.buffer);
     const mutex = new SharedMutex(view, 0);
     mutex.tryLock();
@@ -101,7 +102,7 @@ describe('shared primitives on the main thread', () => {
     group.add(2);
     const lock = new SharedRwLock(view, rwAt);
     lock.tryReadLock();
-    const firstParty = new SharedBarrier(2, view, 6).wait();
+    const firstParty = new SharedBarrier(2, view, barrierAt).wait();
     const condition = new SharedCondition(view, 8);
     condition.signal();
     const sequence = view[8];
@@ -114,7 +115,7 @@ describe('shared primitives on the main thread', () => {
     expect(SharedResetEvent.attach(again(), 3).isSet()).toBe(true);
     expect(SharedWaitGroup.attach(again(), 4).count).toBe(2);
     expect(SharedRwLock.attach(again(), rwAt).readerCount).toBe(1);
-    const barrier = SharedBarrier.attach(again(), 6);
+    const barrier = SharedBarrier.attach(again(), barrierAt);
     expect(barrier.parties).toBe(2);
     // The first party's arrival was kept: one more completes the generation.
     await Promise.all([firstParty, barrier.wait()]);

@@ -1,9 +1,9 @@
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
-import { InvalidStateError, NotHeldError, OwnerDiedError } from '@spindle/core-context';
+import { BrokenBarrierError, InvalidStateError, NotHeldError, OwnerDiedError } from '@spindle/core-context';
 import { spawn } from '@spindle/fiber';
 import { describe, expect, it } from 'vitest';
-import { SharedMutex, SharedRwLock, SharedSemaphore } from '../dist/index.js';
+import { SharedBarrier, SharedMutex, SharedRwLock, SharedSemaphore } from '../dist/index.js';
 
 const WORKER = new URL('./fixtures/robust-worker.mjs', import.meta.url);
 type Style = 'blocking' | 'promise' | 'fiber';
@@ -249,4 +249,73 @@ describe('SharedRwLock survives threads that die holding or waiting for it', () 
       expectRwFree(lock);
     });
   }
+});
+
+/** How a party that dies while it waits waits: a blocked thread can only be terminated. */
+const DOOMED_STYLES: Record<Death, Style> = { exit: 'promise', throw: 'fiber', terminate: 'blocking' };
+
+/** A barrier party that arrives the `style` way and dies by `death` while it waits; resolves once it arrived. */
+async function doomedParty(barrier: SharedBarrier, death: Death, style: Style) {
+  const arrivedBefore = arrivals(barrier);
+  const party = startWorker({ role: 'doomed', primitive: 'barrier', death, style, handle: barrier.handle() });
+  const exited = new Promise((resolve) => party.once('exit', resolve));
+  await expect.poll(() => arrivals(barrier), { timeout: 20_000 }).toBe(arrivedBefore + 1);
+  return { party, exited };
+}
+
+/** Parties waiting in the current generation (the low 16 bits of the state cell). */
+function arrivals(barrier: SharedBarrier): number {
+  return Atomics.load(barrier.view, barrier.handle().index) & 0xffff;
+}
+
+/** Waits at `barrier` the `style` way; resolves to 'leader', 'passed' or the error's name. */
+function passBarrier(barrier: SharedBarrier, style: Style): Promise<string> {
+  const settle = (error: unknown) => (error instanceof Error ? error.name : 'passed');
+  if (style === 'promise') return Promise.resolve(barrier.wait()).then(() => 'passed', settle);
+  if (style === 'fiber') {
+    return Promise.resolve(
+      spawn(function* () {
+        try {
+          yield* barrier.wait();
+        } catch (error) {
+          return settle(error);
+        }
+        return 'passed';
+      }),
+    );
+  }
+  const waiter = startWorker({ role: 'waiter', primitive: 'barrier', handle: barrier.handle() });
+  return once(waiter, 'message').then(([outcome]) => outcome as string);
+}
+
+async function expectUsable(barrier: SharedBarrier, parties: number): Promise<void> {
+  const results = await Promise.all(Array.from({ length: parties }, () => Promise.resolve(barrier.wait())));
+  expect(results.filter((leader) => leader)).toHaveLength(1);
+}
+
+describe('SharedBarrier breaks when a party dies while it waits', () => {
+  for (const death of ['exit', 'throw', 'terminate'] as const) {
+    for (const style of ['promise', 'fiber', 'blocking'] as const) {
+      it(`a party (${DOOMED_STYLES[death]}) dies by ${death}: a ${style} party waiting with it gets BrokenBarrierError`, async () => {
+        const barrier = new SharedBarrier(3);
+        const { party, exited } = await doomedParty(barrier, death, DOOMED_STYLES[death]);
+        const outcome = passBarrier(barrier, style);
+        if (death === 'terminate') await party.terminate();
+        expect(await outcome).toBe(BrokenBarrierError.name);
+        await exited;
+        await expectUsable(barrier, 3);
+      });
+    }
+  }
+
+  it('the last party to arrive, after the only other one died, gets BrokenBarrierError instead of passing', async () => {
+    const barrier = new SharedBarrier(2);
+    const { party, exited } = await doomedParty(barrier, 'terminate', 'blocking');
+    await party.terminate();
+    await exited;
+    // Open longer than a wait slice: the last arrival looks whether the waiting parties live.
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    await expect(Promise.resolve(barrier.wait())).rejects.toBeInstanceOf(BrokenBarrierError);
+    await expectUsable(barrier, 2);
+  });
 });

@@ -8,10 +8,14 @@ import {
 import { checkInteger } from '../validate.js';
 import { blockingTimeout } from '../wait-options.js';
 import { impossibleState, initializing, SharedCells, withoutReset } from './cells.js';
-import { SharedWait } from './wait-engine.js';
+import { THREAD_TABLE_CELLS, ThreadTable } from './thread-table.js';
+import { QUIET_SLICE_MS, SharedWait } from './wait-engine.js';
 
 const STATE = 0;
 const PARTIES = 1;
+/** When the first party of the current generation arrived (Date.now(), low 31 bits). */
+const OPENED_AT = 2;
+const TABLE = 3;
 // The state cell packs: arrivals (bits 0-15), "the previous generation was broken" (bit 16),
 // and the generation number (bits 17-30, wrapping).
 const ARRIVED_MASK = 0xffff;
@@ -29,16 +33,21 @@ function nextGeneration(state: number, broken: boolean): number {
 }
 
 /**
- * A reusable barrier for `parties` worker threads (at most 65,535) in two Int32 cells.
- * The last arrival of each generation is its leader. A party that leaves early (timeout,
- * abort) breaks its generation: the others fail with BrokenBarrierError, and the next
- * generation starts fresh.
+ * A reusable barrier for `parties` worker threads (at most 65,535) in three Int32 cells
+ * and a table of the parties each thread has waiting. The last arrival of each generation
+ * is its leader. A party that leaves early (timeout, abort) breaks its generation: the
+ * others fail with BrokenBarrierError, and the next generation starts fresh. So does a
+ * party whose thread died while it waited: a waiter notices within about 100 ms, and so
+ * does the last arrival of a generation that was open longer than that.
  */
 export class SharedBarrier extends SharedCells {
-  static readonly INT32_SLOTS = 2;
+  static readonly INT32_SLOTS = 3 + THREAD_TABLE_CELLS;
+  /** @internal the parties each thread has waiting */
+  readonly waiting: ThreadTable;
 
   constructor(parties: number, view?: Int32Array, index = 0) {
     super(view, index, SharedBarrier.INT32_SLOTS, 'SharedBarrier');
+    this.waiting = new ThreadTable(this.view, index + TABLE);
     if (!initializing()) {
       this.checkAttached();
       return;
@@ -47,6 +56,7 @@ export class SharedBarrier extends SharedCells {
     if (parties > MAX_PARTIES) throw new RangeError(`SharedBarrier parties must be at most ${MAX_PARTIES}`);
     Atomics.store(this.view, index + STATE, 0);
     Atomics.store(this.view, index + PARTIES, parties);
+    this.waiting.reset();
   }
 
   /**
@@ -94,6 +104,25 @@ export class SharedBarrier extends SharedCells {
     }
   }
 
+  /** Notes the first arrival of a generation. @internal */
+  opened(): void {
+    Atomics.store(this.view, this.index + OPENED_AT, Date.now() & 0x7fffffff);
+  }
+
+  /**
+   * True when a party that waits in this generation died (its waits are taken out of the
+   * table). The last arrival looks only when the generation was open longer than a wait
+   * slice, since waiters look themselves after each slice. @internal
+   */
+  partyDied(lastArrival: boolean): boolean {
+    if (lastArrival) {
+      const openFor =
+        ((Date.now() & 0x7fffffff) - Atomics.load(this.view, this.index + OPENED_AT)) & 0x7fffffff;
+      if (openFor < QUIET_SLICE_MS) return false;
+    }
+    return this.waiting.sweep() > 0;
+  }
+
   /** Moves the state from `seen` on; false when another thread changed it first. @internal */
   advance(seen: number, next: number): boolean {
     if (Atomics.compareExchange(this.view, this.index + STATE, seen, next) !== seen) return false;
@@ -124,10 +153,16 @@ class SharedBarrierWait extends SharedWait<boolean> {
       this.expected = state;
       return false;
     }
+    this.barrier.waiting.add(-1);
     if (generationOf(state) === ((this.generation + 1) & GENERATION_MASK) && (state & BROKEN) !== 0) {
       throw new BrokenBarrierError();
     }
     return true;
+  }
+
+  /** A party of this generation whose thread died breaks it. */
+  protected override afterQuietSlice(): void {
+    if (this.barrier.partyDied(false)) this.breakGeneration();
   }
 
   protected result(): boolean {
@@ -136,6 +171,13 @@ class SharedBarrierWait extends SharedWait<boolean> {
 
   /** Leaving breaks the generation, unless it completed first (then the wait must finish). */
   protected override leave(): boolean {
+    if (!this.breakGeneration()) return false;
+    this.barrier.waiting.add(-1);
+    return true;
+  }
+
+  /** Breaks this wait's generation; false when it already ended. */
+  private breakGeneration(): boolean {
     for (;;) {
       const state = Atomics.load(this.barrier.view, this.barrier.index + STATE);
       if (generationOf(state) !== this.generation) return false;
@@ -147,11 +189,15 @@ class SharedBarrierWait extends SharedWait<boolean> {
     for (; ; state = Atomics.load(this.barrier.view, this.barrier.index + STATE)) {
       const arrived = (state & ARRIVED_MASK) + 1;
       if (arrived === this.barrier.parties) {
-        if (!this.barrier.advance(state, nextGeneration(state, false))) continue;
+        const broken = arrived > 1 && this.barrier.partyDied(true);
+        if (!this.barrier.advance(state, nextGeneration(state, broken))) continue;
+        if (broken) throw new BrokenBarrierError('A party of this SharedBarrier died while it waited');
         this.leader = true;
         return true;
       }
       if (!this.barrier.advance(state, (state & ~ARRIVED_MASK) | arrived)) continue;
+      if (arrived === 1) this.barrier.opened();
+      this.barrier.waiting.add(1);
       this.generation = generationOf(state);
       this.expected = (state & ~ARRIVED_MASK) | arrived;
       return false;
