@@ -118,14 +118,16 @@ export class SharedMutex extends SharedCells {
   }
 
   /**
-   * Frees the lock, marked inconsistent, when its holder's thread died; the next taker
-   * gets OwnerDiedError. Sleepers stay counted (CONTENDED is kept). @internal
+   * Frees the lock, marked inconsistent, when its holder's thread died, and wakes the
+   * waiters to take it; the next taker gets OwnerDiedError. @internal
    */
   releaseIfHolderDied(watch: HolderWatch): void {
     const state = Atomics.load(this.view, this.index);
     const holder = state & THREAD_ID_MASK;
     if (holder === FREE || watch.isAlive(holder)) return;
-    Atomics.compareExchange(this.view, this.index, state, (state & CONTENDED) | INCONSISTENT);
+    const freed = (state & CONTENDED) | INCONSISTENT;
+    if (Atomics.compareExchange(this.view, this.index, state, freed) === state)
+      futexWake(this.view, this.index);
   }
 }
 

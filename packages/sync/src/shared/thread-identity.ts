@@ -56,11 +56,25 @@ export class HolderWatch {
   }
 }
 
+/** How long a look under /proc is reused: many waits behind one holder read it once. */
+const LOOK_REUSE_MS = 20;
+const recentLooks = new Map<number, { at: number; startTime: number | null | undefined }>();
+
 /**
  * The start time of thread `tid` of this process (clock ticks since boot, low 31 bits):
  * null when it is gone or a zombie, undefined when it cannot be read (it counts as alive).
  */
 function startTimeOf(tid: number): number | null | undefined {
+  const now = performance.now();
+  const recent = recentLooks.get(tid);
+  if (recent !== undefined && now - recent.at < LOOK_REUSE_MS) return recent.startTime;
+  if (recentLooks.size > 1024) recentLooks.clear();
+  const startTime = readStartTime(tid);
+  recentLooks.set(tid, { at: now, startTime });
+  return startTime;
+}
+
+function readStartTime(tid: number): number | null | undefined {
   let stat: string;
   try {
     stat = readFileSync(`/proc/self/task/${tid}/stat`, 'latin1');

@@ -11,13 +11,17 @@ import {
   type Waiter,
   type WaitOptions,
 } from '@spindle/core-context';
+import { QuietWatch } from './quiet-watch.js';
 
 /**
- * How long one futex sleep lasts at most. A waiter that slept this long without a wake
- * looks whether the holder's thread died (`afterQuietSlice`), so a dead holder is noticed
- * within about this bound; it also bounds how long V8 keeps the waiter of a wait that ended.
+ * How often a waiter looks whether the holder's thread died (`afterQuietSlice`), so a
+ * dead holder is noticed within about this bound: a blocking wait sleeps at most this
+ * long at a time, and the async waits of a thread are looked at by one timer this often.
  */
 export const QUIET_SLICE_MS = 100;
+
+// biome-ignore lint/suspicious/noExplicitAny: the waits of any result type
+const asyncSleepers = new QuietWatch<SharedWait<any>>(QUIET_SLICE_MS);
 
 /**
  * One wait on a shared primitive, in both forms: an Operation (fibers and async code,
@@ -64,7 +68,10 @@ export abstract class SharedWait<T> extends Operation<T> {
   protected leave(): boolean {
     return true;
   }
-  /** Called after a sleep of QUIET_SLICE_MS that nobody woke: the place to notice a dead thread. */
+  /**
+   * Called while the wait sleeps, about every QUIET_SLICE_MS: the place to notice a dead
+   * thread. What it changes in the cells it must wake the cell for.
+   */
   protected afterQuietSlice(): void {}
   /** Gives back a result a cancelled waiter accepted (a lock is unlocked again). */
   restore(_value: T): void {}
@@ -123,23 +130,27 @@ export abstract class SharedWait<T> extends Operation<T> {
     return this.result();
   }
 
+  /** The thread's quiet watch looks at this sleeping wait. @internal */
+  checkQuiet(): void {
+    if (this.controller !== null) this.afterQuietSlice();
+  }
+
   private async sleep(controller: AbortController): Promise<void> {
     this.controller = controller;
+    asyncSleepers.add(this);
     const { signal } = controller;
     const timeout = this.options?.timeout;
     const deadline = timeout === undefined ? Number.POSITIVE_INFINITY : performance.now() + timeout;
     try {
       for (;;) {
-        const remaining = deadline - performance.now();
-        const slice = Math.min(remaining, QUIET_SLICE_MS);
+        const remaining = timeout === undefined ? undefined : deadline - performance.now();
         const outcome =
-          slice > 0
-            ? await futexWaitAsync(this.view, this.cell, this.expected, { timeout: slice, signal })
+          remaining === undefined || remaining > 0
+            ? await futexWaitAsync(this.view, this.cell, this.expected, { timeout: remaining, signal })
             : 'timed-out';
         if (signal.aborted) return;
-        if (outcome === 'timed-out' && remaining > QUIET_SLICE_MS) this.afterQuietSlice();
         if (this.attempt()) break;
-        if (outcome === 'timed-out' && remaining <= QUIET_SLICE_MS && this.leave()) {
+        if (outcome === 'timed-out' && this.leave()) {
           this.deliverError(new TimeoutError(`${this.describe()} timed out after ${timeout} ms`));
           return;
         }
@@ -156,6 +167,7 @@ export abstract class SharedWait<T> extends Operation<T> {
     if (this.controller === null || !this.leave()) return false;
     this.controller.abort();
     this.controller = null;
+    asyncSleepers.delete(this);
     this.options?.signal?.removeEventListener('abort', this);
     futexWake(this.view, this.cell);
     return true;
@@ -180,6 +192,7 @@ export abstract class SharedWait<T> extends Operation<T> {
 
   private take(): Waiter<T> {
     const outer = this.outer!;
+    if (this.controller !== null) asyncSleepers.delete(this);
     this.outer = this.controller = null;
     this.options?.signal?.removeEventListener('abort', this);
     return outer;
