@@ -2,6 +2,7 @@ import type { Operation } from '@spindle/core-context';
 import { spawn } from '@spindle/fiber';
 import { describe, expect, it } from 'vitest';
 import {
+  SharedCondition,
   SharedMutex,
   SharedResetEvent,
   SharedRwLock,
@@ -98,4 +99,35 @@ describe('abandoned shared waits', () => {
       expect(served).toBe(true);
     });
   }
+});
+
+describe('abandoned SharedCondition waits', () => {
+  it('aborted and halted condition waits leave no futex waiter on the condition behind', async () => {
+    const condition = new SharedCondition();
+    const mutex = new SharedMutex();
+    for (let i = 0; i < ABANDONED; i++) {
+      await mutex.lock();
+      const controller = new AbortController();
+      const aborted = Promise.resolve(condition.wait(mutex, { signal: controller.signal })).then(
+        () => expect.fail('the wait must be aborted'),
+        () => {},
+      );
+      controller.abort();
+      await aborted;
+      mutex.unlock();
+      const fiber = spawn(function* () {
+        yield* mutex.lock();
+        try {
+          yield* condition.wait(mutex);
+        } finally {
+          mutex.unlock();
+        }
+      });
+      await new Promise((resolve) => setImmediate(resolve));
+      fiber.halt();
+      await fiber.join().then(undefined, () => {});
+    }
+    expect(mutex.locked).toBe(false);
+    expect(Atomics.notify(condition.view, 0)).toBe(0);
+  });
 });

@@ -159,7 +159,9 @@ class SharedConditionWait extends Operation<void> implements RelockingWait {
       if (outcome === 'timed-out')
         failure = new TimeoutError(`The wait timed out after ${this.options?.timeout} ms`);
     } catch (error) {
-      // Only an abort rejects the sleep.
+      // Only an abort rejects the sleep. V8 keeps the abandoned futex waiter until a wake:
+      // wake the cell now, so it goes at once; the others wake as a condition may, spuriously.
+      futexWake(view, index);
       if (halt.aborted) throw error;
       failure = error;
     }
