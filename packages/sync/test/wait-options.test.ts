@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { Worker } from 'node:worker_threads';
 import type { WaitOptions } from '@spindle/core-context';
 import { describe, expect, it } from 'vitest';
 import {
@@ -161,4 +163,30 @@ describe('waiting methods check their options before anything waits', () => {
       }
     }
   }
+});
+
+describe('blocking waits check their options before they block or register', () => {
+  it('in a worker, writeLockBlocking with a bad timeout throws RangeError and leaves readers free', async () => {
+    const lock = new SharedRwLock();
+    lock.tryReadLock(); // so the writer would have to wait (and register as waiting)
+    const source = `
+      const { parentPort, workerData } = require('node:worker_threads');
+      import(workerData.url).then(({ SharedRwLock }) => {
+        const lock = SharedRwLock.fromHandle(workerData.handle);
+        try {
+          lock.writeLockBlocking({ timeout: -1 });
+          parentPort.postMessage('no error');
+        } catch (error) {
+          parentPort.postMessage(error.name);
+        }
+      });
+    `;
+    const url = new URL('../dist/index.js', import.meta.url).href;
+    const worker = new Worker(source, { eval: true, workerData: { url, handle: lock.handle() } });
+    const [outcome] = await once(worker, 'message');
+    await once(worker, 'exit');
+    expect(outcome).toBe('RangeError');
+    // No waiting writer was left registered: a new reader still gets in.
+    expect(lock.tryReadLock()).toBe(true);
+  });
 });
