@@ -110,3 +110,15 @@ export class SystemError extends SpindleError {
     this.syscall = syscall;
   }
 }
+
+/**
+ * The thread that held a shared lock died (exited, was terminated, threw uncaught) without
+ * releasing it. Thrown by the lock call of the thread that takes the lock over: that caller
+ * now holds it, must repair what the dead holder left half done, and then calls
+ * `markConsistent()` before it unlocks; until then every later locker gets this error too.
+ */
+export class OwnerDiedError extends SpindleError {
+  constructor(message = 'The thread that held the lock died without releasing it') {
+    super('ERR_SPINDLE_OWNER_DIED', message);
+  }
+}

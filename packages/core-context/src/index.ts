@@ -20,3 +20,4 @@ export {
   futexWake,
 } from './shared/futex.js';
 export { SpinLock } from './shared/spin-lock.js';
+export { checkWaitOptions } from './wait-options.js';

@@ -1,6 +1,8 @@
 // Suite "sync": mutex contention (fibers vs async-mutex, p-queue, Effect) and a SharedMutex
-// shared by 2 worker threads (vs a mutex coordinated by postMessage through the main thread).
+// shared by 2 worker threads (vs a mutex coordinated by postMessage through the main thread),
+// and what abandoned shared waits cost (bytes held, hand-off to the next live waiter).
 import { benchOptions, emit, printRatios } from '@spindle/bench-kit';
+import { abandonedWaits } from './abandoned-waits.mjs';
 import { mutexContention } from './mutex-contention.mjs';
 import { sharedMutexThroughput } from './shared-mutex.mjs';
 
@@ -16,6 +18,12 @@ for (const row of await sharedMutexThroughput(
   quick ? { iterations: 20_000, runs: 1 } : { iterations: 200_000, runs: 3 },
 )) {
   emit({ suite: 'sync', case: 'shared-mutex-2-workers', unit: 'ops/s', better: 'higher', ...row });
+}
+
+for (const row of await abandonedWaits(
+  quick ? { abandoned: 20_000, runs: 1 } : { abandoned: 200_000, runs: 3 },
+)) {
+  emit({ suite: 'sync', ...row });
 }
 
 printRatios();

@@ -73,7 +73,8 @@ describe('shared primitives on the main thread', () => {
   });
 
   it('opens the same cells from a handle, also when placed in a caller view with an offset', () => {
-    const view = new Int32Array(new SharedArrayBuffer(32), 8, 4);
+    const cells = 2 + SharedSemaphore.INT32_SLOTS;
+    const view = new Int32Array(new SharedArrayBuffer((cells + 2) * 4), 8, cells);
     const mutex = new SharedMutex(view, 1);
     const other = SharedMutex.fromHandle(mutex.handle());
     expect(mutex.handle().index).toBe(3);
@@ -87,32 +88,34 @@ describe('shared primitives on the main thread', () => {
   });
 
   it('attach opens live cells without resetting them, where the constructor resets', async () => {
-    const view = new Int32Array(new SharedArrayBuffer(64));
+    const rwAt = 9 + SharedSemaphore.INT32_SLOTS;
+    const barrierAt = rwAt + SharedRwLock.INT32_SLOTS;
+    const view = new Int32Array(new SharedArrayBuffer((barrierAt + SharedBarrier.INT32_SLOTS) * 4));
     const again = () => new Int32Array(view.buffer);
     const mutex = new SharedMutex(view, 0);
     mutex.tryLock();
-    const semaphore = new SharedSemaphore({ permits: 1, capacity: 3 }, view, 1);
+    const semaphore = new SharedSemaphore({ permits: 1, capacity: 3 }, view, 9);
     semaphore.tryAcquire();
     const event = new SharedResetEvent(view, 3);
     event.set();
     const group = new SharedWaitGroup(view, 4);
     group.add(2);
-    const lock = new SharedRwLock(view, 5);
+    const lock = new SharedRwLock(view, rwAt);
     lock.tryReadLock();
-    const firstParty = new SharedBarrier(2, view, 6).wait();
+    const firstParty = new SharedBarrier(2, view, barrierAt).wait();
     const condition = new SharedCondition(view, 8);
     condition.signal();
     const sequence = view[8];
 
     expect(SharedMutex.attach(again(), 0).locked).toBe(true);
     expect([
-      SharedSemaphore.attach(again(), 1).available,
-      SharedSemaphore.attach(again(), 1).capacity,
+      SharedSemaphore.attach(again(), 9).available,
+      SharedSemaphore.attach(again(), 9).capacity,
     ]).toEqual([0, 3]);
     expect(SharedResetEvent.attach(again(), 3).isSet()).toBe(true);
     expect(SharedWaitGroup.attach(again(), 4).count).toBe(2);
-    expect(SharedRwLock.attach(again(), 5).readerCount).toBe(1);
-    const barrier = SharedBarrier.attach(again(), 6);
+    expect(SharedRwLock.attach(again(), rwAt).readerCount).toBe(1);
+    const barrier = SharedBarrier.attach(again(), barrierAt);
     expect(barrier.parties).toBe(2);
     // The first party's arrival was kept: one more completes the generation.
     await Promise.all([firstParty, barrier.wait()]);

@@ -1,12 +1,6 @@
-import {
-  BrokenBarrierError,
-  bounded,
-  List,
-  Operation,
-  type Waiter,
-  type WaitOptions,
-} from '@spindle/core-context';
+import { BrokenBarrierError, List, Operation, type Waiter, type WaitOptions } from '@spindle/core-context';
 import { checkInteger } from '../validate.js';
+import { withOptions } from '../wait-options.js';
 import { failAll, wakeAll } from './waiter-list.js';
 
 /**
@@ -39,7 +33,7 @@ export class Barrier {
 
   /** Arrives and waits for the others; resolves to true for the leader. */
   wait(options?: WaitOptions): Operation<boolean> {
-    return options === undefined ? this.waitOperation : bounded(this.waitOperation, options);
+    return withOptions(this.waitOperation, options, 'Barrier.wait');
   }
 
   /** @internal */

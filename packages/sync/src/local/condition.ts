@@ -1,5 +1,6 @@
 import {
   bounded,
+  checkWaitOptions,
   InvalidStateError,
   List,
   NotHeldError,
@@ -34,6 +35,7 @@ export class Condition {
    * mutex. Without options the operation is cached per mutex and allocates nothing.
    */
   wait(mutex: Mutex, options?: WaitOptions): Operation<void> {
+    checkWaitOptions(options, 'Condition.wait');
     if (!mutex.locked) throw new NotHeldError('Condition.wait(mutex) needs the mutex locked by the caller');
     let operation = this.current;
     if (operation === null || operation.mutex !== mutex) {

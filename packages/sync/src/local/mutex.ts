@@ -1,4 +1,5 @@
-import { bounded, List, NotHeldError, Operation, type Waiter, type WaitOptions } from '@spindle/core-context';
+import { List, NotHeldError, Operation, type Waiter, type WaitOptions } from '@spindle/core-context';
+import { withOptions } from '../wait-options.js';
 import { FiberQueueWait, LockStep, type LockWake, RETRY } from './fiber-lock.js';
 
 /**
@@ -59,7 +60,7 @@ export class Mutex {
    * Without options the returned operation is shared and allocates nothing.
    */
   lock(options?: WaitOptions): Operation<void> {
-    return options === undefined ? this.lockOperation : bounded(this.lockOperation, options);
+    return withOptions(this.lockOperation, options, 'Mutex.lock');
   }
 
   /** Releases the lock and lets the next waiter have it. Throws NotHeldError when it is not held. */

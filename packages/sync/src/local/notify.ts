@@ -1,4 +1,5 @@
-import { bounded, List, Operation, type Waiter, type WaitOptions } from '@spindle/core-context';
+import { List, Operation, type Waiter, type WaitOptions } from '@spindle/core-context';
+import { withOptions } from '../wait-options.js';
 import { wakeAll } from './waiter-list.js';
 
 /**
@@ -26,7 +27,7 @@ export class Notify {
 
   /** Waits for a notification (takes the stored permit when there is one). */
   notified(options?: WaitOptions): Operation<void> {
-    return options === undefined ? this.notifiedOperation : bounded(this.notifiedOperation, options);
+    return withOptions(this.notifiedOperation, options, 'Notify.notified');
   }
 }
 

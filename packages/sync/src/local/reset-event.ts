@@ -1,4 +1,5 @@
-import { bounded, List, type Operation, type Waiter, type WaitOptions } from '@spindle/core-context';
+import { List, type Operation, type Waiter, type WaitOptions } from '@spindle/core-context';
+import { withOptions } from '../wait-options.js';
 import { WaitUntilReady, wakeAll } from './waiter-list.js';
 
 /** A manual-reset event: `wait` returns at once while set, else waits for `set`. */
@@ -24,6 +25,6 @@ export class ResetEvent {
 
   /** Waits until the event is set. */
   wait(options?: WaitOptions): Operation<void> {
-    return options === undefined ? this.waitOperation : bounded(this.waitOperation, options);
+    return withOptions(this.waitOperation, options, 'ResetEvent.wait');
   }
 }

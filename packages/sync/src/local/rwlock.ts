@@ -1,4 +1,5 @@
-import { bounded, List, NotHeldError, Operation, type Waiter, type WaitOptions } from '@spindle/core-context';
+import { List, NotHeldError, Operation, type Waiter, type WaitOptions } from '@spindle/core-context';
+import { withOptions } from '../wait-options.js';
 
 /**
  * A readers-writer lock for fibers and async code on one thread. Many readers or one
@@ -37,12 +38,12 @@ export class RwLock {
 
   /** Takes a shared (read) lock, waiting while a writer holds or waits for the lock. */
   readLock(options?: WaitOptions): Operation<void> {
-    return options === undefined ? this.readOperation : bounded(this.readOperation, options);
+    return withOptions(this.readOperation, options, 'RwLock.readLock');
   }
 
   /** Takes the exclusive (write) lock, waiting while anyone holds it. */
   writeLock(options?: WaitOptions): Operation<void> {
-    return options === undefined ? this.writeOperation : bounded(this.writeOperation, options);
+    return withOptions(this.writeOperation, options, 'RwLock.writeLock');
   }
 
   readUnlock(): void {

@@ -1,5 +1,6 @@
-import { bounded, List, NotHeldError, Operation, type Waiter, type WaitOptions } from '@spindle/core-context';
+import { List, NotHeldError, Operation, type Waiter, type WaitOptions } from '@spindle/core-context';
 import { checkInteger, type SemaphoreInit, semaphoreLimits } from '../validate.js';
+import { withOptions } from '../wait-options.js';
 import { Relay } from './relay.js';
 
 /**
@@ -42,7 +43,7 @@ export class Semaphore {
   acquire(n = 1, options?: WaitOptions): Operation<void> {
     this.checkRequest(n);
     const operation = n === 1 ? this.acquireOne : new AcquireMany(this, n);
-    return options === undefined ? operation : bounded(operation, options);
+    return withOptions(operation, options, 'Semaphore.acquire');
   }
 
   /** Gives back `n` permits and wakes waiters they satisfy. Throws NotHeldError past the capacity. */

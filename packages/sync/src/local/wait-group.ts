@@ -1,11 +1,5 @@
-import {
-  bounded,
-  List,
-  NotHeldError,
-  type Operation,
-  type Waiter,
-  type WaitOptions,
-} from '@spindle/core-context';
+import { List, NotHeldError, type Operation, type Waiter, type WaitOptions } from '@spindle/core-context';
+import { withOptions } from '../wait-options.js';
 import { WaitUntilReady, wakeAll } from './waiter-list.js';
 
 /** Counts outstanding work: `add` before starting, `done` after, `wait` until zero. */
@@ -41,6 +35,6 @@ export class WaitGroup {
 
   /** Waits until the count is zero. */
   wait(options?: WaitOptions): Operation<void> {
-    return options === undefined ? this.waitOperation : bounded(this.waitOperation, options);
+    return withOptions(this.waitOperation, options, 'WaitGroup.wait');
   }
 }

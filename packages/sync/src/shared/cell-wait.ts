@@ -1,3 +1,4 @@
+import type { WaitOptions } from '@spindle/core-context';
 import { SharedWait } from './wait-engine.js';
 
 /**
@@ -11,8 +12,9 @@ export class CellWait extends SharedWait<void> {
     private readonly target: number,
     private readonly doneWhenEqual: boolean,
     private readonly label: string,
+    options: WaitOptions | undefined,
   ) {
-    super(cells, at);
+    super(cells, at, options);
   }
 
   describe(): string {

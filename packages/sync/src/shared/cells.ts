@@ -1,4 +1,4 @@
-import { placeCells } from '@spindle/core-context';
+import { InvalidStateError, placeCells } from '@spindle/core-context';
 
 /** What a worker needs to open a shared primitive: the buffer and the Int32 index of its first cell. */
 export interface SharedHandle {
@@ -52,6 +52,16 @@ export abstract class SharedCells {
       index: this.view.byteOffset / Int32Array.BYTES_PER_ELEMENT + this.index,
     };
   }
+}
+
+/**
+ * The error for cells that `attach`/`fromHandle` found in a state the primitive can never
+ * be in: the index points at other data, or the cells were overwritten.
+ */
+export function impossibleState(what: string, index: number, state: string): InvalidStateError {
+  return new InvalidStateError(
+    `${what}.attach: the cells at index ${index} hold ${state}, which no ${what} can be in: the index must point at cells a ${what} constructor initialised`,
+  );
 }
 
 /** A view over the whole buffer of `handle`, checked. */

@@ -1,16 +1,21 @@
 import {
   BrokenBarrierError,
-  bounded,
+  checkWaitOptions,
   futexWake,
   type Operation,
   type WaitOptions,
 } from '@spindle/core-context';
 import { checkInteger } from '../validate.js';
-import { initializing, SharedCells, withoutReset } from './cells.js';
-import { SharedWait } from './wait-engine.js';
+import { blockingTimeout } from '../wait-options.js';
+import { impossibleState, initializing, SharedCells, withoutReset } from './cells.js';
+import { THREAD_TABLE_CELLS, ThreadTable } from './thread-table.js';
+import { QUIET_SLICE_MS, SharedWait } from './wait-engine.js';
 
 const STATE = 0;
 const PARTIES = 1;
+/** When the first party of the current generation arrived (Date.now(), low 31 bits). */
+const OPENED_AT = 2;
+const TABLE = 3;
 // The state cell packs: arrivals (bits 0-15), "the previous generation was broken" (bit 16),
 // and the generation number (bits 17-30, wrapping).
 const ARRIVED_MASK = 0xffff;
@@ -28,21 +33,30 @@ function nextGeneration(state: number, broken: boolean): number {
 }
 
 /**
- * A reusable barrier for `parties` worker threads (at most 65,535) in two Int32 cells.
- * The last arrival of each generation is its leader. A party that leaves early (timeout,
- * abort) breaks its generation: the others fail with BrokenBarrierError, and the next
- * generation starts fresh.
+ * A reusable barrier for `parties` worker threads (at most 65,535) in three Int32 cells
+ * and a table of the parties each thread has waiting. The last arrival of each generation
+ * is its leader. A party that leaves early (timeout, abort) breaks its generation: the
+ * others fail with BrokenBarrierError, and the next generation starts fresh. So does a
+ * party whose thread died while it waited: a waiter notices within about 100 ms, and so
+ * does the last arrival of a generation that was open longer than that.
  */
 export class SharedBarrier extends SharedCells {
-  static readonly INT32_SLOTS = 2;
+  static readonly INT32_SLOTS = 3 + THREAD_TABLE_CELLS;
+  /** @internal the parties each thread has waiting */
+  readonly waiting: ThreadTable;
 
   constructor(parties: number, view?: Int32Array, index = 0) {
     super(view, index, SharedBarrier.INT32_SLOTS, 'SharedBarrier');
-    if (!initializing()) return;
+    this.waiting = new ThreadTable(this.view, index + TABLE);
+    if (!initializing()) {
+      this.checkAttached();
+      return;
+    }
     checkInteger('SharedBarrier parties', parties, 1);
     if (parties > MAX_PARTIES) throw new RangeError(`SharedBarrier parties must be at most ${MAX_PARTIES}`);
     Atomics.store(this.view, index + STATE, 0);
     Atomics.store(this.view, index + PARTIES, parties);
+    this.waiting.reset();
   }
 
   /**
@@ -64,13 +78,49 @@ export class SharedBarrier extends SharedCells {
 
   /** Arrives and waits for the others without blocking the thread; resolves to true for the leader. */
   wait(options?: WaitOptions): Operation<boolean> {
-    const wait = new SharedBarrierWait(this);
-    return options === undefined ? wait : bounded(wait, options);
+    return new SharedBarrierWait(this, checkWaitOptions(options, 'SharedBarrier.wait'));
   }
 
   /** Arrives and blocks this worker thread until all have arrived; true for the leader. */
   waitBlocking(options?: { timeout?: number }): boolean {
-    return new SharedBarrierWait(this).block('SharedBarrier.waitBlocking', options?.timeout);
+    return new SharedBarrierWait(this, undefined).block(
+      'SharedBarrier.waitBlocking',
+      blockingTimeout(options, 'SharedBarrier.waitBlocking'),
+    );
+  }
+
+  private checkAttached(): void {
+    const parties = this.parties;
+    const state = Atomics.load(this.view, this.index + STATE);
+    if (parties < 1 || parties > MAX_PARTIES) {
+      throw impossibleState('SharedBarrier', this.index, `${parties} parties`);
+    }
+    if (state < 0 || (state & ARRIVED_MASK) >= parties) {
+      throw impossibleState(
+        'SharedBarrier',
+        this.index,
+        `${state & ARRIVED_MASK} arrivals of ${parties} parties`,
+      );
+    }
+  }
+
+  /** Notes the first arrival of a generation. @internal */
+  opened(): void {
+    Atomics.store(this.view, this.index + OPENED_AT, Date.now() & 0x7fffffff);
+  }
+
+  /**
+   * True when a party that waits in this generation died (its waits are taken out of the
+   * table). The last arrival looks only when the generation was open longer than a wait
+   * slice, since waiters look themselves after each slice. @internal
+   */
+  partyDied(lastArrival: boolean): boolean {
+    if (lastArrival) {
+      const openFor =
+        ((Date.now() & 0x7fffffff) - Atomics.load(this.view, this.index + OPENED_AT)) & 0x7fffffff;
+      if (openFor < QUIET_SLICE_MS) return false;
+    }
+    return this.waiting.sweep() > 0;
   }
 
   /** Moves the state from `seen` on; false when another thread changed it first. @internal */
@@ -85,8 +135,11 @@ class SharedBarrierWait extends SharedWait<boolean> {
   private generation = -1;
   private leader = false;
 
-  constructor(private readonly barrier: SharedBarrier) {
-    super(barrier.view, barrier.index + STATE);
+  constructor(
+    private readonly barrier: SharedBarrier,
+    options: WaitOptions | undefined,
+  ) {
+    super(barrier.view, barrier.index + STATE, options);
   }
 
   describe(): string {
@@ -100,10 +153,16 @@ class SharedBarrierWait extends SharedWait<boolean> {
       this.expected = state;
       return false;
     }
+    this.barrier.waiting.add(-1);
     if (generationOf(state) === ((this.generation + 1) & GENERATION_MASK) && (state & BROKEN) !== 0) {
       throw new BrokenBarrierError();
     }
     return true;
+  }
+
+  /** A party of this generation whose thread died breaks it. */
+  protected override afterQuietSlice(): void {
+    if (this.barrier.partyDied(false)) this.breakGeneration();
   }
 
   protected result(): boolean {
@@ -112,6 +171,13 @@ class SharedBarrierWait extends SharedWait<boolean> {
 
   /** Leaving breaks the generation, unless it completed first (then the wait must finish). */
   protected override leave(): boolean {
+    if (!this.breakGeneration()) return false;
+    this.barrier.waiting.add(-1);
+    return true;
+  }
+
+  /** Breaks this wait's generation; false when it already ended. */
+  private breakGeneration(): boolean {
     for (;;) {
       const state = Atomics.load(this.barrier.view, this.barrier.index + STATE);
       if (generationOf(state) !== this.generation) return false;
@@ -123,11 +189,15 @@ class SharedBarrierWait extends SharedWait<boolean> {
     for (; ; state = Atomics.load(this.barrier.view, this.barrier.index + STATE)) {
       const arrived = (state & ARRIVED_MASK) + 1;
       if (arrived === this.barrier.parties) {
-        if (!this.barrier.advance(state, nextGeneration(state, false))) continue;
+        const broken = arrived > 1 && this.barrier.partyDied(true);
+        if (!this.barrier.advance(state, nextGeneration(state, broken))) continue;
+        if (broken) throw new BrokenBarrierError('A party of this SharedBarrier died while it waited');
         this.leader = true;
         return true;
       }
       if (!this.barrier.advance(state, (state & ~ARRIVED_MASK) | arrived)) continue;
+      if (arrived === 1) this.barrier.opened();
+      this.barrier.waiting.add(1);
       this.generation = generationOf(state);
       this.expected = (state & ~ARRIVED_MASK) | arrived;
       return false;

@@ -1,16 +1,19 @@
 import { isMainThread } from 'node:worker_threads';
 import {
   BlockingCallError,
+  checkWaitOptions,
   futexWait,
   futexWaitAsync,
   futexWake,
   NotHeldError,
   Operation,
+  OwnerDiedError,
   TimeoutError,
   type Waiter,
   type WaitOptions,
 } from '@spindle/core-context';
 import { type RelockingWait, relockOnHalt } from '../relock-on-halt.js';
+import { blockingTimeout } from '../wait-options.js';
 import { initializing, SharedCells, withoutReset } from './cells.js';
 import type { SharedMutex } from './shared-mutex.js';
 
@@ -40,6 +43,7 @@ export class SharedCondition extends SharedCells {
 
   /** Waits for a signal without blocking the thread; the caller must hold `mutex`. */
   wait(mutex: SharedMutex, options?: WaitOptions): Operation<void> {
+    checkWaitOptions(options, 'SharedCondition.wait');
     if (!mutex.locked)
       throw new NotHeldError('SharedCondition.wait(mutex) needs the mutex locked by the caller');
     return new SharedConditionWait(this, mutex, options);
@@ -48,14 +52,15 @@ export class SharedCondition extends SharedCells {
   /** Waits by blocking this worker thread (BlockingCallError on the main thread). */
   waitBlocking(mutex: SharedMutex, options?: { timeout?: number }): void {
     if (isMainThread) throw new BlockingCallError('SharedCondition.waitBlocking');
+    const timeout = blockingTimeout(options, 'SharedCondition.waitBlocking');
     if (!mutex.locked)
       throw new NotHeldError('SharedCondition.waitBlocking(mutex) needs the mutex locked by the caller');
     const seen = Atomics.load(this.view, this.index);
     mutex.unlock();
-    const outcome = futexWait(this.view, this.index, seen, options?.timeout);
+    const outcome = futexWait(this.view, this.index, seen, timeout);
     mutex.lockBlocking();
     if (outcome === 'timed-out')
-      throw new TimeoutError(`SharedCondition.waitBlocking timed out after ${options?.timeout} ms`);
+      throw new TimeoutError(`SharedCondition.waitBlocking timed out after ${timeout} ms`);
   }
 
   /** Wakes one waiter. */
@@ -154,12 +159,20 @@ class SharedConditionWait extends Operation<void> implements RelockingWait {
       if (outcome === 'timed-out')
         failure = new TimeoutError(`The wait timed out after ${this.options?.timeout} ms`);
     } catch (error) {
-      // Only an abort rejects the sleep.
+      // Only an abort rejects the sleep. V8 keeps the abandoned futex waiter until a wake:
+      // wake the cell now, so it goes at once; the others wake as a condition may, spuriously.
+      futexWake(view, index);
       if (halt.aborted) throw error;
       failure = error;
     }
     this.retaking = true;
-    await this.mutex.lock({ signal: halt });
+    try {
+      await this.mutex.lock({ signal: halt });
+    } catch (error) {
+      // OwnerDiedError comes with the mutex held: the caller gets it instead of the sleep's outcome.
+      if (error instanceof OwnerDiedError) throw new HeldFailure(error);
+      throw error;
+    }
     if (failure !== null) throw new HeldFailure(failure);
   }
 

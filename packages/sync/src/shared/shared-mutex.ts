@@ -1,17 +1,36 @@
-import { bounded, futexWake, NotHeldError, type Operation, type WaitOptions } from '@spindle/core-context';
-import { initializing, SharedCells, withoutReset } from './cells.js';
+import {
+  checkWaitOptions,
+  futexWake,
+  InvalidStateError,
+  NotHeldError,
+  type Operation,
+  OwnerDiedError,
+  type WaitOptions,
+} from '@spindle/core-context';
+import { blockingTimeout } from '../wait-options.js';
+import { impossibleState, initializing, SharedCells, withoutReset } from './cells.js';
+import { HolderWatch, selfId, THREAD_ID_MASK } from './thread-identity.js';
 import { SharedWait } from './wait-engine.js';
 
+// The cell: the holder's thread id (bits 0-21, 0 when free), "someone may sleep on the
+// cell, unlock must wake" (bit 22), and "a holder died holding it and nobody marked it
+// consistent since" (bit 23, kept across unlocks).
 const FREE = 0;
-const LOCKED = 1;
-/** Locked, and someone may be sleeping on the cell: unlock must wake. */
-const CONTENDED = 2;
+const CONTENDED = 1 << 22;
+const INCONSISTENT = 1 << 23;
+const LAST_STATE = (1 << 24) - 1;
 
 /**
- * A mutex in one Int32 cell of a SharedArrayBuffer, shared by worker threads (Drepper's
- * three-state futex mutex: unlock calls into the futex only when someone may sleep).
+ * A robust mutex in one Int32 cell of a SharedArrayBuffer, shared by worker threads
+ * (Drepper's futex mutex: unlock calls into the futex only when someone may sleep; the
+ * cell holds the holder's thread id, so an uncontended lock is still one compare-exchange).
  * `lock()` parks a fiber or an async caller without blocking the thread; `lockBlocking()`
  * blocks a worker. Any thread may unlock.
+ *
+ * When the holder's thread dies, a waiter notices within about 100 ms (see
+ * thread-identity.ts), takes the lock and gets OwnerDiedError: it holds the lock, repairs
+ * what the dead holder left half done, calls `markConsistent()` and unlocks. Unlocked
+ * without that, the mutex stays marked and the next locker gets OwnerDiedError too.
  */
 export class SharedMutex extends SharedCells {
   /** Int32 cells a SharedMutex occupies in a caller's view. */
@@ -20,7 +39,12 @@ export class SharedMutex extends SharedCells {
   /** A new mutex in its own buffer, or placed (unlocked) at `index` of the caller's view. */
   constructor(view?: Int32Array, index = 0) {
     super(view, index, SharedMutex.INT32_SLOTS, 'SharedMutex');
-    if (initializing() && view !== undefined) Atomics.store(this.view, index, FREE);
+    if (!initializing()) {
+      const state = Atomics.load(this.view, index);
+      if (state < 0 || state > LAST_STATE) throw impossibleState('SharedMutex', index, `the value ${state}`);
+    } else if (view !== undefined) {
+      Atomics.store(this.view, index, FREE);
+    }
   }
 
   /**
@@ -32,42 +56,97 @@ export class SharedMutex extends SharedCells {
   }
 
   get locked(): boolean {
-    return Atomics.load(this.view, this.index) !== FREE;
+    return (Atomics.load(this.view, this.index) & THREAD_ID_MASK) !== FREE;
   }
 
+  /**
+   * Takes the lock when it is free and returns true; never waits (and never looks whether
+   * a holder died). Taking a mutex a dead holder left throws OwnerDiedError with it held.
+   */
   tryLock(): boolean {
-    return Atomics.compareExchange(this.view, this.index, FREE, LOCKED) === FREE;
+    if (Atomics.compareExchange(this.view, this.index, FREE, selfId) === FREE) return true;
+    const state = Atomics.load(this.view, this.index);
+    if ((state & THREAD_ID_MASK) !== FREE || (state & INCONSISTENT) === 0) return false;
+    if (Atomics.compareExchange(this.view, this.index, state, state | selfId) !== state) return false;
+    throw ownerDied();
   }
 
   /** Takes the lock, parking the caller (fiber or promise) without blocking the thread. */
   lock(options?: WaitOptions): Operation<void> {
-    const wait = new SharedLockWait(this);
-    return options === undefined ? wait : bounded(wait, options);
+    return new SharedLockWait(this, checkWaitOptions(options, 'SharedMutex.lock'));
   }
 
   /** Takes the lock by blocking this worker thread (BlockingCallError on the main thread). */
   lockBlocking(options?: { timeout?: number }): void {
-    new SharedLockWait(this).block('SharedMutex.lockBlocking', options?.timeout);
+    new SharedLockWait(this, undefined).block(
+      'SharedMutex.lockBlocking',
+      blockingTimeout(options, 'SharedMutex.lockBlocking'),
+    );
   }
 
   unlock(): void {
     const { view, index } = this;
-    if (Atomics.load(view, index) === FREE) {
-      throw new NotHeldError('SharedMutex.unlock() was called but the mutex is not locked');
-    }
-    if (Atomics.sub(view, index, 1) !== LOCKED) {
-      Atomics.store(view, index, FREE);
-      futexWake(view, index, 1);
+    for (;;) {
+      const state = Atomics.load(view, index);
+      if ((state & THREAD_ID_MASK) === FREE) {
+        throw new NotHeldError('SharedMutex.unlock() was called but the mutex is not locked');
+      }
+      if (Atomics.compareExchange(view, index, state, state & INCONSISTENT) !== state) continue;
+      if ((state & CONTENDED) !== 0) futexWake(view, index, 1);
+      return;
     }
   }
+
+  /**
+   * Tells the mutex that the caller, which holds it after an OwnerDiedError, repaired
+   * the state it guards: later lockers take it normally again.
+   */
+  markConsistent(): void {
+    const { view, index } = this;
+    for (;;) {
+      const state = Atomics.load(view, index);
+      if ((state & THREAD_ID_MASK) === FREE) {
+        throw new NotHeldError('SharedMutex.markConsistent() needs the mutex held (after OwnerDiedError)');
+      }
+      if ((state & INCONSISTENT) === 0) {
+        throw new InvalidStateError(
+          'SharedMutex.markConsistent() but no holder died: call it only after a lock threw OwnerDiedError',
+        );
+      }
+      if (Atomics.compareExchange(view, index, state, state & ~INCONSISTENT) === state) return;
+    }
+  }
+
+  /**
+   * Frees the lock, marked inconsistent, when its holder's thread died, and wakes the
+   * waiters to take it; the next taker gets OwnerDiedError. @internal
+   */
+  releaseIfHolderDied(watch: HolderWatch): void {
+    const state = Atomics.load(this.view, this.index);
+    const holder = state & THREAD_ID_MASK;
+    if (holder === FREE || watch.isAlive(holder)) return;
+    const freed = (state & CONTENDED) | INCONSISTENT;
+    if (Atomics.compareExchange(this.view, this.index, state, freed) === state)
+      futexWake(this.view, this.index);
+  }
+}
+
+function ownerDied(): OwnerDiedError {
+  return new OwnerDiedError(
+    'The thread that held this SharedMutex died without unlocking it. You hold it now: repair the state it guards, call markConsistent(), then unlock()',
+  );
 }
 
 class SharedLockWait extends SharedWait<void> {
   private contended = false;
+  private holderDied = false;
+  private watch: HolderWatch | null = null;
 
-  constructor(private readonly mutex: SharedMutex) {
-    super(mutex.view, mutex.index);
-    this.expected = CONTENDED;
+  constructor(
+    private readonly mutex: SharedMutex,
+    options: WaitOptions | undefined,
+  ) {
+    super(mutex.view, mutex.index, options);
   }
 
   describe(): string {
@@ -77,14 +156,32 @@ class SharedLockWait extends SharedWait<void> {
   protected attempt(): boolean {
     const { view, index } = this.mutex;
     if (!this.contended) {
-      if (Atomics.compareExchange(view, index, FREE, LOCKED) === FREE) return true;
+      if (Atomics.compareExchange(view, index, FREE, selfId) === FREE) return true;
       this.contended = true;
     }
-    // Once we may sleep, we take the lock as CONTENDED so our unlock wakes the next sleeper.
-    return Atomics.exchange(view, index, CONTENDED) === FREE;
+    for (;;) {
+      const state = Atomics.load(view, index);
+      if ((state & THREAD_ID_MASK) === FREE) {
+        // Once we may have slept, we take the lock as CONTENDED so our unlock wakes the next sleeper.
+        if (Atomics.compareExchange(view, index, state, state | selfId | CONTENDED) !== state) continue;
+        this.holderDied = (state & INCONSISTENT) !== 0;
+        return true;
+      }
+      const sleepOn = state | CONTENDED;
+      if (sleepOn !== state && Atomics.compareExchange(view, index, state, sleepOn) !== state) continue;
+      this.expected = sleepOn;
+      return false;
+    }
   }
 
-  protected result(): void {}
+  protected result(): void {
+    if (this.holderDied) throw ownerDied();
+  }
+
+  protected override afterQuietSlice(): void {
+    this.watch ??= new HolderWatch();
+    this.mutex.releaseIfHolderDied(this.watch);
+  }
 
   override restore(): void {
     this.mutex.unlock();

@@ -1,6 +1,7 @@
-import { bounded, futexWake, type Operation, type WaitOptions } from '@spindle/core-context';
+import { checkWaitOptions, futexWake, type Operation, type WaitOptions } from '@spindle/core-context';
+import { blockingTimeout } from '../wait-options.js';
 import { CellWait } from './cell-wait.js';
-import { initializing, SharedCells, withoutReset } from './cells.js';
+import { impossibleState, initializing, SharedCells, withoutReset } from './cells.js';
 
 /** A manual-reset event in one Int32 cell (0 clear, 1 set), shared by worker threads. */
 export class SharedResetEvent extends SharedCells {
@@ -9,7 +10,12 @@ export class SharedResetEvent extends SharedCells {
   /** A clear event in its own buffer, or placed (clear) at `index` of the caller's view. */
   constructor(view?: Int32Array, index = 0) {
     super(view, index, SharedResetEvent.INT32_SLOTS, 'SharedResetEvent');
-    if (initializing() && view !== undefined) Atomics.store(this.view, index, 0);
+    if (!initializing()) {
+      const state = Atomics.load(this.view, index);
+      if (state !== 0 && state !== 1) throw impossibleState('SharedResetEvent', index, `the value ${state}`);
+    } else if (view !== undefined) {
+      Atomics.store(this.view, index, 0);
+    }
   }
 
   /**
@@ -35,16 +41,18 @@ export class SharedResetEvent extends SharedCells {
 
   /** Waits until the event is set, parking the caller without blocking the thread. */
   wait(options?: WaitOptions): Operation<void> {
-    const wait = this.cellWait();
-    return options === undefined ? wait : bounded(wait, options);
+    return this.cellWait(checkWaitOptions(options, 'SharedResetEvent.wait'));
   }
 
   /** Waits by blocking this worker thread (BlockingCallError on the main thread). */
   waitBlocking(options?: { timeout?: number }): void {
-    this.cellWait().block('SharedResetEvent.waitBlocking', options?.timeout);
+    this.cellWait(undefined).block(
+      'SharedResetEvent.waitBlocking',
+      blockingTimeout(options, 'SharedResetEvent.waitBlocking'),
+    );
   }
 
-  private cellWait(): CellWait {
-    return new CellWait(this.view, this.index, 0, false, 'SharedResetEvent.wait()');
+  private cellWait(options: WaitOptions | undefined): CellWait {
+    return new CellWait(this.view, this.index, 0, false, 'SharedResetEvent.wait()', options);
   }
 }

@@ -1,5 +1,14 @@
-import { bounded, futexWake, NotHeldError, type Operation, type WaitOptions } from '@spindle/core-context';
-import { initializing, SharedCells, withoutReset } from './cells.js';
+import {
+  checkWaitOptions,
+  futexWake,
+  NotHeldError,
+  type Operation,
+  OwnerDiedError,
+  type WaitOptions,
+} from '@spindle/core-context';
+import { blockingTimeout } from '../wait-options.js';
+import { impossibleState, initializing, SharedCells, withoutReset } from './cells.js';
+import { THREAD_TABLE_CELLS, ThreadTable } from './thread-table.js';
 import { SharedWait } from './wait-engine.js';
 
 // One cell packs readers (bits 0-14), "a writer holds it" (bit 15) and waiting writers
@@ -11,14 +20,31 @@ const WAITING_SHIFT = 16;
 
 /**
  * A readers-writer lock in one Int32 cell shared by worker threads (at most 32,767
- * readers). Writers are not starved: while a writer waits, new readers wait behind it.
+ * readers), then a table of what each thread holds or waits for. Writers are not
+ * starved: while a writer waits, new readers wait behind it.
+ *
+ * Each thread's table slot holds its own part of the state word (its readers, its write
+ * lock, its waiting writers), so what a dead thread held or registered is subtracted by
+ * a waiter that notices (within about 100 ms). A writer that died marks the lock: every
+ * lock that then succeeds throws OwnerDiedError with the lock held, until `markConsistent()`.
  */
 export class SharedRwLock extends SharedCells {
-  static readonly INT32_SLOTS = 1;
+  static readonly INT32_SLOTS = 1 + THREAD_TABLE_CELLS;
+  /** @internal each thread's part of the state word */
+  readonly holders: ThreadTable;
 
   constructor(view?: Int32Array, index = 0) {
     super(view, index, SharedRwLock.INT32_SLOTS, 'SharedRwLock');
-    if (initializing() && view !== undefined) Atomics.store(this.view, index, 0);
+    this.holders = new ThreadTable(this.view, index + 1);
+    if (!initializing()) {
+      const state = Atomics.load(this.view, index);
+      if (state < 0 || ((state & WRITER) !== 0 && (state & READERS_MASK) !== 0)) {
+        throw impossibleState('SharedRwLock', index, `the state ${state}`);
+      }
+    } else {
+      Atomics.store(this.view, index, 0);
+      this.holders.reset();
+    }
   }
 
   /**
@@ -37,30 +63,40 @@ export class SharedRwLock extends SharedCells {
     return (Atomics.load(this.view, this.index) & WRITER) !== 0;
   }
 
+  /** Enters as a reader when no writer holds or waits; never waits. OwnerDiedError (holding it) while marked. */
   tryReadLock(): boolean {
-    return this.enterRead() === true;
+    if (this.enterRead() !== true) return false;
+    this.throwIfInconsistent();
+    return true;
   }
 
+  /** Enters as the writer when free; never waits. OwnerDiedError (holding it) while marked. */
   tryWriteLock(): boolean {
-    return this.enterWrite(false) === true;
+    if (this.enterWrite(false) !== true) return false;
+    this.throwIfInconsistent();
+    return true;
   }
 
   readLock(options?: WaitOptions): Operation<void> {
-    const wait = new SharedRwWait(this, false);
-    return options === undefined ? wait : bounded(wait, options);
+    return new SharedRwWait(this, false, checkWaitOptions(options, 'SharedRwLock.readLock'));
   }
 
   writeLock(options?: WaitOptions): Operation<void> {
-    const wait = new SharedRwWait(this, true);
-    return options === undefined ? wait : bounded(wait, options);
+    return new SharedRwWait(this, true, checkWaitOptions(options, 'SharedRwLock.writeLock'));
   }
 
   readLockBlocking(options?: { timeout?: number }): void {
-    new SharedRwWait(this, false).block('SharedRwLock.readLockBlocking', options?.timeout);
+    new SharedRwWait(this, false, undefined).block(
+      'SharedRwLock.readLockBlocking',
+      blockingTimeout(options, 'SharedRwLock.readLockBlocking'),
+    );
   }
 
   writeLockBlocking(options?: { timeout?: number }): void {
-    new SharedRwWait(this, true).block('SharedRwLock.writeLockBlocking', options?.timeout);
+    new SharedRwWait(this, true, undefined).block(
+      'SharedRwLock.writeLockBlocking',
+      blockingTimeout(options, 'SharedRwLock.writeLockBlocking'),
+    );
   }
 
   readUnlock(): void {
@@ -69,6 +105,7 @@ export class SharedRwLock extends SharedCells {
         throw new NotHeldError('SharedRwLock.readUnlock() but no reader holds it');
       return state - 1;
     });
+    this.holders.add(-1);
     if ((left & READERS_MASK) === 0) futexWake(this.view, this.index);
   }
 
@@ -77,7 +114,34 @@ export class SharedRwLock extends SharedCells {
       if ((state & WRITER) === 0) throw new NotHeldError('SharedRwLock.writeUnlock() but no writer holds it');
       return state & ~WRITER;
     });
+    this.holders.add(-WRITER);
     futexWake(this.view, this.index);
+  }
+
+  /** After OwnerDiedError: the caller repaired what the dead writer left, locks are normal again. */
+  markConsistent(): void {
+    this.holders.markConsistent();
+  }
+
+  /**
+   * Subtracts from the state what dead threads held or registered, and wakes everyone to
+   * look again; a dead writer marks the lock. @internal
+   */
+  sweepDeadHolders(): void {
+    const held = this.holders.sweep();
+    if (held === 0) return;
+    if ((held & WRITER) !== 0) this.holders.markInconsistent();
+    this.update((state) => state - held);
+    futexWake(this.view, this.index);
+  }
+
+  /** @internal */
+  throwIfInconsistent(): void {
+    if (this.holders.inconsistent) {
+      throw new OwnerDiedError(
+        'A thread died holding the write lock of this SharedRwLock. You hold the lock you asked for: repair what the writer left, then call markConsistent()',
+      );
+    }
   }
 
   /** Enters as a reader, or returns the state seen to sleep on. @internal */
@@ -87,7 +151,9 @@ export class SharedRwLock extends SharedCells {
       const state = Atomics.load(view, index);
       if ((state & WRITER) !== 0 || state >>> WAITING_SHIFT !== 0) return state;
       if ((state & READERS_MASK) === READERS_MASK) return state;
-      if (Atomics.compareExchange(view, index, state, state + 1) === state) return true;
+      if (Atomics.compareExchange(view, index, state, state + 1) !== state) continue;
+      this.holders.add(1);
+      return true;
     }
   }
 
@@ -101,7 +167,9 @@ export class SharedRwLock extends SharedCells {
       const state = Atomics.load(view, index);
       if ((state & (WRITER | READERS_MASK)) !== 0) return state;
       const next = (registered ? state - WAITING_WRITER : state) | WRITER;
-      if (Atomics.compareExchange(view, index, state, next) === state) return true;
+      if (Atomics.compareExchange(view, index, state, next) !== state) continue;
+      this.holders.add(next - state);
+      return true;
     }
   }
 
@@ -121,8 +189,9 @@ class SharedRwWait extends SharedWait<void> {
   constructor(
     private readonly lock: SharedRwLock,
     private readonly writer: boolean,
+    options: WaitOptions | undefined,
   ) {
-    super(lock.view, lock.index);
+    super(lock.view, lock.index, options);
   }
 
   describe(): string {
@@ -137,16 +206,24 @@ class SharedRwWait extends SharedWait<void> {
       // again: the last reader may have left before we registered, waking nobody.
       this.registered = true;
       this.lock.update((state) => state + WAITING_WRITER);
+      this.lock.holders.add(WAITING_WRITER);
     }
     return this.settle(this.lock.enterWrite(true));
   }
 
-  protected result(): void {}
+  protected result(): void {
+    this.lock.throwIfInconsistent();
+  }
+
+  protected override afterQuietSlice(): void {
+    this.lock.sweepDeadHolders();
+  }
 
   protected override leave(): boolean {
     if (this.registered) {
       this.registered = false;
       this.lock.update((state) => state - WAITING_WRITER);
+      this.lock.holders.add(-WAITING_WRITER);
       futexWake(this.lock.view, this.lock.index);
     }
     return true;

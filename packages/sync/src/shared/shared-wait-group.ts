@@ -1,15 +1,29 @@
-import { bounded, futexWake, NotHeldError, type Operation, type WaitOptions } from '@spindle/core-context';
+import {
+  checkWaitOptions,
+  futexWake,
+  NotHeldError,
+  type Operation,
+  type WaitOptions,
+} from '@spindle/core-context';
+import { blockingTimeout } from '../wait-options.js';
 import { CellWait } from './cell-wait.js';
-import { initializing, SharedCells, withoutReset } from './cells.js';
+import { impossibleState, initializing, SharedCells, withoutReset } from './cells.js';
 
-/** A wait group counter in one Int32 cell, shared by worker threads. */
+/** The largest count one Int32 cell holds. */
+const MAX_COUNT = 2 ** 31 - 1;
+
+/** A wait group counter in one Int32 cell, shared by worker threads (at most 2,147,483,647). */
 export class SharedWaitGroup extends SharedCells {
   static readonly INT32_SLOTS = 1;
 
   /** A zero counter in its own buffer, or placed (zeroed) at `index` of the caller's view. */
   constructor(view?: Int32Array, index = 0) {
     super(view, index, SharedWaitGroup.INT32_SLOTS, 'SharedWaitGroup');
-    if (initializing() && view !== undefined) Atomics.store(this.view, index, 0);
+    if (!initializing()) {
+      if (this.count < 0) throw impossibleState('SharedWaitGroup', index, `the count ${this.count}`);
+    } else if (view !== undefined) {
+      Atomics.store(this.view, index, 0);
+    }
   }
 
   /**
@@ -27,11 +41,16 @@ export class SharedWaitGroup extends SharedCells {
   /** Adds `delta` (may be negative). Throws NotHeldError when the count would go below zero. */
   add(delta = 1): void {
     if (!Number.isInteger(delta))
-      throw new RangeError(`WaitGroup.add delta must be an integer, got ${String(delta)}`);
+      throw new RangeError(`SharedWaitGroup.add delta must be an integer, got ${String(delta)}`);
     const { view, index } = this;
     for (;;) {
       const count = Atomics.load(view, index);
       const next = count + delta;
+      if (next > MAX_COUNT) {
+        throw new RangeError(
+          `SharedWaitGroup.add(${delta}) would raise the count to ${next}, above ${MAX_COUNT} (it lives in one Int32 cell)`,
+        );
+      }
       if (next < 0) {
         throw new NotHeldError(
           `SharedWaitGroup counter would go below zero (${next}): more done() calls than add()`,
@@ -49,16 +68,18 @@ export class SharedWaitGroup extends SharedCells {
 
   /** Waits until the count is zero, parking the caller without blocking the thread. */
   wait(options?: WaitOptions): Operation<void> {
-    const wait = this.cellWait();
-    return options === undefined ? wait : bounded(wait, options);
+    return this.cellWait(checkWaitOptions(options, 'SharedWaitGroup.wait'));
   }
 
   /** Waits by blocking this worker thread (BlockingCallError on the main thread). */
   waitBlocking(options?: { timeout?: number }): void {
-    this.cellWait().block('SharedWaitGroup.waitBlocking', options?.timeout);
+    this.cellWait(undefined).block(
+      'SharedWaitGroup.waitBlocking',
+      blockingTimeout(options, 'SharedWaitGroup.waitBlocking'),
+    );
   }
 
-  private cellWait(): CellWait {
-    return new CellWait(this.view, this.index, 0, true, 'SharedWaitGroup.wait()');
+  private cellWait(options: WaitOptions | undefined): CellWait {
+    return new CellWait(this.view, this.index, 0, true, 'SharedWaitGroup.wait()', options);
   }
 }

@@ -1,19 +1,39 @@
 import { isMainThread } from 'node:worker_threads';
 import {
   BlockingCallError,
+  Cancelled,
   futexWait,
   futexWaitAsync,
+  futexWake,
   InvalidStateError,
   Operation,
   TimeoutError,
   type Waiter,
+  type WaitOptions,
 } from '@spindle/core-context';
+import { QuietWatch } from './quiet-watch.js';
+
+/**
+ * How often a waiter looks whether the holder's thread died (`afterQuietSlice`), so a
+ * dead holder is noticed within about this bound: a blocking wait sleeps at most this
+ * long at a time, and the async waits of a thread are looked at by one timer this often.
+ */
+export const QUIET_SLICE_MS = 100;
+
+// biome-ignore lint/suspicious/noExplicitAny: the waits of any result type
+const asyncSleepers = new QuietWatch<SharedWait<any>>(QUIET_SLICE_MS);
 
 /**
  * One wait on a shared primitive, in both forms: an Operation (fibers and async code,
  * parking on `futexWaitAsync`, never blocking the thread) and `block()` (workers only,
  * on `futexWait`). A subclass says how to try (`attempt`) and which cell value to sleep
  * on while it cannot (`expected` at `cell`). Each call of a waiting method makes one.
+ *
+ * The wait owns its timeout and signal (checked by the caller) and hands the timeout to
+ * the futex sleep itself, so a timed-out wait leaves no V8 waiter behind. V8 cannot
+ * withdraw an async waiter, so an aborted or halted wait wakes every waiter of the cell:
+ * its own dead one goes at once instead of holding memory and taking the next wake, and
+ * the live ones look again and sleep on (every wait here re-checks after a wake).
  */
 export abstract class SharedWait<T> extends Operation<T> {
   /** The cell value to sleep on when `attempt` fails. */
@@ -24,20 +44,35 @@ export abstract class SharedWait<T> extends Operation<T> {
   protected constructor(
     private readonly view: Int32Array,
     private readonly cell: number,
+    private readonly options: WaitOptions | undefined,
   ) {
     super();
+  }
+
+  /** A wait with a timeout ends by itself. */
+  get timed(): boolean {
+    return this.options?.timeout !== undefined;
   }
 
   /** What a waiting fiber waits on, for debugging listings (`"SharedMutex.lock()"`). */
   abstract describe(): string;
   /** Tries to complete; false sets `expected`. May throw a typed error (a broken barrier). */
   protected abstract attempt(): boolean;
-  /** The result once `attempt` returned true. */
+  /**
+   * The result once `attempt` returned true. It may throw a typed error that comes with
+   * the result (OwnerDiedError comes with the lock held): a caller that cannot take it
+   * any more gets the result restored.
+   */
   protected abstract result(): T;
   /** Undoes what earlier attempts registered; false when the wait completed meanwhile and cannot leave. */
   protected leave(): boolean {
     return true;
   }
+  /**
+   * Called while the wait sleeps, about every QUIET_SLICE_MS: the place to notice a dead
+   * thread. What it changes in the cells it must wake the cell for.
+   */
+  protected afterQuietSlice(): void {}
   /** Gives back a result a cancelled waiter accepted (a lock is unlocked again). */
   restore(_value: T): void {}
 
@@ -46,6 +81,11 @@ export abstract class SharedWait<T> extends Operation<T> {
       throw new InvalidStateError(
         'This shared wait is already in progress: call the waiting method again for another wait',
       );
+    }
+    const signal = this.options?.signal;
+    if (signal?.aborted) {
+      waiter.fail(abortedError(signal));
+      return;
     }
     this.outer = waiter;
     try {
@@ -57,15 +97,19 @@ export abstract class SharedWait<T> extends Operation<T> {
       this.deliverError(error);
       return;
     }
+    signal?.addEventListener('abort', this, ONCE);
     this.sleep(new AbortController());
   }
 
   unpark(waiter: Waiter<T>): boolean {
-    if (this.outer !== waiter || this.controller === null || !this.leave()) return false;
-    this.controller.abort();
-    this.controller = null;
+    if (this.outer !== waiter || !this.abandon()) return false;
     this.outer = null;
     return true;
+  }
+
+  /** The caller's signal aborted (EventTarget calls `handleEvent` on listener objects). */
+  handleEvent(): void {
+    if (this.outer !== null && this.abandon()) this.deliverError(abortedError(this.options!.signal!));
   }
 
   /** Waits by blocking this worker thread; throws BlockingCallError on the main thread. */
@@ -74,22 +118,43 @@ export abstract class SharedWait<T> extends Operation<T> {
     const deadline = timeout === undefined ? Number.POSITIVE_INFINITY : performance.now() + timeout;
     while (!this.attempt()) {
       const remaining = deadline - performance.now();
-      if (remaining <= 0 || futexWait(this.view, this.cell, this.expected, remaining) === 'timed-out') {
-        if (this.attempt()) break;
-        if (this.leave()) throw new TimeoutError(`${what} timed out after ${timeout} ms`);
+      const slice = Math.min(remaining, QUIET_SLICE_MS);
+      if (slice > 0 && futexWait(this.view, this.cell, this.expected, slice) !== 'timed-out') continue;
+      if (remaining > QUIET_SLICE_MS) {
+        this.afterQuietSlice();
+        continue;
       }
+      if (this.attempt()) break;
+      if (this.leave()) throw new TimeoutError(`${what} timed out after ${timeout} ms`);
     }
     return this.result();
   }
 
+  /** The thread's quiet watch looks at this sleeping wait. @internal */
+  checkQuiet(): void {
+    if (this.controller !== null) this.afterQuietSlice();
+  }
+
   private async sleep(controller: AbortController): Promise<void> {
     this.controller = controller;
+    asyncSleepers.add(this);
     const { signal } = controller;
+    const timeout = this.options?.timeout;
+    const deadline = timeout === undefined ? Number.POSITIVE_INFINITY : performance.now() + timeout;
     try {
-      do {
-        await futexWaitAsync(this.view, this.cell, this.expected, { signal });
+      for (;;) {
+        const remaining = timeout === undefined ? undefined : deadline - performance.now();
+        const outcome =
+          remaining === undefined || remaining > 0
+            ? await futexWaitAsync(this.view, this.cell, this.expected, { timeout: remaining, signal })
+            : 'timed-out';
         if (signal.aborted) return;
-      } while (!this.attempt());
+        if (this.attempt()) break;
+        if (outcome === 'timed-out' && this.leave()) {
+          this.deliverError(new TimeoutError(`${this.describe()} timed out after ${timeout} ms`));
+          return;
+        }
+      }
     } catch (error) {
       if (!signal.aborted) this.deliverError(error);
       return;
@@ -97,16 +162,45 @@ export abstract class SharedWait<T> extends Operation<T> {
     this.deliver();
   }
 
+  /** Leaves the wait and lets go of its sleep; false when the wait completed meanwhile. */
+  private abandon(): boolean {
+    if (this.controller === null || !this.leave()) return false;
+    this.controller.abort();
+    this.controller = null;
+    asyncSleepers.delete(this);
+    this.options?.signal?.removeEventListener('abort', this);
+    futexWake(this.view, this.cell);
+    return true;
+  }
+
   private deliver(): void {
-    const outer = this.outer!;
-    this.outer = this.controller = null;
-    const value = this.result();
+    const outer = this.take();
+    let value: T;
+    try {
+      value = this.result();
+    } catch (error) {
+      // The error came with the result (a lock whose owner died): give it back if refused.
+      if (!outer.fail(error)) this.restore(undefined as T);
+      return;
+    }
     if (!outer.wake(value)) this.restore(value);
   }
 
   private deliverError(error: unknown): void {
-    const outer = this.outer!;
-    this.outer = this.controller = null;
-    outer.fail(error);
+    this.take().fail(error);
   }
+
+  private take(): Waiter<T> {
+    const outer = this.outer!;
+    if (this.controller !== null) asyncSleepers.delete(this);
+    this.outer = this.controller = null;
+    this.options?.signal?.removeEventListener('abort', this);
+    return outer;
+  }
+}
+
+const ONCE = { once: true } as const;
+
+function abortedError(signal: AbortSignal): Cancelled {
+  return new Cancelled('The wait was aborted by its signal', { cause: signal.reason });
 }

@@ -1,0 +1,37 @@
+import type { WaitOptions } from './contracts/wait.js';
+
+/**
+ * Checks the options of a call that may wait, before anything is taken or parked: a bad
+ * option found after a wait started would leave a lock, a permit or a waiter behind.
+ * `undefined` means no options. Throws TypeError for anything that is not an options
+ * object or whose `signal` is not an AbortSignal, RangeError for a timeout that is not a
+ * non-negative number of milliseconds. Returns the options, so a call can check and pass
+ * them on in one expression.
+ */
+export function checkWaitOptions(options: WaitOptions | undefined, what: string): WaitOptions | undefined {
+  if (options === undefined) return undefined;
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(
+      `${what}: options must be an object like { timeout, signal }, got ${describe(options)}`,
+    );
+  }
+  const { timeout, signal } = options;
+  if (timeout !== undefined && (typeof timeout !== 'number' || Number.isNaN(timeout) || timeout < 0)) {
+    throw new RangeError(
+      `${what}: timeout must be a non-negative number of milliseconds, got ${describe(timeout)}`,
+    );
+  }
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    throw new TypeError(
+      `${what}: signal must be an AbortSignal (for example from new AbortController()), got ${describe(signal)}`,
+    );
+  }
+  return options;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value !== 'object') return String(value);
+  return (value as object).constructor?.name ?? 'an object';
+}

@@ -1,0 +1,321 @@
+import { once } from 'node:events';
+import { Worker } from 'node:worker_threads';
+import { BrokenBarrierError, InvalidStateError, NotHeldError, OwnerDiedError } from '@spindle/core-context';
+import { spawn } from '@spindle/fiber';
+import { describe, expect, it } from 'vitest';
+import { SharedBarrier, SharedMutex, SharedRwLock, SharedSemaphore } from '../dist/index.js';
+
+const WORKER = new URL('./fixtures/robust-worker.mjs', import.meta.url);
+type Style = 'blocking' | 'promise' | 'fiber';
+type Death = 'exit' | 'throw' | 'terminate';
+
+function startWorker(data: Record<string, unknown>): Worker {
+  const worker = new Worker(WORKER, { workerData: data });
+  worker.on('error', () => {}); // a 'throw' holder dies on purpose
+  return worker;
+}
+
+/** A worker that took `mutex` (the `style` way) and dies by `death` (terminate: by the caller). */
+async function startHolder(mutex: SharedMutex, death: Death | undefined, style: Style, busyMs?: number) {
+  const holder = startWorker({ role: 'holder', death, style, busyMs, handle: mutex.handle() });
+  // Not once(): it would reject when a 'throw' holder's error comes before its message.
+  const message = await new Promise((resolve) => holder.once('message', resolve));
+  expect(message).toBe('holding');
+  return holder;
+}
+
+/**
+ * Waits for `mutex` the `style` way (blocking: in a worker) and resolves to what the wait
+ * ended with: 'locked' or the error's name. After OwnerDiedError it marks the mutex
+ * consistent; it always unlocks.
+ */
+function waitFor(mutex: SharedMutex, style: Style): Promise<string> {
+  const settle = (error: unknown): string => {
+    if (error instanceof OwnerDiedError) mutex.markConsistent();
+    mutex.unlock();
+    return error instanceof Error ? error.name : 'locked';
+  };
+  if (style === 'promise') return Promise.resolve(mutex.lock()).then(() => settle(null), settle);
+  if (style === 'fiber') {
+    const fiber = spawn(function* () {
+      try {
+        yield* mutex.lock();
+      } catch (error) {
+        return settle(error);
+      }
+      return settle(null);
+    });
+    return Promise.resolve(fiber);
+  }
+  const waiter = startWorker({ role: 'waiter', handle: mutex.handle() });
+  return once(waiter, 'message').then(([outcome]) => outcome as string);
+}
+
+/** The mutex works normally again: free, and taken and released without OwnerDiedError. */
+function expectConsistentAndFree(mutex: SharedMutex): void {
+  expect(mutex.locked).toBe(false);
+  expect(mutex.tryLock()).toBe(true);
+  mutex.unlock();
+}
+
+const HOLDER_STYLES: Record<Death, Style> = { exit: 'blocking', throw: 'promise', terminate: 'fiber' };
+
+describe('SharedMutex survives a holder thread that dies', () => {
+  for (const death of ['exit', 'throw', 'terminate'] as const) {
+    for (const style of ['promise', 'fiber', 'blocking'] as const) {
+      it(`holder (${HOLDER_STYLES[death]}) dies by ${death}: a ${style} waiter gets OwnerDiedError with the lock, then it works again`, async () => {
+        const mutex = new SharedMutex();
+        const holder = await startHolder(mutex, death, HOLDER_STYLES[death]);
+        const outcome = waitFor(mutex, style);
+        if (death === 'terminate') await holder.terminate();
+        expect(await outcome).toBe('OwnerDiedError');
+        expectConsistentAndFree(mutex);
+      });
+    }
+  }
+
+  it('a mutex unlocked without markConsistent stays marked: the next locker, tryLock too, gets OwnerDiedError', async () => {
+    const mutex = new SharedMutex();
+    await startHolder(mutex, 'exit', 'blocking');
+    await expect(Promise.resolve(mutex.lock())).rejects.toBeInstanceOf(OwnerDiedError);
+    mutex.unlock();
+    expect(() => mutex.tryLock()).toThrow(OwnerDiedError);
+    expect(mutex.locked).toBe(true);
+    mutex.markConsistent();
+    expect(() => mutex.markConsistent()).toThrow(InvalidStateError);
+    mutex.unlock();
+    expect(() => mutex.markConsistent()).toThrow(NotHeldError);
+    expectConsistentAndFree(mutex);
+  });
+
+  it('a holder that is alive but busy for several check intervals is never declared dead', async () => {
+    const mutex = new SharedMutex();
+    const holder = await startHolder(mutex, undefined, 'blocking', 600);
+    const exited = once(holder, 'exit');
+    const outcomes = await Promise.all([waitFor(mutex, 'promise'), waitFor(mutex, 'blocking')]);
+    expect(outcomes).toEqual(['locked', 'locked']);
+    await exited;
+    expectConsistentAndFree(mutex);
+  });
+});
+
+describe('SharedSemaphore takes back the permits of a thread that dies holding them', () => {
+  for (const death of ['exit', 'throw', 'terminate'] as const) {
+    for (const style of ['promise', 'fiber', 'blocking'] as const) {
+      it(`holder (${HOLDER_STYLES[death]}) dies by ${death}: a ${style} waiter gets the permits with OwnerDiedError`, async () => {
+        const semaphore = new SharedSemaphore(3);
+        const holder = startWorker({
+          role: 'holder',
+          primitive: 'semaphore',
+          death,
+          style: HOLDER_STYLES[death],
+          handle: semaphore.handle(),
+        });
+        expect(await new Promise((resolve) => holder.once('message', resolve))).toBe('holding');
+        expect(semaphore.available).toBe(1);
+        const outcome = acquireTwo(semaphore, style);
+        if (death === 'terminate') await holder.terminate();
+        expect(await outcome).toBe('OwnerDiedError');
+        expect(semaphore.available).toBe(3);
+        expect(semaphore.tryAcquire(3)).toBe(true);
+        semaphore.release(3);
+      });
+    }
+  }
+});
+
+/** acquire(2) the `style` way; after OwnerDiedError marks it consistent; gives the permits back. */
+function acquireTwo(semaphore: SharedSemaphore, style: Style): Promise<string> {
+  const settle = (error: unknown): string => {
+    if (error instanceof OwnerDiedError) semaphore.markConsistent();
+    semaphore.release(2);
+    return error instanceof Error ? error.name : 'locked';
+  };
+  if (style === 'promise') return Promise.resolve(semaphore.acquire(2)).then(() => settle(null), settle);
+  if (style === 'fiber') {
+    return Promise.resolve(
+      spawn(function* () {
+        try {
+          yield* semaphore.acquire(2);
+        } catch (error) {
+          return settle(error);
+        }
+        return settle(null);
+      }),
+    );
+  }
+  const waiter = startWorker({ role: 'waiter', primitive: 'semaphore', handle: semaphore.handle() });
+  return once(waiter, 'message').then(([outcome]) => outcome as string);
+}
+
+/** Waits for `lock` (as a writer or a reader) the `style` way; like waitFor for the mutex. */
+function lockRw(lock: SharedRwLock, writer: boolean, style: Style): Promise<string> {
+  const settle = (error: unknown): string => {
+    if (error instanceof OwnerDiedError) lock.markConsistent();
+    if (writer) lock.writeUnlock();
+    else lock.readUnlock();
+    return error instanceof Error ? error.name : 'locked';
+  };
+  const operation = () => (writer ? lock.writeLock() : lock.readLock());
+  if (style === 'promise') return Promise.resolve(operation()).then(() => settle(null), settle);
+  if (style === 'fiber') {
+    return Promise.resolve(
+      spawn(function* () {
+        try {
+          yield* operation();
+        } catch (error) {
+          return settle(error);
+        }
+        return settle(null);
+      }),
+    );
+  }
+  const waiter = startWorker({ role: 'waiter', primitive: 'rwlock', writer, handle: lock.handle() });
+  return once(waiter, 'message').then(([outcome]) => outcome as string);
+}
+
+async function startRwWorker(lock: SharedRwLock, data: Record<string, unknown>): Promise<Worker> {
+  const worker = startWorker({ primitive: 'rwlock', handle: lock.handle(), ...data });
+  await new Promise((resolve) => worker.once('message', resolve));
+  return worker;
+}
+
+function expectRwFree(lock: SharedRwLock): void {
+  expect([lock.writeLocked, lock.readerCount]).toEqual([false, 0]);
+  expect(lock.tryWriteLock()).toBe(true);
+  lock.writeUnlock();
+}
+
+describe('SharedRwLock survives threads that die holding or waiting for it', () => {
+  for (const death of ['exit', 'throw', 'terminate'] as const) {
+    for (const style of ['promise', 'fiber', 'blocking'] as const) {
+      const writer = style !== 'fiber';
+      it(`a writer (${HOLDER_STYLES[death]}) dies by ${death}: a ${style} ${writer ? 'writer' : 'reader'} gets OwnerDiedError with the lock`, async () => {
+        const lock = new SharedRwLock();
+        const holder = await startRwWorker(lock, { role: 'holder', death, style: HOLDER_STYLES[death] });
+        expect(lock.writeLocked).toBe(true);
+        const outcome = lockRw(lock, writer, style);
+        if (death === 'terminate') await holder.terminate();
+        expect(await outcome).toBe('OwnerDiedError');
+        expectRwFree(lock);
+      });
+    }
+  }
+
+  it('a reader that dies by terminate is subtracted: a waiting writer gets the lock', async () => {
+    const lock = new SharedRwLock();
+    const holder = await startRwWorker(lock, {
+      role: 'holder',
+      death: 'terminate',
+      style: 'fiber',
+      writer: false,
+    });
+    expect(lock.readerCount).toBe(1);
+    const outcome = lockRw(lock, true, 'promise');
+    await holder.terminate();
+    expect(await outcome).toBe('locked');
+    expectRwFree(lock);
+  });
+
+  const doomedWaiters: [Death, Style][] = [
+    ['exit', 'promise'],
+    ['throw', 'fiber'],
+    ['terminate', 'blocking'],
+  ];
+  for (const [death, style] of doomedWaiters) {
+    it(`a worker that dies by ${death} while it waits for writeLock() (${style}) does not lock out later readers`, async () => {
+      const lock = new SharedRwLock();
+      lock.tryReadLock();
+      const doomed = startWorker({
+        role: 'doomed',
+        primitive: 'rwlock',
+        death,
+        style,
+        handle: lock.handle(),
+      });
+      const exited = new Promise((resolve) => doomed.once('exit', resolve));
+      expect(await new Promise((resolve) => doomed.once('message', resolve))).toBe('waiting');
+      // Once it registered as a waiting writer, new readers queue behind it.
+      const readerGetsIn = () => {
+        if (!lock.tryReadLock()) return false;
+        lock.readUnlock();
+        return true;
+      };
+      await expect.poll(readerGetsIn, { timeout: 20_000 }).toBe(false);
+      if (death === 'terminate') await doomed.terminate();
+      await exited;
+      expect(await lockRw(lock, false, 'promise')).toBe('locked');
+      lock.readUnlock();
+      expectRwFree(lock);
+    });
+  }
+});
+
+/** How a party that dies while it waits waits: a blocked thread can only be terminated. */
+const DOOMED_STYLES: Record<Death, Style> = { exit: 'promise', throw: 'fiber', terminate: 'blocking' };
+
+/** A barrier party that arrives the `style` way and dies by `death` while it waits; resolves once it arrived. */
+async function doomedParty(barrier: SharedBarrier, death: Death, style: Style) {
+  const arrivedBefore = arrivals(barrier);
+  const party = startWorker({ role: 'doomed', primitive: 'barrier', death, style, handle: barrier.handle() });
+  const exited = new Promise((resolve) => party.once('exit', resolve));
+  await expect.poll(() => arrivals(barrier), { timeout: 20_000 }).toBe(arrivedBefore + 1);
+  return { party, exited };
+}
+
+/** Parties waiting in the current generation (the low 16 bits of the state cell). */
+function arrivals(barrier: SharedBarrier): number {
+  return Atomics.load(barrier.view, barrier.handle().index) & 0xffff;
+}
+
+/** Waits at `barrier` the `style` way; resolves to 'leader', 'passed' or the error's name. */
+function passBarrier(barrier: SharedBarrier, style: Style): Promise<string> {
+  const settle = (error: unknown) => (error instanceof Error ? error.name : 'passed');
+  if (style === 'promise') return Promise.resolve(barrier.wait()).then(() => 'passed', settle);
+  if (style === 'fiber') {
+    return Promise.resolve(
+      spawn(function* () {
+        try {
+          yield* barrier.wait();
+        } catch (error) {
+          return settle(error);
+        }
+        return 'passed';
+      }),
+    );
+  }
+  const waiter = startWorker({ role: 'waiter', primitive: 'barrier', handle: barrier.handle() });
+  return once(waiter, 'message').then(([outcome]) => outcome as string);
+}
+
+async function expectUsable(barrier: SharedBarrier, parties: number): Promise<void> {
+  const results = await Promise.all(Array.from({ length: parties }, () => Promise.resolve(barrier.wait())));
+  expect(results.filter((leader) => leader)).toHaveLength(1);
+}
+
+describe('SharedBarrier breaks when a party dies while it waits', () => {
+  for (const death of ['exit', 'throw', 'terminate'] as const) {
+    for (const style of ['promise', 'fiber', 'blocking'] as const) {
+      it(`a party (${DOOMED_STYLES[death]}) dies by ${death}: a ${style} party waiting with it gets BrokenBarrierError`, async () => {
+        const barrier = new SharedBarrier(3);
+        const { party, exited } = await doomedParty(barrier, death, DOOMED_STYLES[death]);
+        const outcome = passBarrier(barrier, style);
+        if (death === 'terminate') await party.terminate();
+        expect(await outcome).toBe(BrokenBarrierError.name);
+        await exited;
+        await expectUsable(barrier, 3);
+      });
+    }
+  }
+
+  it('the last party to arrive, after the only other one died, gets BrokenBarrierError instead of passing', async () => {
+    const barrier = new SharedBarrier(2);
+    const { party, exited } = await doomedParty(barrier, 'terminate', 'blocking');
+    await party.terminate();
+    await exited;
+    // Open longer than a wait slice: the last arrival looks whether the waiting parties live.
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    await expect(Promise.resolve(barrier.wait())).rejects.toBeInstanceOf(BrokenBarrierError);
+    await expectUsable(barrier, 2);
+  });
+});
