@@ -1,7 +1,7 @@
-import { isMainThread } from 'node:worker_threads';
 import { BlockingCallError, Cancelled } from '../errors.js';
 import { hasAbandonedWaiter, noteAbandonedWaiter, noteAbandonedWaiterSettled } from './abandoned-waiters.js';
 import { checkCells, placeCells } from './cells.js';
+import { onMainThread } from './main-thread.js';
 import { checkTimeout } from './timeouts.js';
 
 /** How a futex wait ended: woken, the cell did not hold `expected`, or the timeout passed. */
@@ -34,7 +34,7 @@ export function futexWait(
 ): FutexWaitResult {
   checkCells(view, index, 1, 'futexWait');
   const timeout = checkTimeout(timeoutMs, 'futexWait');
-  if (isMainThread) throw new BlockingCallError('futexWait');
+  if (onMainThread()) throw new BlockingCallError('futexWait');
   if (!hasAbandonedWaiter(view, index)) return Atomics.wait(view, index, expected, timeout);
   return waitOneSlice(view, index, expected, timeout);
 }

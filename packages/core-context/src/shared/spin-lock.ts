@@ -1,6 +1,6 @@
-import { isMainThread } from 'node:worker_threads';
 import { NotHeldError, TimeoutError } from '../errors.js';
 import { placeCells } from './cells.js';
+import { onMainThread } from './main-thread.js';
 import { checkTimeout } from './timeouts.js';
 
 const UNLOCKED = 0;
@@ -84,7 +84,7 @@ export class SpinLock {
   private lockContended(timeoutMs: number | undefined): void {
     const { view, index } = this;
     const limit =
-      timeoutMs === undefined && isMainThread ? SpinLock.MAIN_THREAD_TIMEOUT_MS : (timeoutMs ?? Infinity);
+      timeoutMs === undefined && onMainThread() ? SpinLock.MAIN_THREAD_TIMEOUT_MS : (timeoutMs ?? Infinity);
     const deadline = performance.now() + limit;
     let spins = 1;
     let pauseMs = MIN_PAUSE_MS;
@@ -100,7 +100,7 @@ export class SpinLock {
           `SpinLock.lock() gave up after ${limit} ms: the lock is still held. Hold a spin lock only briefly, or pass a longer timeout`,
         );
       }
-      if (!isMainThread) {
+      if (!onMainThread()) {
         Atomics.wait(view, index, LOCKED, pauseMs);
         pauseMs = Math.min(pauseMs * 2, MAX_PAUSE_MS);
       }
@@ -111,7 +111,7 @@ export class SpinLock {
 /** A valid `lock` timeout: non-negative, and finite on the main thread, which never sleeps. */
 function checkLockTimeout(timeoutMs: number): void {
   checkTimeout(timeoutMs, 'SpinLock.lock');
-  if (isMainThread && !Number.isFinite(timeoutMs)) {
+  if (onMainThread() && !Number.isFinite(timeoutMs)) {
     throw new RangeError(
       `SpinLock.lock: on the main thread the timeout must be finite, got ${timeoutMs}: the main thread ` +
         `only spins and would never stop. Pass a finite timeout, or none for MAIN_THREAD_TIMEOUT_MS (${SpinLock.MAIN_THREAD_TIMEOUT_MS} ms)`,
