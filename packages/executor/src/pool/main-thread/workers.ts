@@ -133,15 +133,16 @@ export class WorkerSet {
   }
 
   /**
-   * A task that worker `index` had taken was cancelled. If after CANCEL_GRACE_MS the task
-   * still holds that worker's thread (a synchronous loop, a module whose top-level await
-   * never settles) and `stillHeld()`, the worker is terminated and replaced.
+   * A task that worker `index` had taken was cancelled. If after CANCEL_GRACE_MS the task is
+   * still in its slot (`stillHeld()`) and on that worker's stack (a synchronous loop, also
+   * one inside its own forks, or a module whose top-level await never settles), the worker
+   * is terminated and replaced.
    */
   watchCancelled(slot: number, index: number, stillHeld: () => boolean): void {
     const watched = this.all[index]!;
     const timer = setTimeout(() => {
       if (this.stopped || this.all[index] !== watched || !watched.alive || !stillHeld()) return;
-      if (this.memory.busyWith(index) !== slot) return;
+      if (!this.memory.holdsThread(slot)) return;
       watched.replaced = true;
       watched.lastError = new Error(
         `terminated: a task cancelled ${CANCEL_GRACE_MS} ms earlier still held its thread`,

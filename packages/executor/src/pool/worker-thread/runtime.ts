@@ -102,11 +102,11 @@ class WorkerRuntime {
    * worker: if that task is cancelled and the mark stays, the pool replaces the worker.
    */
   private async occupiedBy(slot: number, work: Promise<void>): Promise<void> {
-    this.memory.setBusyWith(this.init.index, slot);
+    this.memory.setHoldsThread(slot, true);
     try {
       await work;
     } finally {
-      this.memory.setBusyWith(this.init.index, -1);
+      this.memory.setHoldsThread(slot, false);
     }
   }
 
