@@ -263,8 +263,8 @@ export class WorkerSet {
   private onExit(dead: WorkerState, code: number, startError: WorkerCrashedError): void {
     if (this.stopped || this.all[dead.index] !== dead) return;
     const index = dead.index;
-    // Results it finished are still in its port: take them before the port closes.
-    this.parts.completions.receiveResults(dead);
+    // Results it finished are in its port, on the ring or only in their slots: take them before the port closes.
+    this.parts.completions.collectFrom(dead);
     dead.toWorker.close();
     dead.toMain.close();
     dead.alive = false;
@@ -281,11 +281,11 @@ export class WorkerSet {
     if (!dead.started && this.cannotStart(dead, startError)) return;
     const delay = restartDelayMs(dead.streak);
     if (delay === 0) {
-      this.replace(dead);
-    } else {
-      dead.restart = setTimeout(() => this.replace(dead), delay);
-      if (!this.isBusy()) dead.restart.unref();
+      this.replace(dead); // which delivers what the crash settled or freed
+      return;
     }
+    dead.restart = setTimeout(() => this.replace(dead), delay);
+    if (!this.isBusy()) dead.restart.unref();
     this.parts.completions.deliver();
   }
 
