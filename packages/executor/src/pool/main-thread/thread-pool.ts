@@ -97,12 +97,13 @@ export class ThreadPool {
     options: RunOptions = {},
   ): TaskResult<T> {
     const call = this.check(task, args, options);
+    // An aborted call is refused as cancelled, full queue or not.
+    if (call.signal?.aborted) return rejected(abortedBeforeSubmit(call.signal));
     if (this.room.isFull()) {
       throw new QueueFullError(
         `the pool queue is full (maxQueue ${this.maxQueue}); use submit() to wait for room`,
       );
     }
-    if (call.signal?.aborted) return rejected(abortedBeforeSubmit(call.signal));
     let record: PoolTask<T>;
     try {
       record = this.record<T>(call);
@@ -113,13 +114,20 @@ export class ThreadPool {
     return this.accept(record);
   }
 
-  /** Waits until the queue has room, then submits; resolves to the task's result operation. */
+  /**
+   * Waits until the queue has room, then submits, and resolves as soon as the task is
+   * accepted (not when it finishes) with `{ result }`, the task's result operation: a plain
+   * object, because an operation is thenable and `await` would wait for the task itself.
+   * Rejects when the call is refused: `Cancelled` when `signal` aborts before the task is
+   * accepted, `UncloneableError`, `ClosedError`.
+   */
   async submit<T = unknown>(
     task: TaskRef,
     args: readonly unknown[] = [],
     options: RunOptions = {},
-  ): Promise<TaskResult<T>> {
+  ): Promise<Submitted<T>> {
     const call = this.check(task, args, options);
+    if (call.signal?.aborted) throw abortedBeforeSubmit(call.signal);
     // Arguments are checked at once, but a transfer list moves its objects: that waits for room.
     let record = call.transfer === undefined ? this.record<T>(call) : null;
     while (this.room.isFull()) {
@@ -128,9 +136,9 @@ export class ThreadPool {
       if (this.state !== 'open') throw new ClosedError('the pool was closed while submit() waited for room');
     }
     try {
-      if (call.signal?.aborted) return rejected(abortedBeforeSubmit(call.signal));
+      if (call.signal?.aborted) throw abortedBeforeSubmit(call.signal);
       record ??= this.record<T>(call);
-      return this.accept(record);
+      return { result: this.accept(record) };
     } finally {
       // A place this call left unused (aborted after waking, or refused) goes to the next waiter.
       this.room.wake();
@@ -222,6 +230,12 @@ export class ThreadPool {
     this.pendingTasks.settle(task, false, reason);
     this.room.wake();
   }
+}
+
+/** What `submit()` resolves with once the pool accepted the task. */
+export interface Submitted<T> {
+  /** The task's result: `await` it, or `yield*` it in a fiber. */
+  readonly result: TaskResult<T>;
 }
 
 /** A call whose shape was checked, before its arguments are. */
