@@ -109,6 +109,26 @@ describe('ThreadPool worker crashes', () => {
     });
   });
 
+  it('rejects a task with a transfer list whose worker died before taking it, and sends again one without', async () => {
+    await withPool({ workers: 1 }, async (pool) => {
+      const blocker = gate();
+      const dying = pool.run(pool.task(TASKS, 'holdThenExit'), [blocker.buffer, '']);
+      await blocker.started();
+      const buffer = new ArrayBuffer(16);
+      const byteLengthOf = pool.task(TASKS, 'byteLengthOf');
+      const moved = pool.run(byteLengthOf, [buffer], { transfer: [buffer] }); // waits in the worker's inbox
+      const padding = 'p'.repeat(1_000);
+      const copied = pool.run(pool.task(TASKS, 'echo'), [padding]); // by message too, without a transfer list
+      blocker.release();
+      expect(await within(5_000, 'the dying task', outcome(dying))).toBeInstanceOf(WorkerCrashedError);
+      const error = await within(5_000, 'the transferring task', outcome(moved));
+      expect(error).toBeInstanceOf(WorkerCrashedError);
+      expect((error as Error).message).toMatch(/transfer/);
+      expect(await within(5_000, 'the copied task', copied)).toBe(padding);
+      await within(10_000, 'close()', pool.close());
+    });
+  });
+
   it('frees a cancelled by-message slot left in a dead worker inbox', async () => {
     await withPool({ workers: 2, slots: 2 }, async (pool) => {
       const padding = 'z'.repeat(1_000); // arguments too large for a slot travel by message, round-robin from worker 0

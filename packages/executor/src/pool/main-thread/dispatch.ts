@@ -128,7 +128,7 @@ export class Dispatcher {
     try {
       this.workers.all[target]!.toWorker.postMessage(message, task.transfer as never);
     } catch (error) {
-      // Checked before the task was accepted; this is what remains (a transfer resent after a crash).
+      // The arguments were cloned (and their transfer list moved) before the task was accepted: this is a failure of the port itself.
       this.slots.release(slot);
       this.pending.settle(task, false, uncloneable('the arguments', error));
       return false;
