@@ -1,7 +1,7 @@
 import { Cancelled, ClosedError, setTracer, type Tracer } from '@spindle/core-context';
 import { describe, expect, it } from 'vitest';
 import { ThreadPool } from '../dist/pool/index.js';
-import { outcome, TASKS, viaYield, withPool } from './pool-helpers.js';
+import { outcome, TASKS, viaYield, within, withPool } from './pool-helpers.js';
 
 describe.each(['global', 'stealing'] as const)('ThreadPool (%s mode)', (mode) => {
   it('runs tasks by handle and by module + name, awaited or yielded', async () => {
@@ -177,6 +177,18 @@ describe('ThreadPool lifecycle and memory', () => {
       expect((kept as Error).message).toBe('kept');
       const asPromise: Promise<number> = pool.run<number>(pool.task(TASKS, 'addOne'), [2]);
       expect(await Promise.all([asPromise])).toEqual([3]);
+    });
+  });
+
+  it('lets only the pool settle a task result: it has no resolve, reject or settled state to call', async () => {
+    await withPool({ workers: 1 }, async (pool) => {
+      const result = pool.run(pool.task(TASKS, 'later'), ['from the worker', 20]);
+      for (const name of ['resolve', 'reject', 'settle', 'isSettled', 'settled', 'outcome', 'waiter']) {
+        expect(name in result, name).toBe(false);
+      }
+      expect(await within(10_000, 'the task', result)).toBe('from the worker');
+      expect(pool.pending).toBe(0);
+      await within(10_000, 'close()', pool.close());
     });
   });
 

@@ -5,6 +5,7 @@ import type { ToWorker } from '../protocol/messages.js';
 import { ACTIVE, CANCELLED, IDLE_WORKERS, type PoolMemory, QUEUED } from '../protocol/shared-memory.js';
 import type { PendingTasks } from './pending.js';
 import type { PoolTask } from './task.js';
+import { isSettled } from './task-result.js';
 import type { TaskSlots } from './task-slots.js';
 import type { WorkerSet } from './workers.js';
 
@@ -39,7 +40,7 @@ export class Dispatcher {
   refill(): void {
     while (this.slots.freeSlots.length > 0 && !this.backlog.isEmpty) {
       const task = this.backlog.shift()!;
-      if (!task.isSettled) this.dispatch(task);
+      if (!isSettled(task)) this.dispatch(task);
       else this.cancelledInBacklog--;
     }
   }
@@ -77,7 +78,7 @@ export class Dispatcher {
   failUnsettled(error: unknown): void {
     this.clearBacklog((task) => this.pending.settle(task, false, error));
     for (const task of this.slots.bySlot) {
-      if (task === null || task.isSettled) continue;
+      if (task === null || isSettled(task)) continue;
       this.withdraw(task); // a queued slot is freed when a worker meets it again
       this.pending.settle(task, false, error);
     }
@@ -95,7 +96,7 @@ export class Dispatcher {
     let depth = this.backlog.size - this.cancelledInBacklog;
     for (let slot = 0; slot < bySlot.length; slot++) {
       const task = bySlot[slot];
-      if (task && !task.isSettled && this.memory.state(slot) === QUEUED) depth++;
+      if (task && !isSettled(task) && this.memory.state(slot) === QUEUED) depth++;
     }
     return depth;
   }

@@ -1,7 +1,7 @@
 import type { TransferListItem } from 'node:worker_threads';
 import type { SinglyLinked } from '@spindle/core-context';
 import type { Encoded } from '../protocol/codec.js';
-import { TaskResult } from './task-result.js';
+import { settle, TaskResult } from './task-result.js';
 
 let registryOf: (handle: TaskHandle) => object | null;
 
@@ -58,7 +58,7 @@ export class PoolTask<T = unknown> extends TaskResult<T> implements SinglyLinked
 
   /** Settles the call once, and stops listening to its signal; false when it was settled already. */
   finish(ok: boolean, value: unknown): boolean {
-    if (!(ok ? this.resolve(value as T) : this.reject(value))) return false;
+    if (!settle(this, ok, value)) return false;
     if (this.abortListener !== null) this.signal!.removeEventListener('abort', this.abortListener);
     this.abortListener = null;
     return true;

@@ -11,7 +11,7 @@ import { PendingTasks } from './pending.js';
 import { PoolTask, type RunOptions, TaskHandle, type TaskRef } from './task.js';
 import { MainSharedBuffers, prepareArguments } from './task-arguments.js';
 import { TaskRegistry } from './task-registry.js';
-import { TaskResult } from './task-result.js';
+import { isSettled, settle, TaskResult } from './task-result.js';
 import { TaskSlots } from './task-slots.js';
 import { WorkerSet } from './workers.js';
 
@@ -224,7 +224,7 @@ export class ThreadPool {
   }
 
   private cancel(task: PoolTask): void {
-    if (task.isSettled) return;
+    if (isSettled(task)) return;
     const reason = new Cancelled('The task was aborted by its signal', { cause: task.signal?.reason });
     this.dispatcher.withdraw(task);
     this.pendingTasks.settle(task, false, reason);
@@ -253,6 +253,6 @@ function abortedBeforeSubmit(signal: AbortSignal): Cancelled {
 /** The result of a call that failed before the pool counted it. */
 function rejected<T>(error: unknown): TaskResult<T> {
   const result = new TaskResult<T>();
-  result.reject(error);
+  settle(result, false, error);
   return result;
 }
