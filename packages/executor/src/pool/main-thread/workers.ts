@@ -8,7 +8,7 @@ import type { Dispatcher } from './dispatch.js';
 import type { PoolConfig } from './options.js';
 import type { PendingTasks } from './pending.js';
 import { CANCEL_GRACE_MS, MAX_START_FAILURES, restartDelayMs } from './restart-policy.js';
-import { setUpFailure } from './set-up-failure.js';
+import { setUpFailures } from './set-up-failure.js';
 
 /** The main thread's record of the worker at one index. */
 export interface WorkerState {
@@ -233,7 +233,7 @@ export class WorkerSet {
         state.cpus = status.cpus;
         markReady();
       } else {
-        failReady(setUpFailure(index, status.step, status.error, init.pin));
+        failReady(setUpFailures(index, status.failures, init.pin));
       }
     });
     worker.on('error', (error) => {

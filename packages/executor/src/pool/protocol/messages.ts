@@ -24,10 +24,16 @@ export interface ToMain {
 
 /** Asynchronous control messages (worker.postMessage / parentPort). */
 export type Control = { t: 'abort'; slot: number };
-/** `setup-failed`: the worker could not pin itself or install its tracer (`error` is an error record). */
+/** A set-up step a worker could not take, and why (`error` is an error record). */
+export interface SetUpStepFailure {
+  step: 'pin' | 'tracer';
+  error: unknown;
+}
+
+/** `setup-failed`: the worker could not pin itself, install its tracer, or both. */
 export type Status =
   | { t: 'ready'; tid: number; cpus: number[] }
-  | { t: 'setup-failed'; step: 'pin' | 'tracer'; error: unknown };
+  | { t: 'setup-failed'; failures: SetUpStepFailure[] };
 
 export interface WorkerInit {
   buffer: SharedArrayBuffer;
