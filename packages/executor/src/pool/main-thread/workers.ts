@@ -90,7 +90,10 @@ export class WorkerSet {
   revive(): void {
     if (this.startFailure === null) return;
     this.startFailure = null;
-    for (const w of this.all) if (!w.alive && w.restart === null) this.replace(w);
+    for (const w of this.all) {
+      w.startFailures = 0; // each index gets its two tries in a row again
+      if (!w.alive && w.restart === null) this.replace(w);
+    }
   }
 
   /** Sends a registration to every worker, and to every worker spawned later. */
