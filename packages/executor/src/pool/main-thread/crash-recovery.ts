@@ -63,7 +63,7 @@ export class CrashRecovery {
     const memory = this.memory;
     for (let slot = 0; slot < memory.layout.geometry.slots; slot++) {
       const task = this.slots.bySlot[slot] ?? null;
-      if (task === null || task.target !== index || !task.transfer?.length) continue;
+      if (task === null || task.target !== index || task.transfer === undefined) continue;
       if (memory.state(slot) !== QUEUED) continue;
       this.pending.settle(
         task,

@@ -108,7 +108,11 @@ export class Dispatcher {
     memory.writeHeader(slot, task.fnId, false);
     memory.setEnqueuedAt(slot, task.enqueuedAt);
     const encoded = task.encoded;
-    if (encoded !== null) writeEncoded(memory, slot, task.args, encoded);
+    if (encoded !== null) {
+      writeEncoded(memory, slot, task.args, encoded);
+      task.args = null; // in shared memory now, for as long as the slot holds the task
+      task.encoded = null;
+    }
     memory.setState(slot, QUEUED);
     if (encoded !== null) {
       this.enqueue(slot, -1);
@@ -128,6 +132,8 @@ export class Dispatcher {
     const message: ToWorker = { t: 'payload', slot, value: task.args };
     try {
       this.workers.all[target]!.toWorker.postMessage(message, task.transfer as never);
+      // Transferred objects now live in that worker (a crash fails the task): nothing to keep.
+      if (task.transfer !== undefined) task.args = null;
     } catch (error) {
       // The arguments were cloned (and their transfer list moved) before the task was accepted: this is a failure of the port itself.
       this.slots.release(slot);

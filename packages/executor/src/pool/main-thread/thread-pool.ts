@@ -9,7 +9,8 @@ import { type PoolMetrics, workerMetrics } from './metrics.js';
 import { geometryOf, resolveOptions, type ThreadPoolOptions } from './options.js';
 import { PendingTasks } from './pending.js';
 import { PoolTask, type RunOptions, TaskHandle, type TaskRef } from './task.js';
-import { MainSharedBuffers, prepareArguments } from './task-arguments.js';
+import { MainSharedBuffers } from './shared-buffers.js';
+import { prepareArguments } from './task-arguments.js';
 import { TaskRegistry } from './task-registry.js';
 import { isSettled, settle, TaskResult } from './task-result.js';
 import { TaskSlots } from './task-slots.js';
@@ -96,17 +97,18 @@ export class ThreadPool {
     args: readonly unknown[] = [],
     options: RunOptions = {},
   ): TaskResult<T> {
-    const call = this.check(task, args, options);
+    const { signal, transfer } = options;
+    const fnId = this.check(task, args, signal, transfer);
     // An aborted call is refused as cancelled, full queue or not.
-    if (call.signal?.aborted) return rejected(abortedBeforeSubmit(call.signal));
+    if (signal?.aborted) return rejected(abortedBeforeSubmit(signal));
     if (this.room.isFull()) {
       throw new QueueFullError(
         `the pool queue is full (maxQueue ${this.maxQueue}); use submit() to wait for room`,
       );
     }
-    let record: PoolTask<T>;
+    const record = new PoolTask<T>(fnId, args as unknown[], transfer, signal);
     try {
-      record = this.record<T>(call);
+      prepareArguments(record as PoolTask, this.shared, this.memory.slotBytes);
     } catch (error) {
       if (!(error instanceof UncloneableError)) throw error;
       return rejected(error);
@@ -126,18 +128,20 @@ export class ThreadPool {
     args: readonly unknown[] = [],
     options: RunOptions = {},
   ): Promise<Submitted<T>> {
-    const call = this.check(task, args, options);
-    if (call.signal?.aborted) throw abortedBeforeSubmit(call.signal);
+    const { signal, transfer } = options;
+    const fnId = this.check(task, args, signal, transfer);
+    if (signal?.aborted) throw abortedBeforeSubmit(signal);
+    const record = new PoolTask<T>(fnId, args as unknown[], transfer, signal);
     // Arguments are checked at once, but a transfer list moves its objects: that waits for room.
-    let record = call.transfer === undefined ? this.record<T>(call) : null;
+    if (transfer === undefined) prepareArguments(record as PoolTask, this.shared, this.memory.slotBytes);
     while (this.room.isFull()) {
-      await this.room.waitForRoom(call.signal);
+      await this.room.waitForRoom(signal);
       this.room.resumed();
       if (this.state !== 'open') throw new ClosedError('the pool was closed while submit() waited for room');
     }
     try {
-      if (call.signal?.aborted) throw abortedBeforeSubmit(call.signal);
-      record ??= this.record<T>(call);
+      if (signal?.aborted) throw abortedBeforeSubmit(signal);
+      if (transfer !== undefined) prepareArguments(record as PoolTask, this.shared, this.memory.slotBytes);
       return { result: this.accept(record) };
     } finally {
       // A place this call left unused (aborted after waking, or refused) goes to the next waiter.
@@ -190,28 +194,30 @@ export class ThreadPool {
     await this.workers.stop(true);
   }
 
-  /** Checks a call's shape (throwing TypeError or ClosedError at the call); counts and moves nothing. */
-  private check(task: TaskRef, args: readonly unknown[], options: RunOptions): Call {
+  /**
+   * Checks a call's shape (throwing TypeError or ClosedError at the call) and returns its
+   * function id; counts and moves nothing.
+   */
+  private check(
+    task: TaskRef,
+    args: readonly unknown[],
+    signal: AbortSignal | undefined,
+    transfer: RunOptions['transfer'],
+  ): number {
     if (this.state !== 'open')
       throw new ClosedError('the pool is closed; create a new ThreadPool to run more tasks');
     const handle = task instanceof TaskHandle ? this.registry.own(task) : this.task(task.module, task.name);
     if (!Array.isArray(args)) throw new TypeError('args must be an array of arguments');
-    const { signal, transfer } = options;
     if (signal !== undefined && !(signal instanceof AbortSignal))
       throw new TypeError('signal must be an AbortSignal');
     if (transfer !== undefined && !Array.isArray(transfer)) throw new TypeError('transfer must be an array');
-    return { fnId: handle.id, args: args as unknown[], transfer, signal };
-  }
-
-  /** A checked call with its arguments serialized (or moved, with a transfer list); throws UncloneableError. */
-  private record<T>(call: Call): PoolTask<T> {
-    const prepared = prepareArguments(call.args, call.transfer, this.shared, this.memory.slotBytes);
-    return new PoolTask<T>(call.fnId, prepared.args, prepared.transfer, prepared.encoded, call.signal);
+    return handle.id;
   }
 
   private accept<T>(task: PoolTask<T>): TaskResult<T> {
     const signal = task.signal;
     this.workers.revive();
+    if (task.sharesBuffers) this.shared.announceIn(task.args!);
     this.pendingTasks.add();
     task.enqueuedAt = now();
     if (signal !== undefined) {
@@ -236,14 +242,6 @@ export class ThreadPool {
 export interface Submitted<T> {
   /** The task's result: `await` it, or `yield*` it in a fiber. */
   readonly result: TaskResult<T>;
-}
-
-/** A call whose shape was checked, before its arguments are. */
-interface Call {
-  fnId: number;
-  args: unknown[];
-  transfer: RunOptions['transfer'];
-  signal: AbortSignal | undefined;
 }
 
 function abortedBeforeSubmit(signal: AbortSignal): Cancelled {
