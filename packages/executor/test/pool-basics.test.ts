@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { Cancelled, ClosedError, setTracer, type Tracer } from '@spindle/core-context';
 import { describe, expect, it } from 'vitest';
 import { ThreadPool } from '../dist/pool/index.js';
@@ -116,6 +118,16 @@ describe('ThreadPool lifecycle and memory', () => {
     await pool.destroy();
     for (const result of results) await expect(result).rejects.toBeInstanceOf(Cancelled);
     expect(process.getActiveResourcesInfo().filter((k) => k === 'Worker' || k === 'MessagePort')).toEqual([]);
+  });
+
+  it('keeps no reference to the arguments of a task once they are in shared memory', () => {
+    // In a child process with --expose-gc: the caller holds the task's result, not its arguments.
+    const fixture = fileURLToPath(new URL('./fixtures/drops-arguments.mjs', import.meta.url));
+    const output = execFileSync(process.execPath, ['--expose-gc', fixture], { encoding: 'utf8', timeout: 60_000 });
+    expect(JSON.parse(output.trim().split('\n').at(-1) ?? '')).toEqual({
+      collected: true,
+      echoed: { text: 'kept only by the pool' },
+    });
   });
 
   it('runs on caller-provided memory sized by memoryBytes()', async () => {
