@@ -123,7 +123,10 @@ describe('ThreadPool lifecycle and memory', () => {
   it('keeps no reference to the arguments of a task once they are in shared memory', () => {
     // In a child process with --expose-gc: the caller holds the task's result, not its arguments.
     const fixture = fileURLToPath(new URL('./fixtures/drops-arguments.mjs', import.meta.url));
-    const output = execFileSync(process.execPath, ['--expose-gc', fixture], { encoding: 'utf8', timeout: 60_000 });
+    const output = execFileSync(process.execPath, ['--expose-gc', fixture], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(JSON.parse(output.trim().split('\n').at(-1) ?? '')).toEqual({
       collected: true,
       echoed: { text: 'kept only by the pool' },

@@ -127,7 +127,11 @@ describe('ThreadPool backpressure', () => {
   it('resolves submit() once the task is accepted, with its result, while the task still runs', async () => {
     await withPool({ workers: 1, maxQueue: 0 }, async (pool) => {
       const blocker = gate();
-      const submitted = await within(10_000, 'submit()', pool.submit(pool.task(TASKS, 'hold'), [blocker.buffer]));
+      const submitted = await within(
+        10_000,
+        'submit()',
+        pool.submit(pool.task(TASKS, 'hold'), [blocker.buffer]),
+      );
       expect(Object.keys(submitted)).toEqual(['result']);
       expect(submitted.result).toBeInstanceOf(TaskResult);
       await blocker.started();
@@ -142,7 +146,8 @@ describe('ThreadPool backpressure', () => {
       const gates = [gate(), gate()];
       const hold = pool.task(TASKS, 'hold');
       const results: PromiseLike<unknown>[] = [];
-      for (const g of gates) results.push((await within(10_000, 'submit()', pool.submit(hold, [g.buffer]))).result);
+      for (const g of gates)
+        results.push((await within(10_000, 'submit()', pool.submit(hold, [g.buffer]))).result);
       await within(10_000, 'both tasks to run at once', Promise.all(gates.map((g) => g.started())));
       for (const g of gates) g.release();
       expect(await Promise.all(results)).toEqual(['released', 'released']);

@@ -63,7 +63,10 @@ describe('ThreadPool worker crashes', () => {
 
   it('settles a task its worker marked done but died before reporting, so close() finishes', async () => {
     await withPool({ workers: 1 }, async (pool) => {
-      const finishThenDie = pool.task(new URL('./fixtures/finish-then-die.mjs', import.meta.url), 'finishThenDie');
+      const finishThenDie = pool.task(
+        new URL('./fixtures/finish-then-die.mjs', import.meta.url),
+        'finishThenDie',
+      );
       expect(await within(10_000, 'the finished task', pool.run(finishThenDie, ['kept']))).toBe('kept');
       expect(pool.metrics().workers[0]?.crashes).toBe(1);
       expect(await within(10_000, 'the next task', pool.run(pool.task(TASKS, 'addOne'), [1]))).toBe(2);

@@ -67,15 +67,20 @@ describe('ThreadPool worker-side tracing', () => {
     } finally {
       channel.close();
     }
-    await withPool({ workers: 1, pin: [100_000], tracer: { module: TASKS, export: 'addOne' } }, async (pool) => {
-      const error = await outcome(pool.ready());
-      expect(error).toBeInstanceOf(AggregateError);
-      const [pinned, traced] = (error as AggregateError).errors as Error[];
-      expect(pinned).toBeInstanceOf(SystemError);
-      expect(pinned?.message).toMatch(/^worker 0 could not pin itself to CPU 100000/);
-      expect(traced?.message).toMatch(/^worker 0 could not install its tracer/);
-      expect((error as Error).message).toMatch(/could not pin itself.*; worker 0 could not install its tracer/);
-    });
+    await withPool(
+      { workers: 1, pin: [100_000], tracer: { module: TASKS, export: 'addOne' } },
+      async (pool) => {
+        const error = await outcome(pool.ready());
+        expect(error).toBeInstanceOf(AggregateError);
+        const [pinned, traced] = (error as AggregateError).errors as Error[];
+        expect(pinned).toBeInstanceOf(SystemError);
+        expect(pinned?.message).toMatch(/^worker 0 could not pin itself to CPU 100000/);
+        expect(traced?.message).toMatch(/^worker 0 could not install its tracer/);
+        expect((error as Error).message).toMatch(
+          /could not pin itself.*; worker 0 could not install its tracer/,
+        );
+      },
+    );
   });
 
   it('rejects ready() when a tracer module kills the workers that import it', async () => {

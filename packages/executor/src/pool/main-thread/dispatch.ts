@@ -74,7 +74,7 @@ export class Dispatcher {
     if (runner >= 0) this.workers.watchCancelled(slot, runner, () => this.slots.bySlot[slot] === task);
   }
 
-  /** Fails every accepted, unsettled task with `error` (no worker can start). */
+  /** Fails every accepted, unsettled task with `error` (no worker can start, or the pool is destroyed). */
   failUnsettled(error: unknown): void {
     this.clearBacklog((task) => this.pending.settle(task, false, error));
     for (const task of this.slots.bySlot) {

@@ -19,12 +19,7 @@ export function setUpFailures(index: number, failures: SetUpStepFailure[], cpus:
  * `SystemError` (errno, syscall) and a missing addon a `NativeBindingError`, each naming the
  * worker and the CPU.
  */
-function setUpFailure(
-  index: number,
-  step: 'pin' | 'tracer',
-  record: unknown,
-  cpus: number[] | null,
-): Error {
+function setUpFailure(index: number, step: 'pin' | 'tracer', record: unknown, cpus: number[] | null): Error {
   const cause = recordToError(record) as Error;
   if (step === 'tracer') {
     cause.message = `worker ${index} could not install its tracer: ${cause.message}`;

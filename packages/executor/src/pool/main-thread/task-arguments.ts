@@ -1,5 +1,5 @@
 import type { TransferListItem } from 'node:worker_threads';
-import { encodeValue, K_V8_SHARED, type SharedBufferIds } from '../protocol/codec.js';
+import { carriesSharedBuffers, encodeValue, type SharedBufferIds } from '../protocol/codec.js';
 import { uncloneable } from '../protocol/errors.js';
 import type { PoolTask } from './task.js';
 
@@ -21,7 +21,7 @@ export function prepareArguments(task: PoolTask, shared: SharedBufferIds, slotBy
   }
   try {
     const encoded = encodeValue(args, shared, slotBytes);
-    task.sharesBuffers = encoded.kind === K_V8_SHARED;
+    task.sharesBuffers = carriesSharedBuffers(encoded);
     if (encoded.bytes === null || encoded.bytes.length <= slotBytes) task.encoded = encoded;
   } catch {
     // v8.serialize refuses some values structured clone takes (a nested SharedArrayBuffer):

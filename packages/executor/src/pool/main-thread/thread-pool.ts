@@ -8,8 +8,8 @@ import { Dispatcher } from './dispatch.js';
 import { type PoolMetrics, workerMetrics } from './metrics.js';
 import { geometryOf, resolveOptions, type ThreadPoolOptions } from './options.js';
 import { PendingTasks } from './pending.js';
-import { PoolTask, type RunOptions, TaskHandle, type TaskRef } from './task.js';
 import { MainSharedBuffers } from './shared-buffers.js';
+import { PoolTask, type RunOptions, TaskHandle, type TaskRef } from './task.js';
 import { prepareArguments } from './task-arguments.js';
 import { TaskRegistry } from './task-registry.js';
 import { isSettled, settle, TaskResult } from './task-result.js';
@@ -187,9 +187,7 @@ export class ThreadPool {
     if (this.state === 'closed') return;
     this.state = 'closing';
     this.room.close();
-    const error = new Cancelled('The pool was destroyed before this task finished');
-    this.dispatcher.clearBacklog((task) => this.pendingTasks.settle(task, false, error));
-    for (const task of this.slots.bySlot) if (task !== null) this.pendingTasks.settle(task, false, error);
+    this.dispatcher.failUnsettled(new Cancelled('The pool was destroyed before this task finished'));
     this.state = 'closed';
     await this.workers.stop(true);
   }

@@ -1,13 +1,14 @@
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import { WorkerCrashedError } from '@spindle/core-context';
-import { CLOSE_GRACE_MS, type Status, type ToWorker, type WorkerInit } from '../protocol/messages.js';
+import { CANCEL_GRACE_MS, CLOSE_GRACE_MS } from '../protocol/grace-periods.js';
+import type { Status, ToWorker, WorkerInit } from '../protocol/messages.js';
 import { COMPLETE_SEQ, type PoolMemory, SHUTDOWN, STOP } from '../protocol/shared-memory.js';
 import type { Completions } from './completions.js';
 import type { CrashError, CrashRecovery } from './crash-recovery.js';
 import type { Dispatcher } from './dispatch.js';
 import type { PoolConfig } from './options.js';
 import type { PendingTasks } from './pending.js';
-import { CANCEL_GRACE_MS, MAX_START_FAILURES, restartDelayMs } from './restart-policy.js';
+import { MAX_START_FAILURES, restartDelayMs } from './restart-policy.js';
 import { setUpFailures } from './set-up-failure.js';
 
 /** The main thread's record of the worker at one index. */
@@ -37,7 +38,7 @@ export interface WorkerState {
 }
 
 /** The parts of the pool the worker set works with when a worker starts, dies or cannot start. */
-export interface WorkerSetParts {
+interface WorkerSetParts {
   /** While tasks are pending, the workers (and a pending restart) hold the process open. */
   pending: PendingTasks;
   /** Keeps the results a dead worker sent; delivers what can be after a worker died or was replaced. */

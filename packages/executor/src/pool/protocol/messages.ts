@@ -1,9 +1,6 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { PoolGeometry } from './shared-memory.js';
 
-/** How long a closing worker lets cancelled tasks that are still running finish. */
-export const CLOSE_GRACE_MS = 1_000;
-
 /** What a worker is told of the tracer option: the module that exports its tracer, and the export. */
 export interface TracerSource {
   url: string;

@@ -101,7 +101,7 @@ function nextPowerOfTwo(n: number): number {
 }
 
 /** Where each structure lives in the pool's one SharedArrayBuffer. */
-export class PoolLayout {
+class PoolLayout {
   readonly totalSlots: number;
   readonly globalCapacity: number;
   readonly completionCapacity: number;

@@ -25,7 +25,9 @@ export async function setUpThread(init: WorkerInit): Promise<Status> {
     }
   }
   if (failures.length > 0) return { t: 'setup-failed', failures };
-  return init.pin === null ? { t: 'ready', tid: -1, cpus: [] } : { t: 'ready', tid: threadId(), cpus: currentAffinity() };
+  return init.pin === null
+    ? { t: 'ready', tid: -1, cpus: [] }
+    : { t: 'ready', tid: threadId(), cpus: currentAffinity() };
 }
 
 function isTracer(value: unknown): value is Tracer {
