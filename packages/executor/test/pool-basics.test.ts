@@ -198,7 +198,16 @@ describe('ThreadPool lifecycle and memory', () => {
   it('lets only the pool settle a task result: it has no resolve, reject or settled state to call', async () => {
     await withPool({ workers: 1 }, async (pool) => {
       const result = pool.run(pool.task(TASKS, 'later'), ['from the worker', 20]);
-      for (const name of ['resolve', 'reject', 'settle', 'isSettled', 'settled', 'outcome', 'waiter']) {
+      for (const name of [
+        'resolve',
+        'reject',
+        'settle',
+        'finish',
+        'isSettled',
+        'settled',
+        'outcome',
+        'waiter',
+      ]) {
         expect(name in result, name).toBe(false);
       }
       expect(await within(10_000, 'the task', result)).toBe('from the worker');

@@ -1,7 +1,7 @@
 import type { TransferListItem } from 'node:worker_threads';
 import type { SinglyLinked } from '@spindle/core-context';
 import type { Encoded } from '../protocol/codec.js';
-import { settle, TaskResult } from './task-result.js';
+import { TaskResult } from './task-result.js';
 
 let registryOf: (handle: TaskHandle) => object | null;
 
@@ -72,13 +72,5 @@ export class PoolTask<T = unknown> extends TaskResult<T> implements SinglyLinked
     readonly signal: AbortSignal | undefined,
   ) {
     super();
-  }
-
-  /** Settles the call once, and stops listening to its signal; false when it was settled already. */
-  finish(ok: boolean, value: unknown): boolean {
-    if (!settle(this, ok, value)) return false;
-    if (this.abortListener !== null) this.signal!.removeEventListener('abort', this.abortListener);
-    this.abortListener = null;
-    return true;
   }
 }
