@@ -1,7 +1,9 @@
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { Cancelled, ClosedError, setTracer, type Tracer } from '@spindle/core-context';
 import { describe, expect, it } from 'vitest';
 import { ThreadPool } from '../dist/pool/index.js';
-import { outcome, TASKS, viaYield, withPool } from './pool-helpers.js';
+import { outcome, TASKS, viaYield, within, withPool } from './pool-helpers.js';
 
 describe.each(['global', 'stealing'] as const)('ThreadPool (%s mode)', (mode) => {
   it('runs tasks by handle and by module + name, awaited or yielded', async () => {
@@ -118,6 +120,19 @@ describe('ThreadPool lifecycle and memory', () => {
     expect(process.getActiveResourcesInfo().filter((k) => k === 'Worker' || k === 'MessagePort')).toEqual([]);
   });
 
+  it('keeps no reference to the arguments of a task once they are in shared memory', () => {
+    // In a child process with --expose-gc: the caller holds the task's result, not its arguments.
+    const fixture = fileURLToPath(new URL('./fixtures/drops-arguments.mjs', import.meta.url));
+    const output = execFileSync(process.execPath, ['--expose-gc', fixture], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(JSON.parse(output.trim().split('\n').at(-1) ?? '')).toEqual({
+      collected: true,
+      echoed: { text: 'kept only by the pool' },
+    });
+  });
+
   it('runs on caller-provided memory sized by memoryBytes()', async () => {
     const options = { workers: 2, slots: 8, forkSlots: 8 };
     const memory = new SharedArrayBuffer(ThreadPool.memoryBytes(options));
@@ -177,6 +192,27 @@ describe('ThreadPool lifecycle and memory', () => {
       expect((kept as Error).message).toBe('kept');
       const asPromise: Promise<number> = pool.run<number>(pool.task(TASKS, 'addOne'), [2]);
       expect(await Promise.all([asPromise])).toEqual([3]);
+    });
+  });
+
+  it('lets only the pool settle a task result: it has no resolve, reject or settled state to call', async () => {
+    await withPool({ workers: 1 }, async (pool) => {
+      const result = pool.run(pool.task(TASKS, 'later'), ['from the worker', 20]);
+      for (const name of [
+        'resolve',
+        'reject',
+        'settle',
+        'finish',
+        'isSettled',
+        'settled',
+        'outcome',
+        'waiter',
+      ]) {
+        expect(name in result, name).toBe(false);
+      }
+      expect(await within(10_000, 'the task', result)).toBe('from the worker');
+      expect(pool.pending).toBe(0);
+      await within(10_000, 'close()', pool.close());
     });
   });
 

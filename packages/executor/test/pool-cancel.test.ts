@@ -1,6 +1,7 @@
 import { Cancelled, QueueFullError } from '@spindle/core-context';
 import { describe, expect, it } from 'vitest';
-import { gate, TASKS, waitForWord, within, withPool } from './pool-helpers.js';
+import { TaskResult } from '../dist/pool/index.js';
+import { gate, outcome, TASKS, waitForWord, within, withPool } from './pool-helpers.js';
 
 describe('ThreadPool cancellation', () => {
   it('removes a queued task: it never runs, and the worker goes on', async () => {
@@ -119,7 +120,58 @@ describe('ThreadPool backpressure', () => {
       blocker.release();
       expect(await held).toBe('released');
       expect(await Promise.all(queued)).toEqual([2, 3]);
-      expect(await await waiting).toBe(4);
+      expect(await (await waiting).result).toBe(4);
+    });
+  });
+
+  it('resolves submit() once the task is accepted, with its result, while the task still runs', async () => {
+    await withPool({ workers: 1, maxQueue: 0 }, async (pool) => {
+      const blocker = gate();
+      const submitted = await within(
+        10_000,
+        'submit()',
+        pool.submit(pool.task(TASKS, 'hold'), [blocker.buffer]),
+      );
+      expect(Object.keys(submitted)).toEqual(['result']);
+      expect(submitted.result).toBeInstanceOf(TaskResult);
+      await blocker.started();
+      expect(pool.pending).toBe(1);
+      blocker.release();
+      expect(await submitted.result).toBe('released');
+    });
+  });
+
+  it('keeps 2 workers busy from a loop that awaits submit() for each task', async () => {
+    await withPool({ workers: 2, maxQueue: 0 }, async (pool) => {
+      const gates = [gate(), gate()];
+      const hold = pool.task(TASKS, 'hold');
+      const results: PromiseLike<unknown>[] = [];
+      for (const g of gates)
+        results.push((await within(10_000, 'submit()', pool.submit(hold, [g.buffer]))).result);
+      await within(10_000, 'both tasks to run at once', Promise.all(gates.map((g) => g.started())));
+      for (const g of gates) g.release();
+      expect(await Promise.all(results)).toEqual(['released', 'released']);
+    });
+  });
+
+  it('refuses trySubmit() with an aborted signal with Cancelled, also when the queue is full', async () => {
+    await withPool({ workers: 1, maxQueue: 0 }, async (pool) => {
+      const blocker = gate();
+      const held = pool.trySubmit(pool.task(TASKS, 'hold'), [blocker.buffer]);
+      await blocker.started();
+      const refused = pool.trySubmit(pool.task(TASKS, 'addOne'), [1], { signal: AbortSignal.abort() });
+      expect(await outcome(refused)).toBeInstanceOf(Cancelled);
+      expect(pool.pending).toBe(1);
+      blocker.release();
+      expect(await held).toBe('released');
+    });
+  });
+
+  it('rejects submit() with Cancelled when its signal aborted before the task was accepted, room or not', async () => {
+    await withPool({ workers: 1 }, async (pool) => {
+      const refused = pool.submit(pool.task(TASKS, 'addOne'), [1], { signal: AbortSignal.abort() });
+      await expect(refused).rejects.toBeInstanceOf(Cancelled);
+      expect(pool.pending).toBe(0);
     });
   });
 
@@ -134,9 +186,9 @@ describe('ThreadPool backpressure', () => {
       const first = new AbortController();
       const admitted: number[] = [];
       const waiting = [1, 2, 3].map((x, i) =>
-        pool.submit(addOne, [x], i === 0 ? { signal: first.signal } : {}).then((value) => {
+        pool.submit(addOne, [x], i === 0 ? { signal: first.signal } : {}).then((submitted) => {
           admitted.push(x);
-          return value;
+          return submitted.result;
         }),
       );
       queuedSignal.abort(); // frees one place (no completion will follow): the first waiter wakes

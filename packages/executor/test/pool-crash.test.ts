@@ -61,6 +61,19 @@ describe('ThreadPool worker crashes', () => {
     });
   });
 
+  it('settles a task its worker marked done but died before reporting, so close() finishes', async () => {
+    await withPool({ workers: 1 }, async (pool) => {
+      const finishThenDie = pool.task(
+        new URL('./fixtures/finish-then-die.mjs', import.meta.url),
+        'finishThenDie',
+      );
+      expect(await within(10_000, 'the finished task', pool.run(finishThenDie, ['kept']))).toBe('kept');
+      expect(pool.metrics().workers[0]?.crashes).toBe(1);
+      expect(await within(10_000, 'the next task', pool.run(pool.task(TASKS, 'addOne'), [1]))).toBe(2);
+      await within(10_000, 'close()', pool.close());
+    });
+  });
+
   it('rejects a task whose module kills every worker that imports it, and backs off between restarts', async () => {
     await withPool({ workers: 1 }, async (pool) => {
       const poisoned = pool.run(
@@ -96,6 +109,26 @@ describe('ThreadPool worker crashes', () => {
       expect(results).toEqual(['WorkerCrashedError', 1, 2, 3, 4, 5, 6, 7]);
       // The thief took the oldest fork and half of the rest.
       expect(pool.metrics().workers.reduce((sum, w) => sum + w.tasksStolen, 0)).toBe(4);
+    });
+  });
+
+  it('rejects a task with a transfer list whose worker died before taking it, and sends again one without', async () => {
+    await withPool({ workers: 1 }, async (pool) => {
+      const blocker = gate();
+      const dying = pool.run(pool.task(TASKS, 'holdThenExit'), [blocker.buffer, '']);
+      await blocker.started();
+      const buffer = new ArrayBuffer(16);
+      const byteLengthOf = pool.task(TASKS, 'byteLengthOf');
+      const moved = pool.run(byteLengthOf, [buffer], { transfer: [buffer] }); // waits in the worker's inbox
+      const padding = 'p'.repeat(1_000);
+      const copied = pool.run(pool.task(TASKS, 'echo'), [padding]); // by message too, without a transfer list
+      blocker.release();
+      expect(await within(5_000, 'the dying task', outcome(dying))).toBeInstanceOf(WorkerCrashedError);
+      const error = await within(5_000, 'the transferring task', outcome(moved));
+      expect(error).toBeInstanceOf(WorkerCrashedError);
+      expect((error as Error).message).toMatch(/transfer/);
+      expect(await within(5_000, 'the copied task', copied)).toBe(padding);
+      await within(10_000, 'close()', pool.close());
     });
   });
 

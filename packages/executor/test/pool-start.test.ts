@@ -38,6 +38,21 @@ describe('ThreadPool workers that cannot start', () => {
     });
   });
 
+  it('tries twice again after a new task revives workers that could not start', async () => {
+    await withPool({ workers: 1, tracer: { module: EXITS } }, async (pool) => {
+      const addOne = pool.task(TASKS, 'addOne');
+      expect(await within(10_000, 'the first task', outcome(pool.run(addOne, [1])))).toBeInstanceOf(
+        WorkerCrashedError,
+      );
+      expect(crashes(pool)).toBe(2); // gave up after two start failures in a row
+      expect(await within(10_000, 'the revived task', outcome(pool.run(addOne, [2])))).toBeInstanceOf(
+        WorkerCrashedError,
+      );
+      expect(crashes(pool), 'two more start failures, not one').toBe(4);
+      await within(10_000, 'close()', pool.close());
+    });
+  });
+
   it('rejects tasks when resource limits are too small for a worker to load', async () => {
     await withPool({ workers: 1, resourceLimits: { maxOldGenerationSizeMb: 2 } }, async (pool) => {
       const error = await within(10_000, 'the task', outcome(pool.run(pool.task(TASKS, 'addOne'), [1])));

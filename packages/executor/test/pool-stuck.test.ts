@@ -23,6 +23,23 @@ describe('ThreadPool workers held by a cancelled task', () => {
     });
   });
 
+  it('replaces a worker whose cancelled task loops on fork and join, and close() finishes', async () => {
+    // The cancelled task is almost always inside one of its forks when the check runs.
+    await withPool({ workers: 1, mode: 'stealing' }, async (pool) => {
+      const started = gate();
+      const controller = new AbortController();
+      const looping = pool.run(pool.task(TASKS, 'forkJoinForever'), [started.buffer], {
+        signal: controller.signal,
+      });
+      await within(10_000, 'the fork-join loop to start', started.started());
+      controller.abort();
+      expect(await outcome(looping)).toBeInstanceOf(Cancelled);
+      expect(await within(15_000, 'the next task', pool.run(pool.task(TASKS, 'addOne'), [1]))).toBe(2);
+      expect(pool.metrics().workers[0]?.crashes).toBe(1);
+      await within(10_000, 'close()', pool.close());
+    });
+  });
+
   it('replaces a worker held by the module of a cancelled task whose top-level await never settles', async () => {
     await withPool({ workers: 1 }, async (pool) => {
       const controller = new AbortController();

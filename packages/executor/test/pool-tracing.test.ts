@@ -1,4 +1,4 @@
-import { WorkerCrashedError } from '@spindle/core-context';
+import { SystemError, WorkerCrashedError } from '@spindle/core-context';
 import { describe, expect, it } from 'vitest';
 import { ThreadPool } from '../dist/pool/index.js';
 import { outcome, TASKS, within, withPool } from './pool-helpers.js';
@@ -43,6 +43,44 @@ describe('ThreadPool worker-side tracing', () => {
     } finally {
       channel.close();
     }
+  });
+
+  it('installs the tracer in a worker that could not pin itself, and reports both set-up failures', async () => {
+    const channel = new BroadcastChannel('spindle-executor-trace-test');
+    const events: TraceEvent[] = [];
+    channel.onmessage = (message) => events.push((message as { data: TraceEvent }).data);
+    try {
+      const options = { workers: 1, pin: [100_000], tracer: { module: TRACER, export: 'tracer' } };
+      await withPool(options, async (pool) => {
+        expect(await outcome(pool.ready())).toBeInstanceOf(SystemError);
+        expect(await pool.run(pool.task(TASKS, 'addOne'), [1])).toBe(2);
+        await within(
+          5_000,
+          'the traced task',
+          (async () => {
+            while (!events.some((e) => e.name === 'task' && e.kind === 'end')) {
+              await new Promise((r) => setTimeout(r, 5));
+            }
+          })(),
+        );
+      });
+    } finally {
+      channel.close();
+    }
+    await withPool(
+      { workers: 1, pin: [100_000], tracer: { module: TASKS, export: 'addOne' } },
+      async (pool) => {
+        const error = await outcome(pool.ready());
+        expect(error).toBeInstanceOf(AggregateError);
+        const [pinned, traced] = (error as AggregateError).errors as Error[];
+        expect(pinned).toBeInstanceOf(SystemError);
+        expect(pinned?.message).toMatch(/^worker 0 could not pin itself to CPU 100000/);
+        expect(traced?.message).toMatch(/^worker 0 could not install its tracer/);
+        expect((error as Error).message).toMatch(
+          /could not pin itself.*; worker 0 could not install its tracer/,
+        );
+      },
+    );
   });
 
   it('rejects ready() when a tracer module kills the workers that import it', async () => {

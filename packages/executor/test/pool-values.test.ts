@@ -71,7 +71,7 @@ describe('ThreadPool values that cannot cross between threads', () => {
       const later = pool.submit(byteLengthOf, [buffer], { transfer: [buffer] });
       held.release();
       expect(await holding).toBe('released');
-      expect(await await later).toBe(16);
+      expect(await (await later).result).toBe(16);
       expect(buffer.byteLength).toBe(0); // moved once accepted
     });
   });

@@ -8,7 +8,7 @@ export type { ThreadPoolOptions, WorkerTracerOption } from './main-thread/option
 export { usableCpus } from './main-thread/pinning.js';
 export { type RunOptions, TaskHandle, type TaskRef } from './main-thread/task.js';
 export { TaskResult } from './main-thread/task-result.js';
-export { ThreadPool } from './main-thread/thread-pool.js';
+export { type Submitted, ThreadPool } from './main-thread/thread-pool.js';
 export { UncloneableError } from './protocol/errors.js';
 export { poolMemoryBytes } from './protocol/shared-memory.js';
 export { type Fork, fork, join, taskSignal } from './worker-thread/task-api.js';

@@ -65,21 +65,43 @@ export class Completions {
     else queueMicrotask(this.onReport);
   }
 
+  /**
+   * Takes every result a dead worker finished: those it sent by message, those on the ring,
+   * and those it marked DONE or FAILED but died before putting on the ring (a terminate can
+   * land between the two), so none of its finished tasks is left unsettled.
+   */
+  collectFrom(dead: WorkerState): void {
+    this.receiveResults(dead);
+    this.drain();
+    // A ring that is not empty now has a cell a live worker is still writing: a finished slot
+    // of the dead one may sit behind it, and the next drain completes it.
+    if (this.memory.completions.size > 0) return;
+    const memory = this.memory;
+    const bySlot = this.slots.bySlot;
+    for (let slot = 0; slot < bySlot.length; slot++) {
+      if (bySlot[slot] === null || memory.runner(slot) !== dead.index) continue;
+      const state = memory.state(slot);
+      if (state === DONE || state === FAILED) this.completeSafely(slot);
+    }
+  }
+
   /** Settles every task on the completion ring and frees its slot. */
   private drain(): void {
     this.armed = false;
     Atomics.store(this.memory.words, MAIN_WAITING, 0);
     const completions = this.memory.completions;
-    for (let slot = completions.shift(); slot >= 0; slot = completions.shift()) {
-      try {
-        this.complete(slot);
-      } catch (error) {
-        // One broken completion must not stop the others: its task fails, its slot is reused.
-        const task = this.slots.bySlot[slot];
-        if (task) {
-          this.pending.settle(task, false, error);
-          this.slots.release(slot);
-        }
+    for (let slot = completions.shift(); slot >= 0; slot = completions.shift()) this.completeSafely(slot);
+  }
+
+  private completeSafely(slot: number): void {
+    try {
+      this.complete(slot);
+    } catch (error) {
+      // One broken completion must not stop the others: its task fails, its slot is reused.
+      const task = this.slots.bySlot[slot];
+      if (task) {
+        this.pending.settle(task, false, error);
+        this.slots.release(slot);
       }
     }
   }

@@ -27,24 +27,50 @@ export class CrashRecovery {
   reclaim(index: number, crash: CrashError): void {
     this.failRunning(index, crash);
     this.cancelOwnForks(index);
+    this.clearInbox(index);
+    this.failTransferred(index, crash);
     this.requeueHeld(index, crash);
     this.requeueDeque(index);
   }
 
   /**
-   * Called as the replacement starts: by-message tasks sent to the dead worker are sent again
-   * (their payload died with it), and cancelled ones left in its inbox are freed.
+   * Called as the replacement starts: by-message tasks sent to the dead worker are sent
+   * again (their payload died with it; the caller's arguments are still there to copy).
    */
   resend(index: number): void {
     const memory = this.memory;
-    // Slots still in its inbox were never taken: a cancelled one is freed here, or never.
+    this.clearInbox(index); // what was sent to it since it died
+    for (let slot = 0; slot < memory.layout.geometry.slots; slot++) {
+      const task = this.slots.bySlot[slot] ?? null;
+      if (task && task.target === index && memory.state(slot) === QUEUED) this.dispatcher.redispatch(task);
+    }
+  }
+
+  /** Slots still in its inbox were never taken: a cancelled one is freed here, or never. */
+  private clearInbox(index: number): void {
+    const memory = this.memory;
     const inbox = memory.inboxes[index]!;
     for (let slot = inbox.shift(); slot >= 0; slot = inbox.shift()) {
       if (memory.state(slot) === CANCELLED) this.slots.release(slot);
     }
+  }
+
+  /**
+   * A by-message task with a transfer list cannot be sent again: its transferred objects
+   * moved to the dead worker and died with it (the caller holds detached ones). It fails.
+   */
+  private failTransferred(index: number, crash: CrashError): void {
+    const memory = this.memory;
     for (let slot = 0; slot < memory.layout.geometry.slots; slot++) {
       const task = this.slots.bySlot[slot] ?? null;
-      if (task && task.target === index && memory.state(slot) === QUEUED) this.dispatcher.redispatch(task);
+      if (task === null || task.target !== index || task.transfer === undefined) continue;
+      if (memory.state(slot) !== QUEUED) continue;
+      this.pending.settle(
+        task,
+        false,
+        crash('holding this task before it started (its transferred arguments died with it)'),
+      );
+      this.slots.release(slot);
     }
   }
 

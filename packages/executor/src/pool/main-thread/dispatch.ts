@@ -5,6 +5,7 @@ import type { ToWorker } from '../protocol/messages.js';
 import { ACTIVE, CANCELLED, IDLE_WORKERS, type PoolMemory, QUEUED } from '../protocol/shared-memory.js';
 import type { PendingTasks } from './pending.js';
 import type { PoolTask } from './task.js';
+import { isSettled } from './task-result.js';
 import type { TaskSlots } from './task-slots.js';
 import type { WorkerSet } from './workers.js';
 
@@ -39,7 +40,7 @@ export class Dispatcher {
   refill(): void {
     while (this.slots.freeSlots.length > 0 && !this.backlog.isEmpty) {
       const task = this.backlog.shift()!;
-      if (!task.isSettled) this.dispatch(task);
+      if (!isSettled(task)) this.dispatch(task);
       else this.cancelledInBacklog--;
     }
   }
@@ -73,11 +74,11 @@ export class Dispatcher {
     if (runner >= 0) this.workers.watchCancelled(slot, runner, () => this.slots.bySlot[slot] === task);
   }
 
-  /** Fails every accepted, unsettled task with `error` (no worker can start). */
+  /** Fails every accepted, unsettled task with `error` (no worker can start, or the pool is destroyed). */
   failUnsettled(error: unknown): void {
     this.clearBacklog((task) => this.pending.settle(task, false, error));
     for (const task of this.slots.bySlot) {
-      if (task === null || task.isSettled) continue;
+      if (task === null || isSettled(task)) continue;
       this.withdraw(task); // a queued slot is freed when a worker meets it again
       this.pending.settle(task, false, error);
     }
@@ -95,7 +96,7 @@ export class Dispatcher {
     let depth = this.backlog.size - this.cancelledInBacklog;
     for (let slot = 0; slot < bySlot.length; slot++) {
       const task = bySlot[slot];
-      if (task && !task.isSettled && this.memory.state(slot) === QUEUED) depth++;
+      if (task && !isSettled(task) && this.memory.state(slot) === QUEUED) depth++;
     }
     return depth;
   }
@@ -107,7 +108,11 @@ export class Dispatcher {
     memory.writeHeader(slot, task.fnId, false);
     memory.setEnqueuedAt(slot, task.enqueuedAt);
     const encoded = task.encoded;
-    if (encoded !== null) writeEncoded(memory, slot, task.args, encoded);
+    if (encoded !== null) {
+      writeEncoded(memory, slot, task.args, encoded);
+      task.args = null; // in shared memory now, for as long as the slot holds the task
+      task.encoded = null;
+    }
     memory.setState(slot, QUEUED);
     if (encoded !== null) {
       this.enqueue(slot, -1);
@@ -127,8 +132,10 @@ export class Dispatcher {
     const message: ToWorker = { t: 'payload', slot, value: task.args };
     try {
       this.workers.all[target]!.toWorker.postMessage(message, task.transfer as never);
+      // Transferred objects now live in that worker (a crash fails the task): nothing to keep.
+      if (task.transfer !== undefined) task.args = null;
     } catch (error) {
-      // Checked before the task was accepted; this is what remains (a transfer resent after a crash).
+      // The arguments were cloned (and their transfer list moved) before the task was accepted: this is a failure of the port itself.
       this.slots.release(slot);
       this.pending.settle(task, false, uncloneable('the arguments', error));
       return false;

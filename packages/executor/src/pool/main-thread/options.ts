@@ -7,8 +7,8 @@ import {
   type PoolGeometry,
   poolMemoryBytes,
 } from '../protocol/shared-memory.js';
+import { moduleUrl } from './module-url.js';
 import { pinList } from './pinning.js';
-import { moduleUrl } from './task-registry.js';
 
 export interface ThreadPoolOptions extends Partial<Omit<PoolGeometry, 'workers'>> {
   /** Worker threads (default: the usable CPUs). */

@@ -1,4 +1,5 @@
 import type { PoolTask } from './task.js';
+import { settle } from './task-result.js';
 import type { WorkerSet } from './workers.js';
 
 /**
@@ -16,9 +17,11 @@ export class PendingTasks {
     if (this.count++ === 0) this.workers.holdOpen(true);
   }
 
-  /** Settles an accepted task (once: a second outcome is ignored) and counts it done. */
+  /** Settles an accepted task (once: a second outcome is ignored), stops listening to its signal, and counts it done. */
   settle(task: PoolTask, ok: boolean, value: unknown): void {
-    if (!task.finish(ok, value)) return;
+    if (!settle(task, ok, value)) return;
+    if (task.abortListener !== null) task.signal!.removeEventListener('abort', task.abortListener);
+    task.abortListener = null;
     if (--this.count === 0) {
       this.workers.holdOpen(false);
       const resolvers = this.idleResolvers;

@@ -14,15 +14,8 @@ export const MAX_TASK_CRASHES = 2;
  */
 export const MAX_START_FAILURES = 2;
 
-/**
- * How long a cancelled task may go on holding its worker's thread (a synchronous loop that
- * never polls `taskSignal()`, a module whose top-level await never settles) before the
- * pool terminates and replaces that worker.
- */
-export const CANCEL_GRACE_MS = 1_000;
-
 /** Longest pause before a worker index that keeps dying is started again. */
-export const MAX_RESTART_DELAY_MS = 1_000;
+const MAX_RESTART_DELAY_MS = 1_000;
 
 /**
  * Pause before starting a replacement, by the number of workers in a row at this index

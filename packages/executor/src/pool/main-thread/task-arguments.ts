@@ -1,32 +1,28 @@
-import { MessageChannel, receiveMessageOnPort, type TransferListItem } from 'node:worker_threads';
-import { type Encoded, encodeValue, type SharedBufferIds } from '../protocol/codec.js';
+import type { TransferListItem } from 'node:worker_threads';
+import { carriesSharedBuffers, encodeValue, type SharedBufferIds } from '../protocol/codec.js';
 import { uncloneable } from '../protocol/errors.js';
-import type { WorkerSet } from './workers.js';
-
-/** A call's arguments, checked and serialized before the pool counts the call. */
-export interface PreparedArguments {
-  args: unknown[];
-  transfer: readonly TransferListItem[] | undefined;
-  /** The slot encoding, or null when the arguments travel by message. */
-  encoded: Encoded | null;
-}
+import type { PoolTask } from './task.js';
 
 /**
- * Serializes a call's arguments for a slot, or proves they can travel by message, so a
- * value that cannot cross fails here, naming the argument, before any slot is claimed.
- * Throws UncloneableError.
+ * Serializes a task's arguments for a slot (`task.encoded`), or proves they can travel by
+ * message (`encoded` stays null), so a value that cannot cross fails here, naming the
+ * argument, before any slot is claimed or the call counted. With a transfer list the
+ * arguments are cloned now, taking the transferred objects: the task then owns what it
+ * later posts to a worker. Throws UncloneableError.
  */
-export function prepareArguments(
-  args: unknown[],
-  transfer: readonly TransferListItem[] | undefined,
-  shared: SharedBufferIds,
-  slotBytes: number,
-): PreparedArguments {
-  if (transfer !== undefined) return moveTransferred(args, transfer);
+export function prepareArguments(task: PoolTask, shared: SharedBufferIds, slotBytes: number): void {
+  const args = task.args!;
+  const transfer = task.transfer;
+  if (transfer !== undefined) {
+    const moved = moveTransferred(args, transfer);
+    task.args = moved.args;
+    task.transfer = moved.transfer;
+    return;
+  }
   try {
     const encoded = encodeValue(args, shared, slotBytes);
-    const fits = encoded.bytes === null || encoded.bytes.length <= slotBytes;
-    return { args, transfer, encoded: fits ? encoded : null };
+    task.sharesBuffers = carriesSharedBuffers(encoded);
+    if (encoded.bytes === null || encoded.bytes.length <= slotBytes) task.encoded = encoded;
   } catch {
     // v8.serialize refuses some values structured clone takes (a nested SharedArrayBuffer):
     // those travel by message, anything else is named.
@@ -37,29 +33,24 @@ export function prepareArguments(
         throw uncloneable(`argument ${index}`, error);
       }
     });
-    return { args, transfer, encoded: null };
   }
 }
 
+interface Moved {
+  args: unknown[];
+  transfer: readonly TransferListItem[];
+}
+
 /**
- * Moves the arguments and their transfer list through a local channel: a value that cannot
- * be cloned or transferred fails now, and what arrives (owning the transferred objects) is
- * what the pool later posts to a worker.
+ * Clones the arguments with their transfer list: what comes back owns the transferred
+ * objects. A value that cannot be cloned or transferred fails, and then nothing has moved.
  */
-function moveTransferred(args: unknown[], transfer: readonly TransferListItem[]): PreparedArguments {
-  const { port1, port2 } = new MessageChannel();
+function moveTransferred(args: unknown[], transfer: readonly TransferListItem[]): Moved {
   try {
-    try {
-      port1.postMessage({ args, transfer }, transfer as TransferListItem[]);
-    } catch (error) {
-      const index = args.findIndex((arg) => !canClone(arg, transfer));
-      throw uncloneable(index < 0 ? 'the transfer list' : `argument ${index}`, error);
-    }
-    const moved = receiveMessageOnPort(port2)!.message as PreparedArguments;
-    return { args: moved.args, transfer: moved.transfer, encoded: null };
-  } finally {
-    port1.close();
-    port2.close();
+    return structuredClone({ args, transfer }, { transfer: [...transfer] }) as Moved;
+  } catch (error) {
+    const index = args.findIndex((arg) => !canClone(arg, transfer));
+    throw uncloneable(index < 0 ? 'the transfer list' : `argument ${index}`, error);
   }
 }
 
@@ -71,28 +62,5 @@ function canClone(arg: unknown, transfer: readonly TransferListItem[]): boolean 
     return true;
   } catch {
     return false;
-  }
-}
-
-/**
- * The main thread's registry of SharedArrayBuffers passed as task arguments: each gets an
- * id once and is announced to every worker (and to replacements), so it crosses by
- * reference inside slots and forks can pass it on.
- */
-export class MainSharedBuffers implements SharedBufferIds {
-  private readonly ids = new WeakMap<SharedArrayBuffer, number>();
-  private count = 0;
-
-  /** `workers` are told of each buffer, present ones and later replacements. */
-  constructor(private readonly workers: WorkerSet) {}
-
-  idOf(buffer: SharedArrayBuffer): number {
-    let id = this.ids.get(buffer);
-    if (id === undefined) {
-      id = this.count++;
-      this.ids.set(buffer, id);
-      this.workers.announce({ t: 'share', id, buffer });
-    }
-    return id;
   }
 }

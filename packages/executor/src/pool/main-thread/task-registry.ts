@@ -1,4 +1,4 @@
-import { pathToFileURL } from 'node:url';
+import { moduleUrl } from './module-url.js';
 import { issuerOf, TaskHandle } from './task.js';
 import type { WorkerSet } from './workers.js';
 
@@ -30,12 +30,4 @@ export class TaskRegistry {
     }
     return handle;
   }
-}
-
-/** The URL a worker imports for a module given as a URL, a URL string or a file path. */
-export function moduleUrl(module: string | URL): string {
-  if (module instanceof URL) return module.href;
-  if (typeof module !== 'string' || module === '') throw new TypeError('module must be a URL or a path');
-  if (/^[a-z][a-z0-9+.-]*:/i.test(module)) return module;
-  return pathToFileURL(module).href;
 }

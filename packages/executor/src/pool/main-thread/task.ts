@@ -43,7 +43,11 @@ export interface RunOptions {
   transfer?: readonly TransferListItem[];
 }
 
-/** The main thread's record of one call: its result operation and the intrusive backlog link. */
+/**
+ * The main thread's record of one call: its result operation and the intrusive backlog
+ * link. Its arguments are dropped once they are in shared memory (a crash queues the slot
+ * again, whose payload stays there) or, with a transfer list, once they were posted.
+ */
 export class PoolTask<T = unknown> extends TaskResult<T> implements SinglyLinked<PoolTask> {
   next: PoolTask | null = null;
   owner: object | null = null;
@@ -55,21 +59,16 @@ export class PoolTask<T = unknown> extends TaskResult<T> implements SinglyLinked
   /** Workers that died holding this task before it started (see restart-policy). */
   crashes = 0;
   abortListener: (() => void) | null = null;
-
-  /** Settles the call once, and stops listening to its signal; false when it was settled already. */
-  finish(ok: boolean, value: unknown): boolean {
-    if (!(ok ? this.resolve(value as T) : this.reject(value))) return false;
-    if (this.abortListener !== null) this.signal!.removeEventListener('abort', this.abortListener);
-    this.abortListener = null;
-    return true;
-  }
+  /** The arguments serialized for a slot, or null when they travel by message (see task-arguments). */
+  encoded: Encoded | null = null;
+  /** Whether the arguments carry top-level SharedArrayBuffers, announced to the workers on acceptance. */
+  sharesBuffers = false;
 
   constructor(
     readonly fnId: number,
-    readonly args: unknown[],
-    readonly transfer: readonly TransferListItem[] | undefined,
-    /** The arguments serialized for a slot, or null when they travel by message. */
-    readonly encoded: Encoded | null,
+    /** The caller's arguments until they are written or sent (null afterwards, see above). */
+    public args: unknown[] | null,
+    public transfer: readonly TransferListItem[] | undefined,
     readonly signal: AbortSignal | undefined,
   ) {
     super();

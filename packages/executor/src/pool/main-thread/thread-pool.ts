@@ -8,10 +8,11 @@ import { Dispatcher } from './dispatch.js';
 import { type PoolMetrics, workerMetrics } from './metrics.js';
 import { geometryOf, resolveOptions, type ThreadPoolOptions } from './options.js';
 import { PendingTasks } from './pending.js';
+import { MainSharedBuffers } from './shared-buffers.js';
 import { PoolTask, type RunOptions, TaskHandle, type TaskRef } from './task.js';
-import { MainSharedBuffers, prepareArguments } from './task-arguments.js';
+import { prepareArguments } from './task-arguments.js';
 import { TaskRegistry } from './task-registry.js';
-import { TaskResult } from './task-result.js';
+import { isSettled, settle, TaskResult } from './task-result.js';
 import { TaskSlots } from './task-slots.js';
 import { WorkerSet } from './workers.js';
 
@@ -96,16 +97,18 @@ export class ThreadPool {
     args: readonly unknown[] = [],
     options: RunOptions = {},
   ): TaskResult<T> {
-    const call = this.check(task, args, options);
+    const { signal, transfer } = options;
+    const fnId = this.check(task, args, signal, transfer);
+    // An aborted call is refused as cancelled, full queue or not.
+    if (signal?.aborted) return rejected(abortedBeforeSubmit(signal));
     if (this.room.isFull()) {
       throw new QueueFullError(
         `the pool queue is full (maxQueue ${this.maxQueue}); use submit() to wait for room`,
       );
     }
-    if (call.signal?.aborted) return rejected(abortedBeforeSubmit(call.signal));
-    let record: PoolTask<T>;
+    const record = new PoolTask<T>(fnId, args as unknown[], transfer, signal);
     try {
-      record = this.record<T>(call);
+      prepareArguments(record as PoolTask, this.shared, this.memory.slotBytes);
     } catch (error) {
       if (!(error instanceof UncloneableError)) throw error;
       return rejected(error);
@@ -113,24 +116,33 @@ export class ThreadPool {
     return this.accept(record);
   }
 
-  /** Waits until the queue has room, then submits; resolves to the task's result operation. */
+  /**
+   * Waits until the queue has room, then submits, and resolves as soon as the task is
+   * accepted (not when it finishes) with `{ result }`, the task's result operation: a plain
+   * object, because an operation is thenable and `await` would wait for the task itself.
+   * Rejects when the call is refused: `Cancelled` when `signal` aborts before the task is
+   * accepted, `UncloneableError`, `ClosedError`.
+   */
   async submit<T = unknown>(
     task: TaskRef,
     args: readonly unknown[] = [],
     options: RunOptions = {},
-  ): Promise<TaskResult<T>> {
-    const call = this.check(task, args, options);
+  ): Promise<Submitted<T>> {
+    const { signal, transfer } = options;
+    const fnId = this.check(task, args, signal, transfer);
+    if (signal?.aborted) throw abortedBeforeSubmit(signal);
+    const record = new PoolTask<T>(fnId, args as unknown[], transfer, signal);
     // Arguments are checked at once, but a transfer list moves its objects: that waits for room.
-    let record = call.transfer === undefined ? this.record<T>(call) : null;
+    if (transfer === undefined) prepareArguments(record as PoolTask, this.shared, this.memory.slotBytes);
     while (this.room.isFull()) {
-      await this.room.waitForRoom(call.signal);
+      await this.room.waitForRoom(signal);
       this.room.resumed();
       if (this.state !== 'open') throw new ClosedError('the pool was closed while submit() waited for room');
     }
     try {
-      if (call.signal?.aborted) return rejected(abortedBeforeSubmit(call.signal));
-      record ??= this.record<T>(call);
-      return this.accept(record);
+      if (signal?.aborted) throw abortedBeforeSubmit(signal);
+      if (transfer !== undefined) prepareArguments(record as PoolTask, this.shared, this.memory.slotBytes);
+      return { result: this.accept(record) };
     } finally {
       // A place this call left unused (aborted after waking, or refused) goes to the next waiter.
       this.room.wake();
@@ -175,35 +187,35 @@ export class ThreadPool {
     if (this.state === 'closed') return;
     this.state = 'closing';
     this.room.close();
-    const error = new Cancelled('The pool was destroyed before this task finished');
-    this.dispatcher.clearBacklog((task) => this.pendingTasks.settle(task, false, error));
-    for (const task of this.slots.bySlot) if (task !== null) this.pendingTasks.settle(task, false, error);
+    this.dispatcher.failUnsettled(new Cancelled('The pool was destroyed before this task finished'));
     this.state = 'closed';
     await this.workers.stop(true);
   }
 
-  /** Checks a call's shape (throwing TypeError or ClosedError at the call); counts and moves nothing. */
-  private check(task: TaskRef, args: readonly unknown[], options: RunOptions): Call {
+  /**
+   * Checks a call's shape (throwing TypeError or ClosedError at the call) and returns its
+   * function id; counts and moves nothing.
+   */
+  private check(
+    task: TaskRef,
+    args: readonly unknown[],
+    signal: AbortSignal | undefined,
+    transfer: RunOptions['transfer'],
+  ): number {
     if (this.state !== 'open')
       throw new ClosedError('the pool is closed; create a new ThreadPool to run more tasks');
     const handle = task instanceof TaskHandle ? this.registry.own(task) : this.task(task.module, task.name);
     if (!Array.isArray(args)) throw new TypeError('args must be an array of arguments');
-    const { signal, transfer } = options;
     if (signal !== undefined && !(signal instanceof AbortSignal))
       throw new TypeError('signal must be an AbortSignal');
     if (transfer !== undefined && !Array.isArray(transfer)) throw new TypeError('transfer must be an array');
-    return { fnId: handle.id, args: args as unknown[], transfer, signal };
-  }
-
-  /** A checked call with its arguments serialized (or moved, with a transfer list); throws UncloneableError. */
-  private record<T>(call: Call): PoolTask<T> {
-    const prepared = prepareArguments(call.args, call.transfer, this.shared, this.memory.slotBytes);
-    return new PoolTask<T>(call.fnId, prepared.args, prepared.transfer, prepared.encoded, call.signal);
+    return handle.id;
   }
 
   private accept<T>(task: PoolTask<T>): TaskResult<T> {
     const signal = task.signal;
     this.workers.revive();
+    if (task.sharesBuffers) this.shared.announceIn(task.args!);
     this.pendingTasks.add();
     task.enqueuedAt = now();
     if (signal !== undefined) {
@@ -216,7 +228,7 @@ export class ThreadPool {
   }
 
   private cancel(task: PoolTask): void {
-    if (task.isSettled) return;
+    if (isSettled(task)) return;
     const reason = new Cancelled('The task was aborted by its signal', { cause: task.signal?.reason });
     this.dispatcher.withdraw(task);
     this.pendingTasks.settle(task, false, reason);
@@ -224,12 +236,10 @@ export class ThreadPool {
   }
 }
 
-/** A call whose shape was checked, before its arguments are. */
-interface Call {
-  fnId: number;
-  args: unknown[];
-  transfer: RunOptions['transfer'];
-  signal: AbortSignal | undefined;
+/** What `submit()` resolves with once the pool accepted the task. */
+export interface Submitted<T> {
+  /** The task's result: `await` it, or `yield*` it in a fiber. */
+  readonly result: TaskResult<T>;
 }
 
 function abortedBeforeSubmit(signal: AbortSignal): Cancelled {
@@ -239,6 +249,6 @@ function abortedBeforeSubmit(signal: AbortSignal): Cancelled {
 /** The result of a call that failed before the pool counted it. */
 function rejected<T>(error: unknown): TaskResult<T> {
   const result = new TaskResult<T>();
-  result.reject(error);
+  settle(result, false, error);
   return result;
 }

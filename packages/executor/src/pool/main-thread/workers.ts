@@ -1,14 +1,15 @@
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import { WorkerCrashedError } from '@spindle/core-context';
-import { CLOSE_GRACE_MS, type Status, type ToWorker, type WorkerInit } from '../protocol/messages.js';
+import { CANCEL_GRACE_MS, CLOSE_GRACE_MS } from '../protocol/grace-periods.js';
+import type { Status, ToWorker, WorkerInit } from '../protocol/messages.js';
 import { COMPLETE_SEQ, type PoolMemory, SHUTDOWN, STOP } from '../protocol/shared-memory.js';
 import type { Completions } from './completions.js';
 import type { CrashError, CrashRecovery } from './crash-recovery.js';
 import type { Dispatcher } from './dispatch.js';
 import type { PoolConfig } from './options.js';
 import type { PendingTasks } from './pending.js';
-import { CANCEL_GRACE_MS, MAX_START_FAILURES, restartDelayMs } from './restart-policy.js';
-import { setUpFailure } from './set-up-failure.js';
+import { MAX_START_FAILURES, restartDelayMs } from './restart-policy.js';
+import { setUpFailures } from './set-up-failure.js';
 
 /** The main thread's record of the worker at one index. */
 export interface WorkerState {
@@ -37,7 +38,7 @@ export interface WorkerState {
 }
 
 /** The parts of the pool the worker set works with when a worker starts, dies or cannot start. */
-export interface WorkerSetParts {
+interface WorkerSetParts {
   /** While tasks are pending, the workers (and a pending restart) hold the process open. */
   pending: PendingTasks;
   /** Keeps the results a dead worker sent; delivers what can be after a worker died or was replaced. */
@@ -90,7 +91,10 @@ export class WorkerSet {
   revive(): void {
     if (this.startFailure === null) return;
     this.startFailure = null;
-    for (const w of this.all) if (!w.alive && w.restart === null) this.replace(w);
+    for (const w of this.all) {
+      w.startFailures = 0; // each index gets its two tries in a row again
+      if (!w.alive && w.restart === null) this.replace(w);
+    }
   }
 
   /** Sends a registration to every worker, and to every worker spawned later. */
@@ -133,15 +137,16 @@ export class WorkerSet {
   }
 
   /**
-   * A task that worker `index` had taken was cancelled. If after CANCEL_GRACE_MS the task
-   * still holds that worker's thread (a synchronous loop, a module whose top-level await
-   * never settles) and `stillHeld()`, the worker is terminated and replaced.
+   * A task that worker `index` had taken was cancelled. If after CANCEL_GRACE_MS the task is
+   * still in its slot (`stillHeld()`) and on that worker's stack (a synchronous loop, also
+   * one inside its own forks, or a module whose top-level await never settles), the worker
+   * is terminated and replaced.
    */
   watchCancelled(slot: number, index: number, stillHeld: () => boolean): void {
     const watched = this.all[index]!;
     const timer = setTimeout(() => {
       if (this.stopped || this.all[index] !== watched || !watched.alive || !stillHeld()) return;
-      if (this.memory.busyWith(index) !== slot) return;
+      if (!this.memory.holdsThread(slot)) return;
       watched.replaced = true;
       watched.lastError = new Error(
         `terminated: a task cancelled ${CANCEL_GRACE_MS} ms earlier still held its thread`,
@@ -232,7 +237,7 @@ export class WorkerSet {
         state.cpus = status.cpus;
         markReady();
       } else {
-        failReady(setUpFailure(index, status.step, status.error, init.pin));
+        failReady(setUpFailures(index, status.failures, init.pin));
       }
     });
     worker.on('error', (error) => {
@@ -262,8 +267,8 @@ export class WorkerSet {
   private onExit(dead: WorkerState, code: number, startError: WorkerCrashedError): void {
     if (this.stopped || this.all[dead.index] !== dead) return;
     const index = dead.index;
-    // Results it finished are still in its port: take them before the port closes.
-    this.parts.completions.receiveResults(dead);
+    // Results it finished are in its port, on the ring or only in their slots: take them before the port closes.
+    this.parts.completions.collectFrom(dead);
     dead.toWorker.close();
     dead.toMain.close();
     dead.alive = false;
@@ -280,11 +285,11 @@ export class WorkerSet {
     if (!dead.started && this.cannotStart(dead, startError)) return;
     const delay = restartDelayMs(dead.streak);
     if (delay === 0) {
-      this.replace(dead);
-    } else {
-      dead.restart = setTimeout(() => this.replace(dead), delay);
-      if (!this.isBusy()) dead.restart.unref();
+      this.replace(dead); // which delivers what the crash settled or freed
+      return;
     }
+    dead.restart = setTimeout(() => this.replace(dead), delay);
+    if (!this.isBusy()) dead.restart.unref();
     this.parts.completions.deliver();
   }
 

@@ -2,12 +2,12 @@ import v8 from 'node:v8';
 import type { PoolMemory } from './shared-memory.js';
 
 /** How a slot's payload is encoded (the slot's KIND field). */
-export const K_UNDEFINED = 0;
-export const K_NUMBERS = 1;
-export const K_NUMBER = 2;
-export const K_V8 = 3;
-export const K_MESSAGE = 4;
-export const K_V8_SHARED = 5;
+const K_UNDEFINED = 0;
+const K_NUMBERS = 1;
+const K_NUMBER = 2;
+const K_V8 = 3;
+const K_MESSAGE = 4;
+const K_V8_SHARED = 5;
 
 /** Gives SharedArrayBuffers ids all threads of a pool agree on, so they cross by reference (writing). */
 export interface SharedBufferIds {
@@ -108,6 +108,11 @@ export function encodeValue(value: unknown, shared: SharedBufferIds | null, slot
   if (isNumberList(value) && value.length * 8 <= slotBytes) return RAW;
   const marked = shared !== null && Array.isArray(value) ? markShared(value, shared) : null;
   return { bytes: v8.serialize(marked ?? value), kind: marked === null ? K_V8 : K_V8_SHARED };
+}
+
+/** Whether an encoding carries top-level SharedArrayBuffers by id (their ids must reach the workers). */
+export function carriesSharedBuffers(encoded: Encoded): boolean {
+  return encoded.kind === K_V8_SHARED;
 }
 
 /** Writes an encoding of `value` that fits the slot. */

@@ -1,9 +1,6 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { PoolGeometry } from './shared-memory.js';
 
-/** How long a closing worker lets cancelled tasks that are still running finish. */
-export const CLOSE_GRACE_MS = 1_000;
-
 /** What a worker is told of the tracer option: the module that exports its tracer, and the export. */
 export interface TracerSource {
   url: string;
@@ -24,10 +21,16 @@ export interface ToMain {
 
 /** Asynchronous control messages (worker.postMessage / parentPort). */
 export type Control = { t: 'abort'; slot: number };
-/** `setup-failed`: the worker could not pin itself or install its tracer (`error` is an error record). */
+/** A set-up step a worker could not take, and why (`error` is an error record). */
+export interface SetUpStepFailure {
+  step: 'pin' | 'tracer';
+  error: unknown;
+}
+
+/** `setup-failed`: the worker could not pin itself, install its tracer, or both. */
 export type Status =
   | { t: 'ready'; tid: number; cpus: number[] }
-  | { t: 'setup-failed'; step: 'pin' | 'tracer'; error: unknown };
+  | { t: 'setup-failed'; failures: SetUpStepFailure[] };
 
 export interface WorkerInit {
   buffer: SharedArrayBuffer;

@@ -6,7 +6,7 @@
  * ```text
  *  int32 words ─────────────────────────────────────────────────────────────────────────
  *  │ control (8)   PARK_SEQ IDLE_WORKERS COMPLETE_SEQ MAIN_WAITING SHUTDOWN NEVER_SET · · │
- *  │ per worker    [tasks run, tasks stolen, busy with slot + 1] × workers                │
+ *  │ per worker    [tasks run, tasks stolen] × workers                                    │
  *  │ global queue  MPMC ring of slot indexes (capacity ≥ all slots)                       │
  *  │ completions   MPMC ring of finished main slots (workers push, main thread shifts)    │
  *  │ inboxes       one ring per worker: by-message tasks sent to that worker              │
@@ -80,13 +80,13 @@ export const CANCELLED = 5;
 /** Slot flags. */
 const FLAG_ABORT = 1;
 const FLAG_FORK = 2;
+/** The slot's task is on its runner's stack (its function runs, or the runner awaits it or its module). */
+const FLAG_HOLDS_THREAD = 4;
 
 /** Per-worker words. */
 const W_RUN = 0;
 const W_STOLEN = 1;
-/** The slot + 1 whose task (or its module's loading) holds the worker's thread now; 0 when none. */
-const W_BUSY_WITH = 2;
-const WORKER_INTS = 3;
+const WORKER_INTS = 2;
 
 /** Per-slot times (float64). */
 const T_ENQUEUED = 0;
@@ -101,7 +101,7 @@ function nextPowerOfTwo(n: number): number {
 }
 
 /** Where each structure lives in the pool's one SharedArrayBuffer. */
-export class PoolLayout {
+class PoolLayout {
   readonly totalSlots: number;
   readonly globalCapacity: number;
   readonly completionCapacity: number;
@@ -294,6 +294,20 @@ export class PoolMemory {
     return (this.words[this.slotBase + slot * SLOT_INTS + S_FLAGS]! & FLAG_FORK) !== 0;
   }
 
+  /**
+   * Whether the slot's task is on its runner's stack: its function runs (perhaps under
+   * nested forks of a helping join), or the runner's loop awaits it or its module.
+   */
+  holdsThread(slot: number): boolean {
+    return (Atomics.load(this.words, this.slotBase + slot * SLOT_INTS + S_FLAGS) & FLAG_HOLDS_THREAD) !== 0;
+  }
+
+  setHoldsThread(slot: number, on: boolean): void {
+    const at = this.slotBase + slot * SLOT_INTS + S_FLAGS;
+    if (on) Atomics.or(this.words, at, FLAG_HOLDS_THREAD);
+    else Atomics.and(this.words, at, ~FLAG_HOLDS_THREAD);
+  }
+
   /** The caller cancelled the task while it runs: its `taskSignal()` reads this. */
   markAborted(slot: number): void {
     Atomics.or(this.words, this.slotBase + slot * SLOT_INTS + S_FLAGS, FLAG_ABORT);
@@ -363,15 +377,6 @@ export class PoolMemory {
 
   countStolen(worker: number, count: number): void {
     Atomics.add(this.words, this.workerBase + worker * WORKER_INTS + W_STOLEN, count);
-  }
-
-  /** The slot whose task holds the worker's thread now, or -1. */
-  busyWith(worker: number): number {
-    return Atomics.load(this.words, this.workerBase + worker * WORKER_INTS + W_BUSY_WITH) - 1;
-  }
-
-  setBusyWith(worker: number, slot: number): void {
-    this.words[this.workerBase + worker * WORKER_INTS + W_BUSY_WITH] = slot + 1;
   }
 
   // ── wake-ups ──────────────────────────────────────────────────────────────────────────

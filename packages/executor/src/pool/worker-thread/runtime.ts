@@ -2,7 +2,8 @@
 import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createRandom } from '@spindle/core-context';
-import { CLOSE_GRACE_MS, type Control, type WorkerInit } from '../protocol/messages.js';
+import { CLOSE_GRACE_MS } from '../protocol/grace-periods.js';
+import type { Control, WorkerInit } from '../protocol/messages.js';
 import { PoolMemory, QUEUED, SHUTDOWN, STOP } from '../protocol/shared-memory.js';
 import { ForkJoin } from './fork-join.js';
 import { Inbox } from './inbox.js';
@@ -102,11 +103,11 @@ class WorkerRuntime {
    * worker: if that task is cancelled and the mark stays, the pool replaces the worker.
    */
   private async occupiedBy(slot: number, work: Promise<void>): Promise<void> {
-    this.memory.setBusyWith(this.init.index, slot);
+    this.memory.setHoldsThread(slot, true);
     try {
       await work;
     } finally {
-      this.memory.setBusyWith(this.init.index, -1);
+      this.memory.setHoldsThread(slot, false);
     }
   }
 

@@ -1,27 +1,33 @@
 import { currentAffinity, pinThread, setTracer, type Tracer, threadId } from '@spindle/core-context';
 import { errorToRecord } from '../protocol/errors.js';
-import type { Status, TracerSource, WorkerInit } from '../protocol/messages.js';
+import type { SetUpStepFailure, Status, TracerSource, WorkerInit } from '../protocol/messages.js';
 
 /**
  * Pins this thread and installs its tracer, as the pool asked; the status tells the pool how
- * it went. An unpinned worker reports no thread id or CPUs: it never loads the native addon.
+ * it went. Each step is tried whatever the other did (an unpinned worker is still traced),
+ * and every failure is reported. An unpinned worker reports no thread id or CPUs: it never
+ * loads the native addon.
  */
 export async function setUpThread(init: WorkerInit): Promise<Status> {
-  let thread = { tid: -1, cpus: [] as number[] };
+  const failures: SetUpStepFailure[] = [];
   if (init.pin !== null) {
     try {
       pinThread(init.pin);
-      thread = { tid: threadId(), cpus: currentAffinity() };
     } catch (error) {
-      return { t: 'setup-failed', step: 'pin', error: errorToRecord(error) };
+      failures.push({ step: 'pin', error: errorToRecord(error) });
     }
   }
-  try {
-    if (init.tracer !== null) await installTracer(init.tracer);
-  } catch (error) {
-    return { t: 'setup-failed', step: 'tracer', error: errorToRecord(error) };
+  if (init.tracer !== null) {
+    try {
+      await installTracer(init.tracer);
+    } catch (error) {
+      failures.push({ step: 'tracer', error: errorToRecord(error) });
+    }
   }
-  return { t: 'ready', ...thread };
+  if (failures.length > 0) return { t: 'setup-failed', failures };
+  return init.pin === null
+    ? { t: 'ready', tid: -1, cpus: [] }
+    : { t: 'ready', tid: threadId(), cpus: currentAffinity() };
 }
 
 function isTracer(value: unknown): value is Tracer {

@@ -78,9 +78,7 @@ export class TaskRunner {
     if (!this.quickFunctions.isQuick(fnId)) this.results.notifyMain();
     const frame: Frame = { slot, controller: null };
     this.frames.push(frame);
-    const worker = this.queues.index;
-    const outer = memory.busyWith(worker);
-    memory.setBusyWith(worker, slot); // a helping join nests tasks: the innermost one holds the thread
+    memory.setHoldsThread(slot, true); // through every fork a helping join nests inside it
     let result: unknown;
     let thenable: boolean;
     try {
@@ -91,7 +89,7 @@ export class TaskRunner {
       return null;
     } finally {
       this.frames.pop();
-      memory.setBusyWith(worker, outer);
+      memory.setHoldsThread(slot, false);
     }
     if (!thenable) {
       this.finish(slot, fork, true, result);
