@@ -99,12 +99,7 @@ if (process.platform !== 'linux' || process.arch !== 'x64') {
 ensureValgrind();
 log('valgrind (memcheck, definite leaks are errors)');
 // Not `-q`: valgrind prints "client switching stacks?" at its default verbosity only.
-const valgrind = [
-  'valgrind',
-  '--leak-check=full',
-  '--errors-for-leak-kinds=definite',
-  '--error-exitcode=99',
-];
+const valgrind = ['valgrind', '--leak-check=full', '--errors-for-leak-kinds=definite', '--error-exitcode=99'];
 for (const binary of buildTests([])) {
   runTests(valgrind, binary, valgrindSkips);
 }

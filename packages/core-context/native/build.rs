@@ -15,7 +15,10 @@ fn main() {
     // `sanitize` cfg values, so this reads the outcome, not the flags.
     println!("cargo::rustc-check-cfg=cfg(spindle_asan)");
     let sanitizers = std::env::var("CARGO_CFG_SANITIZE").unwrap_or_default();
-    if sanitizers.split(',').any(|sanitizer| sanitizer == "address") {
+    if sanitizers
+        .split(',')
+        .any(|sanitizer| sanitizer == "address")
+    {
         println!("cargo::rustc-cfg=spindle_asan");
     }
 
