@@ -1,7 +1,9 @@
-// Runs the native crate's test suite under valgrind (memcheck) and under AddressSanitizer,
-// both with their default checks, and fails on any report. Coroutine stacks are
-// registered with valgrind and announced to ASan (native/src/checkers/), so a report is a
-// real bug. Bounded to a few minutes on a loaded 2-core machine.
+// Runs the native crate's test suite under valgrind (memcheck, with definite leaks counted
+// as errors) and under AddressSanitizer (default checks, leaks included), and fails on
+// any report and on the warnings the tools print when they lose track of a stack switch.
+// Coroutine stacks are registered with valgrind and announced to ASan
+// (native/src/checkers/), so a report is a real bug. Each test binary gets a time limit,
+// so the run is bounded (a few minutes on a loaded 2-core machine).
 //
 //   node scripts/native-memcheck.mjs
 //
@@ -48,7 +50,11 @@ function buildTests(cargoArgs, env = {}) {
 // code, but "false positive error reports may follow", so they fail the run too.
 const lostStackWarnings = /WARNING: ASan is ignoring|Warning: client switching stacks/;
 
-/** Runs one test binary (behind `runner`), skipping `skips`; throws when it fails or a tool warns. */
+// The longest one test binary may take under a tool; the slowest (coroutines under
+// valgrind) needs about a minute alone.
+const timeoutMs = 10 * 60 * 1000;
+
+/** Runs one test binary (behind `runner`), skipping `skips`; throws when it fails, runs out of time or a tool warns. */
 function runTests(runner, binary, skips = []) {
   const [program, ...args] = [
     ...runner,
@@ -56,9 +62,17 @@ function runTests(runner, binary, skips = []) {
     '--test-threads=1',
     ...skips.flatMap((name) => ['--skip', name]),
   ];
-  const result = spawnSync(program, args, { encoding: 'utf8', stdio: ['ignore', 'inherit', 'pipe'] });
+  const result = spawnSync(program, args, {
+    encoding: 'utf8',
+    stdio: ['ignore', 'inherit', 'pipe'],
+    timeout: timeoutMs,
+    killSignal: 'SIGKILL',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   process.stderr.write(result.stderr ?? '');
   const command = [...runner, binary].join(' ');
+  if (result.error?.code === 'ETIMEDOUT') throw new Error(`${command} took more than ${timeoutMs / 1000} s`);
+  if (result.error) throw new Error(`${command}: ${result.error.message}`);
   if (result.status !== 0) throw new Error(`${command} failed (${result.signal ?? `exit ${result.status}`})`);
   if (lostStackWarnings.test(result.stderr))
     throw new Error(`${command}: the tool lost track of a stack switch`);
@@ -83,15 +97,19 @@ if (process.platform !== 'linux' || process.arch !== 'x64') {
 }
 
 ensureValgrind();
-log('valgrind (memcheck, default checks)');
+log('valgrind (memcheck, definite leaks are errors)');
+// Not `-q`: valgrind prints "client switching stacks?" at its default verbosity only.
+const valgrind = ['valgrind', '--leak-check=full', '--errors-for-leak-kinds=definite', '--error-exitcode=99'];
 for (const binary of buildTests([])) {
-  runTests(['valgrind', '-q', '--error-exitcode=1'], binary, valgrindSkips);
+  runTests(valgrind, binary, valgrindSkips);
 }
 
 log('AddressSanitizer (default ASAN_OPTIONS, leak checks included)');
 const asanEnv = {
   RUSTC_BOOTSTRAP: '1',
-  RUSTFLAGS: '-Zsanitizer=address',
+  // Spelled with a space, as often written: build.rs must detect ASan either way, or
+  // ASan warns that it is ignoring __asan_handle_no_return and this run fails.
+  RUSTFLAGS: '-Z sanitizer=address',
   CARGO_TARGET_DIR: 'target/asan',
 };
 for (const binary of buildTests(['--target', hostTarget], asanEnv)) {

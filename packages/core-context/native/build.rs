@@ -9,14 +9,15 @@ fn main() {
         println!("cargo::rustc-cfg=native_coroutines");
     }
 
-    // `spindle_asan`: built with AddressSanitizer (`-Zsanitizer=address`, as
-    // scripts/native-sanitizers.sh does); the coroutine switches then tell it about the
-    // stacks they move between.
+    // `spindle_asan`: built with AddressSanitizer (`-Zsanitizer=address`, however it is
+    // spelled in RUSTFLAGS; scripts/native-memcheck.mjs does it); the coroutine switches
+    // then tell it about the stacks they move between. Cargo passes the compiler's own
+    // `sanitize` cfg values, so this reads the outcome, not the flags.
     println!("cargo::rustc-check-cfg=cfg(spindle_asan)");
-    let rustflags = std::env::var("CARGO_ENCODED_RUSTFLAGS").unwrap_or_default();
-    if rustflags
-        .split('\x1f')
-        .any(|flag| flag == "-Zsanitizer=address")
+    let sanitizers = std::env::var("CARGO_CFG_SANITIZE").unwrap_or_default();
+    if sanitizers
+        .split(',')
+        .any(|sanitizer| sanitizer == "address")
     {
         println!("cargo::rustc-cfg=spindle_asan");
     }

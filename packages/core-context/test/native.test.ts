@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { NativeBindingError, SystemError } from '../src/errors.js';
 import { benchFunction, benchManyCoroutines, benchRoundTrip } from '../src/native/bench.js';
 import { defaultBindingPath, loadBinding, type NativeBinding } from '../src/native/binding.js';
@@ -238,17 +239,20 @@ describe('the loader', () => {
 });
 
 describe('coroutine stack overflow', () => {
+  // (module (memory 1) (func (export "load") (param i32) (result i32) local.get 0 i32.load))
+  const wasm = [
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x06, 0x01, 0x60, 0x01, 0x7f, 0x01, 0x7f, 0x03,
+    0x02, 0x01, 0x00, 0x05, 0x03, 0x01, 0x00, 0x01, 0x07, 0x08, 0x01, 0x04, 0x6c, 0x6f, 0x61, 0x64, 0x00,
+    0x00, 0x0a, 0x09, 0x01, 0x07, 0x00, 0x20, 0x00, 0x28, 0x02, 0x00, 0x0b,
+  ];
+  /** Script lines that make V8 install its WebAssembly trap handler and define `load`. */
+  const withV8TrapHandler = `
+    const module = new WebAssembly.Module(new Uint8Array(${JSON.stringify(wasm)}));
+    const { load } = new WebAssembly.Instance(module).exports;
+    try { load(0x7ffffff0); } catch {} // V8 has installed its trap handler by now`;
+
   it('leaves faults that are not ours to V8 (WebAssembly bounds traps still work)', () => {
-    // (module (memory 1) (func (export "load") (param i32) (result i32) local.get 0 i32.load))
-    const wasm = [
-      0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x06, 0x01, 0x60, 0x01, 0x7f, 0x01, 0x7f, 0x03,
-      0x02, 0x01, 0x00, 0x05, 0x03, 0x01, 0x00, 0x01, 0x07, 0x08, 0x01, 0x04, 0x6c, 0x6f, 0x61, 0x64, 0x00,
-      0x00, 0x0a, 0x09, 0x01, 0x07, 0x00, 0x20, 0x00, 0x28, 0x02, 0x00, 0x0b,
-    ];
-    const script = `
-      const module = new WebAssembly.Module(new Uint8Array(${JSON.stringify(wasm)}));
-      const { load } = new WebAssembly.Instance(module).exports;
-      try { load(0x7ffffff0); } catch {} // V8 has installed its trap handler by now
+    const script = `${withV8TrapHandler}
       const binding = require(${JSON.stringify(defaultBindingPath())});
       binding.benchRoundTrip(10); // maps a guarded stack: installs ours in front of V8's
       try { load(0x7ffffff0); console.log('no trap'); } catch (error) { console.log('trapped:', error.message); }`;
@@ -256,5 +260,28 @@ describe('coroutine stack overflow', () => {
     expect(child.stderr).toBe('');
     expect(child.stdout.trim()).toBe('trapped: memory access out of bounds');
     expect(child.status).toBe(0);
+  });
+
+  describe('with the test-aids addon (built apart, never published)', () => {
+    let testAidsPath = '';
+    beforeAll(() => {
+      const script = join(dirname(fileURLToPath(import.meta.url)), '..', 'scripts', 'build-native.mjs');
+      const build = spawnSync(process.execPath, [script, '--test-aids'], {
+        encoding: 'utf8',
+        timeout: 600_000,
+      });
+      expect(build.status, build.stderr).toBe(0);
+      testAidsPath = /build-native: wrote (.+)$/m.exec(build.stdout)?.[1] ?? '';
+    }, 660_000);
+
+    it("ends the process with a clear message next to V8's handlers, in a child process", () => {
+      const script = `${withV8TrapHandler}
+        const addon = { exports: {} };
+        process.dlopen(addon, ${JSON.stringify(testAidsPath)});
+        addon.exports.testOnlyOverflowCoroutineStack();`;
+      const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 60_000 });
+      expect(child.signal, child.stderr).toBe('SIGABRT');
+      expect(child.stderr).toMatch(/coroutine stack overflow: fault at 0x[0-9a-f]+ in the guard page/);
+    });
   });
 });

@@ -230,7 +230,8 @@ impl<I, Y, R, S: Stack> Coroutine<I, Y, R, S> {
         self.status
     }
 
-    /// The stack the coroutine runs on.
+    /// The stack the coroutine runs on. Its addresses only: a `Stack` offers no access to
+    /// its bytes, where the body's frames may live.
     pub fn stack(&self) -> &S {
         &self.stack
     }

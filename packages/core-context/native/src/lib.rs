@@ -20,6 +20,9 @@ pub mod coroutine;
 mod overflow;
 #[cfg(native_coroutines)]
 pub mod stack;
+#[cfg(all(native_coroutines, feature = "test-aids"))]
+#[doc(hidden)]
+pub mod test_aids;
 pub mod topology;
 
 #[cfg(feature = "node")]

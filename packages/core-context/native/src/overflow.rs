@@ -146,8 +146,17 @@ fn install_handler() {
 /// Records the action installed for `signal` in `previous`, then installs `ours`. A fault
 /// on another thread can reach `on_fault` as soon as `ours` is in place, so it must find
 /// the handler it replaced already recorded (with nothing recorded it would fall back to
-/// the default action and kill the process). Should another thread have installed a
-/// handler between the two calls, that one is recorded instead.
+/// the default action and kill the process).
+///
+/// What is guaranteed: every fault that is not ours is forwarded to a handler that was
+/// installed for `signal` at some point before ours, and, once this function returns, to
+/// the very one ours replaced. What is not: `sigaction` cannot read and replace in one step
+/// that we can record from, so if another thread installs a handler between our read and
+/// our install, a fault in the instant between our install and the second `record` goes to
+/// the handler read first (the older one), and only later faults to the one ours replaced.
+/// Nothing can close that instant: the handler cannot learn the replaced action (asking
+/// `sigaction` then answers with ours), and a synchronous fault cannot be blocked. Without
+/// such a concurrent install the two are the same handler and there is no gap.
 ///
 /// # Safety
 /// Called at most once per `previous`.

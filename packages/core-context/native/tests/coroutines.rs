@@ -263,6 +263,23 @@ fn caller_provided_memory_runs_coroutines() {
 }
 
 #[test]
+fn a_suspended_coroutine_stack_shows_its_address_range_not_its_bytes() {
+    use spindle_core_context_native::Stack;
+    let mut memory = Mapping::new(16 * 1024).unwrap();
+    // SAFETY: 16 KiB is plenty for this body, which runs to completion below.
+    let stack = unsafe { SliceStack::new(memory.as_mut_slice()) };
+    let mut co = Coroutine::with_stack(stack, |y, x: u32| y.suspend(x + 1) + 1);
+    assert_eq!(co.resume(1), CoroutineResult::<u32, u32>::Yield(2));
+    // The body's frames live in that memory now: formatting the stack must not read them.
+    let (limit, top) = (co.stack().limit(), co.stack().top());
+    assert_eq!(
+        format!("{:?}", co.stack()),
+        format!("SliceStack {{ limit: {limit:?}, top: {top:?} }}")
+    );
+    assert_eq!(co.resume(9), CoroutineResult::Return(10));
+}
+
+#[test]
 #[should_panic(expected = "too small")]
 fn a_stack_too_small_is_refused() {
     let mut memory = [0u8; 256];

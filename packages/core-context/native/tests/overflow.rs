@@ -1,11 +1,10 @@
 //! Overflowing a guarded coroutine stack ends the process with a clear message. The test
 //! runs itself again as a child process that overflows, and inspects how the child died.
 
-use std::hint::black_box;
 use std::os::unix::process::ExitStatusExt;
 use std::process::Command;
 
-use spindle_core_context_native::{Coroutine, MmapStack};
+use spindle_core_context_native::test_aids::overflow_coroutine_stack;
 
 const CHILD_GUARD_ENV: &str = "SPINDLE_OVERFLOW_CHILD_GUARD";
 /// Set when the tests run under an emulator (scripts/aarch64-test.sh sets it to the qemu
@@ -35,23 +34,6 @@ fn overflowing_into_the_guard_aborts_with_a_message() {
             "guard {guard}: stderr was {stderr}"
         );
     }
-}
-
-/// Recurses on a 32 KiB coroutine stack above a `guard`-byte guard until it hits the
-/// guard, which ends the process with the "coroutine stack overflow" message.
-fn overflow_coroutine_stack(guard: usize) -> ! {
-    fn recurse(depth: u64) -> u64 {
-        let pad = black_box([depth; 64]);
-        if black_box(true) {
-            recurse(depth + 1) + pad[3]
-        } else {
-            pad[0]
-        }
-    }
-    let stack = MmapStack::with_guard(32 * 1024, guard).expect("cannot map a stack");
-    let mut coroutine = Coroutine::<(), (), u64, _>::with_stack(stack, |_, ()| recurse(0));
-    coroutine.resume(());
-    unreachable!("the recursion cannot end")
 }
 
 /// This test binary, behind the emulator named by `SPINDLE_TEST_RUNNER` if any.

@@ -3,10 +3,10 @@
 //!
 //! * valgrind: each stack is registered with a client request (a no-op on real hardware)
 //!   for as long as a coroutine runs on it.
-//! * AddressSanitizer (when built with `-Zsanitizer=address`, the `spindle_asan` cfg):
-//!   every switch is announced with `__sanitizer_start_switch_fiber` and confirmed with
-//!   `__sanitizer_finish_switch_fiber` on the side it lands on. Without ASan these are
-//!   empty and compile to nothing.
+//! * AddressSanitizer (when built with it, however RUSTFLAGS spell it: the `spindle_asan`
+//!   cfg that build.rs sets): every switch is announced with
+//!   `__sanitizer_start_switch_fiber` and confirmed with `__sanitizer_finish_switch_fiber`
+//!   on the side it lands on. Without ASan these are empty and compile to nothing.
 
 mod asan;
 mod valgrind;

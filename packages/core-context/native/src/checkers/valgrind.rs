@@ -12,7 +12,8 @@ const STACK_DEREGISTER: usize = 0x1502;
 fn client_request(default: usize, args: &[usize; 6]) -> usize {
     let answer;
     // SAFETY: rotates rdi by 128 bits (no change) and exchanges rbx with itself; valgrind
-    // reads the argument block, which lives across the call.
+    // reads the argument block, which lives across the call. `rol` sets CF and leaves OF
+    // undefined, so the flags are clobbered (no `preserves_flags`, as valgrind.h's "cc").
     unsafe {
         core::arch::asm!(
             "rol rdi, 3",
@@ -23,7 +24,7 @@ fn client_request(default: usize, args: &[usize; 6]) -> usize {
             in("rax") args.as_ptr(),
             inout("rdx") default => answer,
             inout("rdi") 0usize => _,
-            options(nostack, preserves_flags),
+            options(nostack),
         );
     }
     answer
@@ -33,7 +34,8 @@ fn client_request(default: usize, args: &[usize; 6]) -> usize {
 fn client_request(default: usize, args: &[usize; 6]) -> usize {
     let answer;
     // SAFETY: rotates x12 by 128 bits (no change) and ors x10 with itself; valgrind reads
-    // the argument block, which lives across the call.
+    // the argument block, which lives across the call. `ror` (an alias of `extr`) and
+    // `orr` never write NZCV, so the flags are preserved.
     unsafe {
         core::arch::asm!(
             "ror x12, x12, #3",

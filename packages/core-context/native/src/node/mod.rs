@@ -19,6 +19,8 @@ use crate::topology;
 
 #[cfg(native_coroutines)]
 mod bench;
+#[cfg(all(native_coroutines, feature = "test-aids"))]
+mod test_aids;
 
 /// Runs `f`, turning a panic into a JavaScript error.
 fn guarded<T>(what: &str, f: impl FnOnce() -> Result<T> + UnwindSafe) -> Result<T> {

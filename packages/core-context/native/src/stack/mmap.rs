@@ -60,7 +60,8 @@ impl Drop for MmapStack {
     }
 }
 
-// SAFETY: the usable range is our own read-write memory; the top is page aligned.
+// SAFETY: the usable range is our own read-write memory, reached only through the
+// mapping's raw pointer (`Debug` prints its address and length); the top is page aligned.
 unsafe impl Stack for MmapStack {
     fn top(&self) -> *mut u8 {
         // SAFETY: one past the end of the mapping.

@@ -21,7 +21,11 @@ pub use slice::SliceStack;
 ///   unless whoever created the value promised that no body will (as
 ///   `SliceStack::new`'s caller does);
 /// - if the value is leaked instead of dropped, its memory is never reused (owned memory
-///   stays mapped): a suspended coroutine's frames may still be read by other threads.
+///   stays mapped): a suspended coroutine's frames may still be read by other threads;
+/// - the value gives safe code no access to the bytes of `limit..top` (no slice, no
+///   `Debug` that prints them): `Coroutine::stack` hands out `&S` while the coroutine's
+///   frames live there, and `top`/`limit` must be derived from a pointer that may write
+///   it (not from a shared reference to it).
 pub unsafe trait Stack {
     /// One past the highest usable byte, 16-byte aligned.
     fn top(&self) -> *mut u8;
