@@ -57,6 +57,13 @@ const OWN_LINEAGE = 256;
 
 let running: FiberTask | null = null;
 let nextId = 1;
+/** Runs of any fiber, wrapping (kept a small integer so counting never allocates). */
+let resumes = 0;
+
+/** @internal how many times fibers have run, modulo 2^30: the exit report's sign of progress. */
+export function resumeCount(): number {
+  return resumes;
+}
 
 /** @internal the task whose code is running now, or null outside fibers. */
 export function currentTask(): FiberTask | null {
@@ -203,6 +210,7 @@ export class FiberTask<T = unknown> implements Runnable, Waiter, LocalsHolder {
     if (this.state !== READY) return;
     const previous = running;
     running = this as FiberTask;
+    resumes = (resumes + 1) & 0x3fffffff;
     if (tracer !== null) tracer.begin('fiber', 'resume', this.id);
     this.state = RUNNING;
     try {
