@@ -14,9 +14,14 @@ export interface InlineExecutorOptions {
  * InlineExecutor of the thread, so a wake-up chain that crosses executors stays flat too.
  */
 const deferred = new Queue<Runnable>();
-/** The executor each deferred runnable was submitted to (same order), whose onError it gets. */
-const deferredTo: InlineExecutor[] = [];
-let nextOwner = 0;
+/**
+ * The executor each deferred runnable was submitted to (same order), whose onError it gets:
+ * slots `ownersHead` to `ownersTail`. The array keeps its size between drains and read slots
+ * are cleared to null (resizing it per handoff doubled an inline fiber switch).
+ */
+const owners: (InlineExecutor | null)[] = [];
+let ownersHead = 0;
+let ownersTail = 0;
 let draining = false;
 
 function rethrowLater(error: unknown): void {
@@ -60,30 +65,27 @@ export class InlineExecutor implements Executor {
   submit(runnable: Runnable): void {
     if (draining) {
       deferred.push(runnable);
-      deferredTo.push(this);
+      owners[ownersTail++] = this;
       return;
     }
     draining = true;
+    let owner: InlineExecutor = this;
     try {
-      this.runGuarded(runnable);
-      for (let next = deferred.shift(); next !== null; next = deferred.shift()) {
-        const owner = deferredTo[nextOwner]!;
-        if (++nextOwner === deferredTo.length) {
-          deferredTo.length = 0;
-          nextOwner = 0;
+      for (let next: Runnable | null = runnable; next !== null; ) {
+        try {
+          next.run();
+        } catch (error) {
+          owner.onError(error);
         }
-        owner.runGuarded(next);
+        next = deferred.shift();
+        if (next !== null) {
+          owner = owners[ownersHead]!;
+          owners[ownersHead++] = null;
+          if (ownersHead === ownersTail) ownersHead = ownersTail = 0;
+        }
       }
     } finally {
       draining = false;
-    }
-  }
-
-  private runGuarded(runnable: Runnable): void {
-    try {
-      runnable.run();
-    } catch (error) {
-      this.onError(error);
     }
   }
 }
