@@ -49,7 +49,19 @@ describe('Operation as a promise', () => {
     expect(event.waiting).toBe(0);
   });
 
+  it('makes every then, catch, finally and await a wait of its own (the documented idiom)', async () => {
+    const op = new Immediate<number>({ value: 1 });
+    // op.catch(h) is the whole wait: awaiting its result parks once.
+    expect(await op.catch(() => 0)).toBe(1);
+    expect(op.parks).toBe(1);
+    // op.finally(f); await op; is two waits.
+    void op.finally(() => {});
+    await op;
+    expect(op.parks).toBe(3);
+  });
+
   it('is typed like a promise', () => {
+    expectTypeOf<Operation<number>>().toMatchTypeOf<PromiseLike<number>>();
     const op = new Immediate<number>({ value: 1 });
     expectTypeOf(op.catch(() => 'x')).toEqualTypeOf<Promise<number | string>>();
     expectTypeOf(op.finally(() => {})).toEqualTypeOf<Promise<number>>();

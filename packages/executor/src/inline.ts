@@ -1,11 +1,34 @@
 import { type Executor, Queue, type Runnable } from '@spindle/core-context';
 
+export interface InlineExecutorOptions {
+  /**
+   * Called with an error a runnable threw; the drain then goes on. Without it the error is
+   * rethrown on a microtask (an uncaught exception, like a throwing callback), never at a
+   * `submit` call: that caller may be an unrelated waker in the middle of its own loop.
+   */
+  onError?: (error: unknown) => void;
+}
+
 /**
  * The runnables submitted while an inline runnable runs. One queue for every
  * InlineExecutor of the thread, so a wake-up chain that crosses executors stays flat too.
  */
 const deferred = new Queue<Runnable>();
+/**
+ * The executor each deferred runnable was submitted to (same order), whose onError it gets:
+ * slots `ownersHead` to `ownersTail`. The array keeps its size between drains and read slots
+ * are cleared to null (resizing it per handoff doubled an inline fiber switch).
+ */
+const owners: (InlineExecutor | null)[] = [];
+let ownersHead = 0;
+let ownersTail = 0;
 let draining = false;
+
+function rethrowLater(error: unknown): void {
+  queueMicrotask(() => {
+    throw error;
+  });
+}
 
 /**
  * Runs each runnable on the caller's stack, before `submit` returns.
@@ -18,32 +41,51 @@ let draining = false;
  * and left the rest of the chain suspended; now the depth stays one runnable whatever the
  * chain's length.
  *
- * An error of a runnable does not stop the others: the drain runs the rest of the queue,
- * then the outer `submit` throws the error (an AggregateError of all of them when several
- * failed). A runnable still queued cannot be submitted again (AlreadyLinkedError).
+ * `submit` never throws a runnable's error: the runnables a drain runs were mostly
+ * submitted by others (a fiber woken by the submitter wakes a third), so the submitter is
+ * the wrong caller for them, and an exception there would cut its own loop short (a
+ * finishing fiber waking its joiners). Each error goes to `onError` (see
+ * InlineExecutorOptions) and the drain goes on. A runnable still queued cannot be submitted
+ * again (AlreadyLinkedError).
  */
 export class InlineExecutor implements Executor {
+  private readonly onError: (error: unknown) => void;
+
+  constructor(options: InlineExecutorOptions = {}) {
+    if (options === null || typeof options !== 'object') {
+      throw new TypeError('InlineExecutor expects an options object');
+    }
+    const { onError } = options;
+    if (onError !== undefined && typeof onError !== 'function') {
+      throw new TypeError('onError must be a function');
+    }
+    this.onError = onError ?? rethrowLater;
+  }
+
   submit(runnable: Runnable): void {
     if (draining) {
       deferred.push(runnable);
+      owners[ownersTail++] = this;
       return;
     }
     draining = true;
-    let errors: unknown[] | null = null;
-    let next: Runnable | null = runnable;
+    let owner: InlineExecutor = this;
     try {
-      while (next !== null) {
+      for (let next: Runnable | null = runnable; next !== null; ) {
         try {
           next.run();
         } catch (error) {
-          (errors ??= []).push(error);
+          owner.onError(error);
         }
         next = deferred.shift();
+        if (next !== null) {
+          owner = owners[ownersHead]!;
+          owners[ownersHead++] = null;
+          if (ownersHead === ownersTail) ownersHead = ownersTail = 0;
+        }
       }
     } finally {
       draining = false;
     }
-    if (errors !== null)
-      throw errors.length === 1 ? errors[0] : new AggregateError(errors, 'Several inline runnables failed');
   }
 }

@@ -57,6 +57,13 @@ const OWN_LINEAGE = 256;
 
 let running: FiberTask | null = null;
 let nextId = 1;
+/** Runs of any fiber, wrapping (kept a small integer so counting never allocates). */
+let resumes = 0;
+
+/** @internal how many times fibers have run, modulo 2^30: the exit report's sign of progress. */
+export function resumeCount(): number {
+  return resumes;
+}
 
 /** @internal the task whose code is running now, or null outside fibers. */
 export function currentTask(): FiberTask | null {
@@ -130,6 +137,8 @@ export class FiberTask<T = unknown> implements Runnable, Waiter, LocalsHolder {
     if (state >= DONE || (this.flags & HALT) !== 0) return;
     this.flags |= HALT;
     if (tracer !== null) tracer.instant('fiber', 'halt', this.id);
+    // A waitable whose unpark or restore throws leaves its error for the fiber (withdraw):
+    // the fiber still runs and unwinds, it is never stuck 'halting'.
     if (state === SUSPENDED) {
       this.withdraw();
       this.reschedule();
@@ -201,6 +210,7 @@ export class FiberTask<T = unknown> implements Runnable, Waiter, LocalsHolder {
     if (this.state !== READY) return;
     const previous = running;
     running = this as FiberTask;
+    resumes = (resumes + 1) & 0x3fffffff;
     if (tracer !== null) tracer.begin('fiber', 'resume', this.id);
     this.state = RUNNING;
     try {
@@ -247,12 +257,14 @@ export class FiberTask<T = unknown> implements Runnable, Waiter, LocalsHolder {
       let step: IteratorResult<unknown, T>;
       const flags = this.flags;
       try {
-        if ((flags & (HALT | UNWINDING)) === HALT) {
-          this.flags = (flags | UNWINDING) & ~THROW;
-          step = gen.return(undefined as T);
-        } else if ((flags & THROW) !== 0) {
+        // An error for the fiber goes first, even when halted: it is what its last wait
+        // produced (a waitable that failed to withdraw it), and the halt follows at its next yield.
+        if ((flags & THROW) !== 0) {
           this.flags = flags & ~THROW;
           step = gen.throw(input);
+        } else if ((flags & (HALT | UNWINDING)) === HALT) {
+          this.flags = flags | UNWINDING;
+          step = gen.return(undefined as T);
         } else {
           step = gen.next(input);
         }
@@ -290,19 +302,22 @@ export class FiberTask<T = unknown> implements Runnable, Waiter, LocalsHolder {
       try {
         waitable.park(this);
       } catch (error) {
-        input = error;
-        try {
-          this.withdraw();
-        } catch (unparkError) {
-          // A Waitable whose park broke may break on unpark too: the fiber gets both.
-          input = new AggregateError([error, unparkError], 'A waitable threw in park, then in unpark');
-        }
+        this.withdraw();
+        // A Waitable whose park broke may break on unpark too: the fiber gets both.
+        input =
+          (this.flags & THROW) !== 0
+            ? new AggregateError([error, this.value], 'A waitable threw in park, then in unpark')
+            : error;
+        this.value = undefined;
         this.flags |= THROW;
         continue;
       }
       if ((this.flags & PARKED) !== 0) {
         if ((this.flags & (HALT | UNWINDING)) === HALT) {
+          // Halted by its own code inside park; an unpark error goes into the generator.
           this.withdraw();
+          input = this.value;
+          this.value = undefined;
           continue;
         }
         this.state = SUSPENDED;
@@ -335,19 +350,26 @@ export class FiberTask<T = unknown> implements Runnable, Waiter, LocalsHolder {
     this.executor.submit(this);
   }
 
-  /** Takes the fiber out of its wait: unparks it, or hands back a result it will not use. */
+  /**
+   * Takes the fiber out of its wait: unparks it, or hands back a result it will not use.
+   * Never throws: an error of the waitable's unpark or restore becomes the fiber's (`value`
+   * with THROW), thrown into the generator at its next step.
+   */
   private withdraw(): void {
     const waitable = this.waitable;
     if (waitable === null) return;
+    const flags = this.flags;
+    const unused = this.value;
     this.waitable = null;
-    if ((this.flags & PARKED) !== 0) {
-      this.flags &= ~PARKED;
-      waitable.unpark(this);
-    } else if ((this.flags & THROW) === 0) {
-      waitable.restore?.(this.value);
-    }
-    this.flags &= ~THROW;
+    this.flags = flags & ~(PARKED | THROW);
     this.value = undefined;
+    try {
+      if ((flags & PARKED) !== 0) waitable.unpark(this);
+      else if ((flags & THROW) === 0) waitable.restore?.(unused);
+    } catch (error) {
+      this.value = error;
+      this.flags |= THROW;
+    }
   }
 
   private finish(state: number, value: unknown): void {
@@ -357,11 +379,24 @@ export class FiberTask<T = unknown> implements Runnable, Waiter, LocalsHolder {
     this.waitable = null;
     unregister(this);
     if (tracer !== null) tracer.instant('fiber', 'finish', this.id, state);
-    const joiners = this.joiners;
-    if (joiners !== null) {
-      for (let waiter = joiners.popFront(); waiter !== null; waiter = joiners.popFront()) this.settle(waiter);
-    }
     if (state === FAILED && (this.flags & JOINED) === 0) reportUnjoinedLater(this);
+    const joiners = this.joiners;
+    if (joiners === null) return;
+    // Every joiner is settled even if waking one throws (a broken Waiter, an executor that
+    // refuses): one joiner's error must not leave the others waiting on a finished fiber.
+    let errors: unknown[] | null = null;
+    for (let waiter = joiners.popFront(); waiter !== null; waiter = joiners.popFront()) {
+      try {
+        this.settle(waiter);
+      } catch (error) {
+        (errors ??= []).push(error);
+      }
+    }
+    if (errors !== null) {
+      throw errors.length === 1
+        ? errors[0]
+        : new AggregateError(errors, `Waking the joiners of ${this.describe()} failed`);
+    }
   }
 
   private settle(waiter: Waiter<T>): void {

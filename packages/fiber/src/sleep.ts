@@ -1,7 +1,8 @@
 import { InvalidStateError, Operation, type Waiter } from '@spindle/core-context';
-import { DEADLINE, EXPIRE, HEAP_INDEX, SEQ, TimerHeap } from './timer-heap.js';
+import { TimerHeap, type TimerSlots } from './timer-heap.js';
 
-const timers = new TimerHeap();
+/** The heap's access to a Sleep's private fields (set by the class's static block). */
+let slots: TimerSlots<Sleep>;
 
 /**
  * A sleep as a Waitable: its waiter is woken once `ms` have passed since it parked. All
@@ -10,13 +11,25 @@ const timers = new TimerHeap();
  */
 export class Sleep extends Operation<void> {
   readonly timed = true;
-  /** @internal */
-  [DEADLINE] = 0;
-  /** @internal */
-  [SEQ] = 0;
-  /** @internal */
-  [HEAP_INDEX] = -1;
+  #deadline = 0;
+  #seq = 0;
+  #heapIndex = -1;
   #waiter: Waiter<void> | null = null;
+
+  static {
+    slots = {
+      deadline: (sleep) => sleep.#deadline,
+      seq: (sleep) => sleep.#seq,
+      setSeq: (sleep, seq) => {
+        sleep.#seq = seq;
+      },
+      index: (sleep) => sleep.#heapIndex,
+      setIndex: (sleep, index) => {
+        sleep.#heapIndex = index;
+      },
+      expire: (sleep) => sleep.#expire(),
+    };
+  }
 
   constructor(readonly ms: number) {
     super();
@@ -29,7 +42,7 @@ export class Sleep extends Operation<void> {
       );
     }
     this.#waiter = waiter;
-    this[DEADLINE] = Date.now() + this.ms;
+    this.#deadline = Date.now() + this.ms;
     timers.add(this);
   }
 
@@ -40,8 +53,8 @@ export class Sleep extends Operation<void> {
     return true;
   }
 
-  /** @internal the heap's call at the deadline */
-  [EXPIRE](): void {
+  /** The heap's call at the deadline. */
+  #expire(): void {
     const waiter = this.#waiter;
     this.#waiter = null;
     waiter?.wake(undefined);
@@ -51,6 +64,8 @@ export class Sleep extends Operation<void> {
     return `sleep(${this.ms} ms)`;
   }
 }
+
+const timers = new TimerHeap<Sleep>(slots);
 
 /** Waits `ms` milliseconds: `yield* sleep(10)` in a fiber, `await sleep(10)` in async code. */
 export function sleep(ms: number): Sleep {

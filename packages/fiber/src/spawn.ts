@@ -1,7 +1,6 @@
 import { type Executor, waitFor } from '@spindle/core-context';
 import { loopExecutor } from '@spindle/executor';
 import { fiberDebugEnabled } from './debug.js';
-import { armExitReport } from './exit-report.js';
 import { type Fiber, newTask } from './fiber.js';
 import { currentTask, type FiberGenerator, type FiberTask } from './fiber-task.js';
 
@@ -16,6 +15,9 @@ export interface SpawnOptions {
 }
 
 let defaultExecutor: Executor = loopExecutor;
+
+/** The `next` of every generator a `function*` makes. */
+const generatorNext = (function* () {})().next;
 
 /** Sets the executor of fibers spawned outside fibers without one (default: `loopExecutor`); returns the previous one. */
 export function setDefaultExecutor(executor: Executor): Executor {
@@ -70,16 +72,18 @@ export function spawnFrom<T>(
   gen: FiberGenerator<T>,
   below: Function,
 ): Fiber<T> {
-  if (gen === null || typeof gen !== 'object' || typeof gen.next !== 'function') {
+  const next = gen !== null && typeof gen === 'object' ? gen.next : undefined;
+  if (typeof next !== 'function') {
     throw new TypeError('spawn expects a generator function (function*) or a function returning a generator');
   }
-  // Its next() returns promises, which the driver would take for bare yields forever.
-  if (Symbol.asyncIterator in gen) {
+  // An async generator's next() returns promises, which the driver would take for bare
+  // yields forever. Every function* generator shares one next(), so only other iterators
+  // pay for the lookup.
+  if (next !== generatorNext && Symbol.asyncIterator in gen) {
     throw new TypeError(
       'spawn expects a generator function (function*), got an async generator: use function* and yield* waitPromise(p) to wait on promises',
     );
   }
-  armExitReport();
   const parent = currentTask();
   const executor = options?.executor ?? (parent !== null ? parent.executor : defaultExecutor);
   const siteBelow = options?.debug === true || fiberDebugEnabled() ? below : null;

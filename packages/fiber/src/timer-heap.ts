@@ -1,57 +1,57 @@
-/*
- * The heap's fields on an entry are keyed by symbols this module keeps to the package (the
- * package's exports do not reach it), so a user holding a Sleep can neither end it early nor
- * reorder the heap.
+/**
+ * How the heap reads and writes its fields on an entry. The entry keeps them private (a
+ * Sleep in #private fields) and hands the heap these accessors, so a user holding an entry
+ * can neither end it early nor reorder the heap: symbol keys would still be reachable with
+ * Object.getOwnPropertySymbols.
  */
-export const DEADLINE: unique symbol = Symbol('deadline');
-export const SEQ: unique symbol = Symbol('seq');
-export const HEAP_INDEX: unique symbol = Symbol('heapIndex');
-export const EXPIRE: unique symbol = Symbol('expire');
-
-/** An entry of the timer heap: something that expires at its deadline. */
-export interface TimerEntry {
-  [DEADLINE]: number;
+export interface TimerSlots<E> {
+  deadline(entry: E): number;
   /** Arrival order, so entries with equal deadlines expire first-in first-out. */
-  [SEQ]: number;
+  seq(entry: E): number;
+  setSeq(entry: E, seq: number): void;
   /** Position in the heap, or -1 when not in it. */
-  [HEAP_INDEX]: number;
-  [EXPIRE](): void;
+  index(entry: E): number;
+  setIndex(entry: E, index: number): void;
+  /** Called once the deadline passed and the entry left the heap. */
+  expire(entry: E): void;
 }
 
 /**
  * A binary min-heap of deadlines behind at most one Node timer, always armed for the
  * earliest deadline. Every sleeping fiber shares it, so a million sleepers cost one timer.
  */
-export class TimerHeap {
-  private readonly entries: TimerEntry[] = [];
+export class TimerHeap<E> {
+  private readonly entries: E[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
   private armedFor = Number.POSITIVE_INFINITY;
   private seq = 0;
   private readonly onTimer = (): void => this.fire();
 
+  constructor(private readonly slots: TimerSlots<E>) {}
+
   get size(): number {
     return this.entries.length;
   }
 
-  add(entry: TimerEntry): void {
-    entry[SEQ] = this.seq++;
-    entry[HEAP_INDEX] = this.entries.length;
+  add(entry: E): void {
+    this.slots.setSeq(entry, this.seq++);
     this.entries.push(entry);
-    this.up(entry[HEAP_INDEX]);
+    this.up(this.entries.length - 1);
     this.arm();
   }
 
   /** Removes `entry`; false when it is not in the heap. */
-  remove(entry: TimerEntry): boolean {
-    const index = entry[HEAP_INDEX];
+  remove(entry: E): boolean {
+    const slots = this.slots;
+    const index = slots.index(entry);
     if (index < 0 || this.entries[index] !== entry) return false;
     const last = this.entries.pop()!;
-    entry[HEAP_INDEX] = -1;
+    slots.setIndex(entry, -1);
     if (last !== entry) {
       this.entries[index] = last;
-      last[HEAP_INDEX] = index;
+      slots.setIndex(last, index);
       this.down(index);
-      this.up(last[HEAP_INDEX]);
+      this.up(slots.index(last));
     }
     this.arm();
     return true;
@@ -61,9 +61,10 @@ export class TimerHeap {
     this.timer = undefined;
     this.armedFor = Number.POSITIVE_INFINITY;
     const now = Date.now();
-    for (let top = this.entries[0]; top !== undefined && top[DEADLINE] <= now; top = this.entries[0]) {
+    const slots = this.slots;
+    for (let top = this.entries[0]; top !== undefined && slots.deadline(top) <= now; top = this.entries[0]) {
       this.removeTop();
-      top[EXPIRE]();
+      slots.expire(top);
     }
     this.arm();
   }
@@ -71,17 +72,18 @@ export class TimerHeap {
   private removeTop(): void {
     const top = this.entries[0]!;
     const last = this.entries.pop()!;
-    top[HEAP_INDEX] = -1;
+    this.slots.setIndex(top, -1);
     if (last !== top) {
       this.entries[0] = last;
-      last[HEAP_INDEX] = 0;
+      this.slots.setIndex(last, 0);
       this.down(0);
     }
   }
 
   /** Points the one timer at the earliest deadline (or clears it when nothing sleeps). */
   private arm(): void {
-    const earliest = this.entries[0]?.[DEADLINE] ?? Number.POSITIVE_INFINITY;
+    const top = this.entries[0];
+    const earliest = top === undefined ? Number.POSITIVE_INFINITY : this.slots.deadline(top);
     if (earliest === this.armedFor) return;
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
@@ -91,8 +93,11 @@ export class TimerHeap {
     }
   }
 
-  private before(a: TimerEntry, b: TimerEntry): boolean {
-    return a[DEADLINE] < b[DEADLINE] || (a[DEADLINE] === b[DEADLINE] && a[SEQ] < b[SEQ]);
+  private before(a: E, b: E): boolean {
+    const slots = this.slots;
+    const da = slots.deadline(a);
+    const db = slots.deadline(b);
+    return da < db || (da === db && slots.seq(a) < slots.seq(b));
   }
 
   private up(index: number): void {
@@ -103,11 +108,11 @@ export class TimerHeap {
       const parent = entries[parentIndex]!;
       if (!this.before(entry, parent)) break;
       entries[index] = parent;
-      parent[HEAP_INDEX] = index;
+      this.slots.setIndex(parent, index);
       index = parentIndex;
     }
     entries[index] = entry;
-    entry[HEAP_INDEX] = index;
+    this.slots.setIndex(entry, index);
   }
 
   private down(index: number): void {
@@ -121,10 +126,10 @@ export class TimerHeap {
       const smaller = entries[child]!;
       if (!this.before(smaller, entry)) break;
       entries[index] = smaller;
-      smaller[HEAP_INDEX] = index;
+      this.slots.setIndex(smaller, index);
       index = child;
     }
     entries[index] = entry;
-    entry[HEAP_INDEX] = index;
+    this.slots.setIndex(entry, index);
   }
 }

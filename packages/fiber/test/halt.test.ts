@@ -276,3 +276,51 @@ describe('halt', () => {
     expect(child.status).toBe('done');
   });
 });
+
+describe('halt when the waitable cannot withdraw the fiber', () => {
+  const unparkBreaks = (onPark: () => void) => ({
+    park(): void {
+      onPark();
+    },
+    unpark(): never {
+      throw new Error('unpark broke');
+    },
+  });
+
+  it('throws the unpark error into a fiber that halted itself inside park, and it ends', () => {
+    const exec = new ManualExecutor();
+    const log: string[] = [];
+    const fiber = spawnWith({ executor: exec }, function* () {
+      try {
+        yield unparkBreaks(() => current()!.halt());
+      } catch (error) {
+        log.push(`caught ${(error as Error).message}`);
+      } finally {
+        log.push('finally');
+      }
+      yield; // the halt takes effect here
+      log.push('not reached');
+    });
+    expect(() => exec.drain()).not.toThrow();
+    expect(log).toEqual(['caught unpark broke', 'finally']);
+    expect(fiber.status).toBe('halted');
+  });
+
+  it('halting a parked fiber from outside throws the unpark error into it, and it unwinds', async () => {
+    const exec = new ManualExecutor();
+    const log: string[] = [];
+    const fiber = spawnWith({ executor: exec }, function* () {
+      try {
+        yield unparkBreaks(() => {});
+      } finally {
+        log.push('finally');
+      }
+    });
+    exec.drain();
+    expect(() => fiber.halt()).not.toThrow();
+    exec.drain();
+    expect(log).toEqual(['finally']);
+    expect(fiber.status).toBe('failed');
+    expect(((await rejection(fiber)) as Error & { cause: Error }).cause.message).toBe('unpark broke');
+  });
+});

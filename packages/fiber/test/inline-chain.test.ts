@@ -1,4 +1,5 @@
-import { InlineExecutor } from '@spindle/executor';
+import { FunctionRunnable, type Waiter } from '@spindle/core-context';
+import { InlineExecutor, ManualExecutor } from '@spindle/executor';
 import { describe, expect, it } from 'vitest';
 import { type Fiber, liveFiberCount, spawnWith } from '../src/index.js';
 import { TestEvent } from './helpers.js';
@@ -22,5 +23,60 @@ describe('fibers on an InlineExecutor', () => {
     expect(previous.status).toBe('done');
     expect(await previous).toBe(49_999);
     expect(liveFiberCount()).toBe(before);
+  });
+});
+
+describe('joiners woken through an InlineExecutor', () => {
+  it('all wake, and an error of one goes to its executor, not to whoever finished the fiber', async () => {
+    const exec = new ManualExecutor();
+    const errors: string[] = [];
+    const inline = new InlineExecutor({ onError: (error) => errors.push((error as Error).message) });
+    const x = spawnWith({ executor: exec }, function* () {
+      return 'x done';
+    });
+    const joiner = (name: string) =>
+      spawnWith({ executor: inline, name }, function* (): Generator<unknown, string> {
+        const result = (yield x) as string;
+        if (name === 'j1') {
+          inline.submit(
+            new FunctionRunnable(() => {
+              throw new Error('callback of j1');
+            }),
+          );
+        }
+        return `${name} saw ${result}`;
+      });
+    const j1 = joiner('j1');
+    const j2 = joiner('j2');
+    expect(() => exec.drain()).not.toThrow();
+    expect(errors).toEqual(['callback of j1']);
+    expect(j2.status).toBe('done');
+    expect(await j1).toBe('j1 saw x done');
+    expect(await j2).toBe('j2 saw x done');
+  });
+
+  it('a finishing fiber settles every joiner even when waking one throws', async () => {
+    const exec = new ManualExecutor();
+    const x = spawnWith({ executor: exec }, function* () {
+      return 7;
+    });
+    const broken: Waiter<number> = {
+      next: null,
+      prev: null,
+      owner: null,
+      wake(): never {
+        throw new Error('broken waiter');
+      },
+      fail(): never {
+        throw new Error('broken waiter');
+      },
+    };
+    x.park(broken);
+    const j2 = spawnWith({ executor: new InlineExecutor() }, function* (): Generator<unknown, number> {
+      return ((yield x) as number) + 1;
+    });
+    expect(() => exec.drain()).toThrow('broken waiter');
+    expect(j2.status).toBe('done');
+    expect(await j2).toBe(8);
   });
 });

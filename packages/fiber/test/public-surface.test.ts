@@ -1,7 +1,19 @@
 import { ManualExecutor } from '@spindle/executor';
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { current, type Fiber, FiberPool, liveFibers, sleep, spawnWith, waitPromise } from '../src/index.js';
+import {
+  current,
+  type Fiber,
+  FiberPool,
+  liveFibers,
+  pendingSleeps,
+  sleep,
+  spawnWith,
+  waitPromise,
+} from '../src/index.js';
 import { TestEvent } from './helpers.js';
+
+/** The symbol-keyed members of every Operation: `yield*` support and its toString tag. */
+const OPERATION_SYMBOLS = [Symbol.iterator, Symbol.toStringTag];
 
 /** What a user can reach on a Fiber: the public API, and nothing of the scheduler. */
 const PUBLIC_MEMBERS = [
@@ -21,13 +33,20 @@ const PUBLIC_MEMBERS = [
   'waitingOn',
 ];
 
-/** Every string-keyed property of `value` and its prototypes, up to Object.prototype. */
-function reachableNames(value: object): string[] {
-  const names = new Set<string>();
+/** Every property key of `value` and its prototypes, up to Object.prototype. */
+function reachableKeys(value: object): (string | symbol)[] {
+  const keys = new Set<string | symbol>();
   for (let o: object | null = value; o !== null && o !== Object.prototype; o = Object.getPrototypeOf(o)) {
-    for (const name of Object.getOwnPropertyNames(o)) names.add(name);
+    for (const key of Reflect.ownKeys(o)) keys.add(key);
   }
-  return [...names].sort();
+  return [...keys];
+}
+
+/** The string keys among them, sorted; every symbol key must be one of `allowedSymbols`. */
+function reachableNames(value: object, allowedSymbols: symbol[] = OPERATION_SYMBOLS): string[] {
+  const keys = reachableKeys(value);
+  expect(keys.filter((key) => typeof key === 'symbol' && !allowedSymbols.includes(key))).toEqual([]);
+  return keys.filter((key): key is string => typeof key === 'string').sort();
 }
 
 describe('the public Fiber', () => {
@@ -115,9 +134,21 @@ describe('the other public objects of the package', () => {
       yield nap;
     });
     exec.drain();
+    const sleeping = pendingSleeps();
+    // Call every function-valued member a user can reach that is not the public API, by
+    // string or symbol key: none may end the sleep.
+    const publicApi = new Set<string | symbol>([...OPERATION, 'describe', Symbol.toStringTag]);
+    for (const key of reachableKeys(nap)) {
+      if (publicApi.has(key)) continue;
+      const member = (nap as unknown as Record<string | symbol, unknown>)[key];
+      if (typeof member === 'function') member.call(nap);
+    }
+    exec.drain();
     expect(fiber.status).toBe('suspended');
+    expect(pendingSleeps()).toBe(sleeping);
     fiber.halt();
     exec.drain();
+    expect(pendingSleeps()).toBe(sleeping - 1);
   });
 
   it('a promise wait and a pool show only their public API', () => {

@@ -1,9 +1,29 @@
 import { createRandom, runSeeded } from '@spindle/executor';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { DEADLINE, EXPIRE, HEAP_INDEX, SEQ, type TimerEntry, TimerHeap } from '../src/timer-heap.js';
+import { TimerHeap, type TimerSlots } from '../src/timer-heap.js';
 
-function entry(deadline: number, name: number, fired: number[]): TimerEntry {
-  return { [DEADLINE]: deadline, [SEQ]: 0, [HEAP_INDEX]: -1, [EXPIRE]: () => fired.push(name) };
+interface Entry {
+  deadline: number;
+  seq: number;
+  index: number;
+  expire(): void;
+}
+
+const slots: TimerSlots<Entry> = {
+  deadline: (e) => e.deadline,
+  seq: (e) => e.seq,
+  setSeq: (e, seq) => {
+    e.seq = seq;
+  },
+  index: (e) => e.index,
+  setIndex: (e, index) => {
+    e.index = index;
+  },
+  expire: (e) => e.expire(),
+};
+
+function entry(deadline: number, name: number, fired: number[]): Entry {
+  return { deadline, seq: 0, index: -1, expire: () => fired.push(name) };
 }
 
 describe('TimerHeap', () => {
@@ -18,7 +38,7 @@ describe('TimerHeap', () => {
     runSeeded(30, (_exec, seed) => {
       vi.setSystemTime(0);
       const random = createRandom(seed);
-      const heap = new TimerHeap();
+      const heap = new TimerHeap(slots);
       const fired: number[] = [];
       const entries = Array.from({ length: 60 }, (_, i) => entry(Math.floor(random() * 20), i, fired));
       for (const e of entries) heap.add(e);
@@ -31,7 +51,7 @@ describe('TimerHeap', () => {
       expect(vi.getTimerCount()).toBe(1);
       vi.advanceTimersByTime(25);
       const expected = entries
-        .map((e, name) => ({ deadline: e[DEADLINE], name }))
+        .map((e, name) => ({ deadline: e.deadline, name }))
         .filter(({ name }) => !removed.has(name))
         .sort((a, b) => a.deadline - b.deadline || a.name - b.name)
         .map(({ name }) => name);

@@ -88,6 +88,17 @@ describe('what a fiber body may be', () => {
     );
     expect(exec.pending).toBe(0);
   });
+
+  it('checks a hand-written iterator for async iteration (only function* generators skip the lookup)', async () => {
+    const exec = new ManualExecutor();
+    const asyncLike = { next: () => Promise.resolve({ done: true, value: 1 }), [Symbol.asyncIterator]() {} };
+    expect(() => spawnWith({ executor: exec }, (() => asyncLike) as never)).toThrow(/async generator/);
+    expect(exec.pending).toBe(0);
+    const syncLike = { next: () => ({ done: true, value: 2 }) };
+    const fiber = spawnWith({ executor: exec }, (() => syncLike) as never);
+    exec.drain();
+    expect(await fiber).toBe(2);
+  });
 });
 
 describe('describing a wait', () => {

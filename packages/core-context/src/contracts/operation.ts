@@ -8,13 +8,27 @@ import type { Waitable, Waiter, WaitOptions } from './wait.js';
  * which parks the fiber (the fiber is the waiter, so waiting allocates nothing more) and
  * resumes it with the result. `await` parks one promise waiter instead.
  *
- * Operations are lazy: nothing waits until one is awaited, yielded, or given a `then`,
- * `catch` or `finally` callback, and each of those starts a wait of its own.
+ * An operation describes a wait; it is not a promise of one result. Nothing waits until it
+ * is awaited, yielded, or given a `then`, `catch` or `finally` callback, and EVERY one of
+ * those is a wait of its own: `await op; await op;` on a lock takes it twice. So handle a
+ * failure on the wait you make, and await what `catch`/`finally` return, never `op` again:
+ *
+ * ```ts
+ * const guard = await mutex.lock().catch(onError); // one wait
+ * // not: const op = mutex.lock(); op.catch(onError); await op;  (two waits: two locks)
+ * ```
+ *
+ * The exception is an operation whose outcome is a value that exists once, such as a
+ * fiber's result: every wait on it sees that same outcome.
+ *
+ * It is typed `PromiseLike` (what `await` needs) and offers `catch` and `finally` for the
+ * familiar idioms, but it does not claim to be a `Promise`: code written for promises may
+ * call `then` twice on one and expect one outcome.
  *
  * Subclasses implement `park` and `unpark` (and `restore` when a result carries an
  * obligation, like a lock).
  */
-export abstract class Operation<T> implements Waitable<T>, Promise<T> {
+export abstract class Operation<T> implements Waitable<T>, PromiseLike<T> {
   abstract park(waiter: Waiter<T>): void;
   abstract unpark(waiter: Waiter<T>): boolean;
 
@@ -23,6 +37,7 @@ export abstract class Operation<T> implements Waitable<T>, Promise<T> {
     return new OperationStep(this);
   }
 
+  /** Starts a NEW wait (as `await op` does) and hands its outcome to the callbacks. */
   // biome-ignore lint/suspicious/noThenProperty: operations are awaitable on purpose
   then<R1 = T, R2 = never>(
     onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
@@ -32,13 +47,19 @@ export abstract class Operation<T> implements Waitable<T>, Promise<T> {
     return waitFor(this).then(onFulfilled, onRejected);
   }
 
-  /** Starts a wait, like `then`, and handles its failure: `op.catch(handle)`. */
+  /**
+   * Starts a NEW wait, like `then`, and handles its failure. The returned promise is the
+   * whole wait: await it (`await op.catch(handle)`), not `op` again, which waits once more.
+   */
   // biome-ignore lint/suspicious/noExplicitAny: typed like Promise, so `(error: Error) => …` handlers fit
   catch<R = never>(onRejected?: ((reason: any) => R | PromiseLike<R>) | null): Promise<T | R> {
     return waitFor(this).catch(onRejected);
   }
 
-  /** Starts a wait, like `then`, and runs `onFinally` when it ends either way. */
+  /**
+   * Starts a NEW wait, like `then`, and runs `onFinally` when it ends either way. Await
+   * the returned promise, not `op`: `op.finally(f); await op;` is two waits.
+   */
   finally(onFinally?: (() => void) | null): Promise<T> {
     return waitFor(this).finally(onFinally);
   }
