@@ -24,6 +24,28 @@ let ownersHead = 0;
 let ownersTail = 0;
 let draining = false;
 
+/** Owners below this many read slots are not worth moving down. */
+const COMPACT_AFTER = 1024;
+
+/**
+ * The owner of the runnable just shifted from `deferred`. When the queue never empties
+ * during a drain (two wake-up chains taking turns), the live slots are moved down once the
+ * read ones are the larger half, so the array stays within twice the queue's length.
+ */
+function takeOwner(): InlineExecutor {
+  const owner = owners[ownersHead]!;
+  owners[ownersHead++] = null;
+  if (ownersHead === ownersTail) {
+    ownersHead = ownersTail = 0;
+  } else if (ownersHead >= COMPACT_AFTER && ownersHead * 2 >= ownersTail) {
+    owners.copyWithin(0, ownersHead, ownersTail);
+    owners.fill(null, ownersTail - ownersHead, ownersTail);
+    ownersTail -= ownersHead;
+    ownersHead = 0;
+  }
+  return owner;
+}
+
 function rethrowLater(error: unknown): void {
   queueMicrotask(() => {
     throw error;
@@ -78,11 +100,7 @@ export class InlineExecutor implements Executor {
           owner.onError(error);
         }
         next = deferred.shift();
-        if (next !== null) {
-          owner = owners[ownersHead]!;
-          owners[ownersHead++] = null;
-          if (ownersHead === ownersTail) ownersHead = ownersTail = 0;
-        }
+        if (next !== null) owner = takeOwner();
       }
     } finally {
       draining = false;
