@@ -35,7 +35,7 @@ export class SharedRwLock extends SharedCells {
 
   constructor(view?: Int32Array, index = 0) {
     super(view, index, SharedRwLock.INT32_SLOTS, 'SharedRwLock');
-    this.holders = new ThreadTable(this.view, index + 1);
+    this.holders = new ThreadTable(this.view, index + 1, () => this.sweepDeadHolders());
     if (!initializing()) {
       const state = Atomics.load(this.view, index);
       if (state < 0 || ((state & WRITER) !== 0 && (state & READERS_MASK) !== 0)) {
@@ -99,22 +99,31 @@ export class SharedRwLock extends SharedCells {
     );
   }
 
+  /**
+   * Gives back a read lock. For recovery a read lock belongs to the thread that took it:
+   * one released by a thread that holds none is taken off every other thread's count.
+   */
   readUnlock(): void {
+    const notHeld = () => new NotHeldError('SharedRwLock.readUnlock() but no reader holds it');
+    if (this.readerCount === 0) throw notHeld();
+    // Off the table first: a thread killed before the state changes leaks the read lock.
+    this.holders.takeOff(1, 1, READERS_MASK);
     const left = this.update((state) => {
-      if ((state & READERS_MASK) === 0)
-        throw new NotHeldError('SharedRwLock.readUnlock() but no reader holds it');
+      if ((state & READERS_MASK) === 0) throw notHeld();
       return state - 1;
     });
-    this.holders.add(-1);
     if ((left & READERS_MASK) === 0) futexWake(this.view, this.index);
   }
 
+  /** Gives back the write lock (taken off the count of the thread that took it, whichever unlocks). */
   writeUnlock(): void {
+    const notHeld = () => new NotHeldError('SharedRwLock.writeUnlock() but no writer holds it');
+    if (!this.writeLocked) throw notHeld();
+    this.holders.takeOff(1, WRITER, WRITER);
     this.update((state) => {
-      if ((state & WRITER) === 0) throw new NotHeldError('SharedRwLock.writeUnlock() but no writer holds it');
+      if ((state & WRITER) === 0) throw notHeld();
       return state & ~WRITER;
     });
-    this.holders.add(-WRITER);
     futexWake(this.view, this.index);
   }
 
@@ -124,14 +133,19 @@ export class SharedRwLock extends SharedCells {
   }
 
   /**
-   * Subtracts from the state what dead threads held or registered, and wakes everyone to
-   * look again; a dead writer marks the lock. @internal
+   * Subtracts from the state what dead threads held or registered (never below what the
+   * state holds), and wakes everyone to look again; a dead writer marks the lock. @internal
    */
   sweepDeadHolders(): void {
     const held = this.holders.sweep();
     if (held === 0) return;
     if ((held & WRITER) !== 0) this.holders.markInconsistent();
-    this.update((state) => state - held);
+    this.update((state) => {
+      const readers = Math.max(0, (state & READERS_MASK) - (held & READERS_MASK));
+      const writer = state & WRITER & ~held;
+      const waiting = Math.max(0, (state >>> WAITING_SHIFT) - (held >>> WAITING_SHIFT));
+      return (waiting << WAITING_SHIFT) | writer | readers;
+    });
     futexWake(this.view, this.index);
   }
 
@@ -166,9 +180,18 @@ export class SharedRwLock extends SharedCells {
     for (;;) {
       const state = Atomics.load(view, index);
       if ((state & (WRITER | READERS_MASK)) !== 0) return state;
-      const next = (registered ? state - WAITING_WRITER : state) | WRITER;
-      if (Atomics.compareExchange(view, index, state, next) !== state) continue;
-      this.holders.add(next - state);
+      if (!registered) {
+        if (Atomics.compareExchange(view, index, state, state | WRITER) !== state) continue;
+        this.holders.add(WRITER);
+        return true;
+      }
+      // The registration leaves the table before the state, the write lock enters it after.
+      this.holders.add(-WAITING_WRITER);
+      if (Atomics.compareExchange(view, index, state, (state - WAITING_WRITER) | WRITER) !== state) {
+        this.holders.add(WAITING_WRITER);
+        continue;
+      }
+      this.holders.add(WRITER);
       return true;
     }
   }
@@ -222,8 +245,8 @@ class SharedRwWait extends SharedWait<void> {
   protected override leave(): boolean {
     if (this.registered) {
       this.registered = false;
-      this.lock.update((state) => state - WAITING_WRITER);
       this.lock.holders.add(-WAITING_WRITER);
+      this.lock.update((state) => state - WAITING_WRITER);
       futexWake(this.lock.view, this.lock.index);
     }
     return true;
