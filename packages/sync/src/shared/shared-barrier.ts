@@ -125,7 +125,8 @@ export class SharedBarrier extends SharedCells {
         ((Date.now() & 0x7fffffff) - Atomics.load(this.view, this.index + OPENED_AT)) & 0x7fffffff;
       if (openFor < QUIET_SLICE_MS) return false;
     }
-    const waitingIn = (count: number) => (count >>> GENERATION_SHIFT === generation ? count & ARRIVED_MASK : 0);
+    const waitingIn = (count: number) =>
+      count >>> GENERATION_SHIFT === generation ? count & ARRIVED_MASK : 0;
     return this.waiting.sweep(waitingIn) > 0;
   }
 

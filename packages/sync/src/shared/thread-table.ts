@@ -113,7 +113,8 @@ export class ThreadTable {
       const count = Atomics.load(this.view, cell);
       const taken = Math.min(units, Math.floor(Math.max(0, count & mask) / unit));
       if (taken === 0) return units;
-      if (Atomics.compareExchange(this.view, cell, count, count - taken * unit) === count) return units - taken;
+      if (Atomics.compareExchange(this.view, cell, count, count - taken * unit) === count)
+        return units - taken;
     }
   }
 
