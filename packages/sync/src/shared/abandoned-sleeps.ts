@@ -27,7 +27,7 @@ export function cellSleeps(view: Int32Array, cell: number): CellSleeps {
 /** A live sleep ended (woken, timed out). */
 export function sleepEnded(view: Int32Array, cell: number, sleeps: CellSleeps): void {
   sleeps.live--;
-  forgetIfIdle(view, cell, sleeps);
+  letGoIfOutnumbered(view, cell, sleeps);
 }
 
 /**
@@ -41,14 +41,15 @@ export function sleepEnded(view: Int32Array, cell: number, sleeps: CellSleeps): 
 export function sleepAbandoned(view: Int32Array, cell: number, sleeps: CellSleeps): void {
   sleeps.live--;
   sleeps.abandoned++;
+  letGoIfOutnumbered(view, cell, sleeps);
+}
+
+/** Keeps the abandoned waiters at most as many as the live ones (so none once no sleep is left). */
+function letGoIfOutnumbered(view: Int32Array, cell: number, sleeps: CellSleeps): void {
   if (sleeps.abandoned > sleeps.live) {
     sleeps.abandoned = 0;
     futexWake(view, cell);
   }
-  forgetIfIdle(view, cell, sleeps);
-}
-
-function forgetIfIdle(view: Int32Array, cell: number, sleeps: CellSleeps): void {
   if (sleeps.live === 0 && sleeps.abandoned === 0) {
     byBuffer.get(view.buffer)?.delete(view.byteOffset / Int32Array.BYTES_PER_ELEMENT + cell);
   }
