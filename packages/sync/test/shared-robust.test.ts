@@ -345,3 +345,82 @@ describe('SharedBarrier breaks when a party dies while it waits', () => {
     await expectUsable(barrier, 2);
   });
 });
+
+const DIST = new URL('../dist/index.js', import.meta.url).href;
+
+/** A worker running `body` (an ES module body) with the built package's exports in scope as `sync`. */
+function evalWorker(body: string, workerData: unknown): Worker {
+  const source = `import { parentPort, workerData } from 'node:worker_threads';\nimport * as sync from ${JSON.stringify(DIST)};\n${body}`;
+  const worker = new Worker(source, { eval: true, workerData });
+  worker.on('error', () => {});
+  return worker;
+}
+
+/** A worker that takes `mutex` and exits holding it. */
+async function deadHolder(mutex: SharedMutex): Promise<void> {
+  const holder = evalWorker(
+    'sync.SharedMutex.fromHandle(workerData).tryLock(); process.exit(1);',
+    mutex.handle(),
+  );
+  await once(holder, 'exit');
+}
+
+describe('a blocking waiter finds a dead holder however it is woken or timed', () => {
+  it('lockBlocking({ timeout: 50 }) retried in a loop gets OwnerDiedError', async () => {
+    const mutex = new SharedMutex();
+    await deadHolder(mutex);
+    const waiter = evalWorker(
+      `const mutex = sync.SharedMutex.fromHandle(workerData);
+       let outcome = 'never';
+       for (let tries = 0; tries < 200; tries++) {
+         try { mutex.lockBlocking({ timeout: 50 }); outcome = 'locked'; break; }
+         catch (error) { if (error.name !== 'TimeoutError') { outcome = error.name; break; } }
+       }
+       parentPort.postMessage(outcome);`,
+      mutex.handle(),
+    );
+    const [outcome] = await once(waiter, 'message');
+    expect(outcome).toBe('OwnerDiedError');
+  });
+
+  it('a lockBlocking() woken every 20 ms (churn on the cell) gets OwnerDiedError', async () => {
+    const mutex = new SharedMutex();
+    await deadHolder(mutex);
+    const waiter = evalWorker(
+      `const mutex = sync.SharedMutex.fromHandle(workerData);
+       try { mutex.lockBlocking({ timeout: 10000 }); parentPort.postMessage('locked'); }
+       catch (error) { parentPort.postMessage(error.name); }`,
+      mutex.handle(),
+    );
+    const churn = setInterval(() => Atomics.notify(mutex.view, 0), 20);
+    try {
+      const [outcome] = await once(waiter, 'message');
+      expect(outcome).toBe('OwnerDiedError');
+    } finally {
+      clearInterval(churn);
+    }
+  });
+});
+
+describe('a thread table full of threads that exited', () => {
+  it('is swept when the next thread claims a slot, so what that thread holds when it dies is still taken back', async () => {
+    const lock = new SharedRwLock();
+    const reader = (die: boolean) =>
+      evalWorker(
+        `const lock = sync.SharedRwLock.fromHandle(workerData.handle);
+         lock.tryReadLock();
+         if (!workerData.die) lock.readUnlock();
+         process.exit(0);`,
+        { handle: lock.handle(), die },
+      );
+    // More threads than the table has slots take a read lock, give it back and exit normally.
+    for (let batch = 0; batch < 5; batch++) {
+      await Promise.all(Array.from({ length: 8 }, () => once(reader(false), 'exit')));
+    }
+    await once(reader(true), 'exit');
+    expect(lock.readerCount).toBe(1);
+    await lock.writeLock({ timeout: 10_000 });
+    lock.writeUnlock();
+    expectRwFree(lock);
+  });
+});

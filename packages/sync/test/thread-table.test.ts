@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { SharedBarrier, SharedRwLock } from '../dist/index.js';
+
+/** No Linux thread has this id: a sweep finds it gone. */
+const DEAD_TID = (1 << 22) - 1;
+const SLOT = 3;
+const TABLE_THREADS = 32;
+
+/** The first cell of slot `slot` of a table whose INCONSISTENT cell is at `table`. */
+const slotAt = (table: number, slot: number) => table + 1 + slot * SLOT;
+
+describe('thread tables', () => {
+  it("a sweep clears a dead thread's start time before it frees the id, so a new claimer's id is never paired with it", () => {
+    const lock = new SharedRwLock();
+    const at = slotAt(1, 0);
+    lock.view.set([DEAD_TID, 12_345, 0], at);
+    lock.sweepDeadHolders();
+    expect(Array.from(lock.view.subarray(at, at + SLOT))).toEqual([0, 0, 0]);
+  });
+
+  it('a barrier party whose thread died after its generation passed does not break a later generation of live parties', async () => {
+    const barrier = new SharedBarrier(2);
+    const table = 3;
+    const first = Promise.resolve(barrier.wait());
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(await barrier.wait()).toBe(true);
+    // Generation 0 passed; `first` has not run again yet. A thread that died right here
+    // would leave its count: copy this thread's slot to one of a dead thread.
+    const own = Array.from({ length: TABLE_THREADS }, (_, slot) => slotAt(table, slot)).find(
+      (at) => barrier.view[at] > 0,
+    )!;
+    const copy = slotAt(table, TABLE_THREADS - 1);
+    barrier.view.set([DEAD_TID, 0, barrier.view[own + 2]], copy);
+    expect(await first).toBe(false);
+    // Generation 1 between live parties, open longer than a check interval.
+    const waiting = Promise.resolve(barrier.wait()).then(
+      () => 'passed',
+      (error: Error) => error.name,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    expect(await barrier.wait({ timeout: 5000 })).toBe(true);
+    expect(await waiting).toBe('passed');
+  });
+});
