@@ -67,6 +67,7 @@ function semaphoreCase(
   name: string,
   make: () => {
     tryAcquire(n: number): boolean;
+    release(n: number): void;
     available: number;
     acquire(n: number, o: WaitOptions): unknown;
   },
@@ -107,7 +108,10 @@ function rwCase(name: string, make: () => RwLock | SharedRwLock, writer: boolean
 }
 
 /** An event-like wait; `waiters` counts what a started wait would have registered, where it can be seen. */
-function eventCase(name: string, wait: (options: WaitOptions) => { op: unknown; waiters?: () => number }): Case {
+function eventCase(
+  name: string,
+  wait: (options: WaitOptions) => { op: unknown; waiters?: () => number },
+): Case {
   return {
     name,
     call(options) {
@@ -148,7 +152,10 @@ const CASES: Case[] = [
     name: 'SharedBarrier.wait',
     call(options) {
       const barrier = new SharedBarrier(2);
-      return { wait: () => barrier.wait(options), untouched: () => (Atomics.load(barrier.view, 0) & 0xffff) === 0 };
+      return {
+        wait: () => barrier.wait(options),
+        untouched: () => (Atomics.load(barrier.view, 0) & 0xffff) === 0,
+      };
     },
   },
   {
