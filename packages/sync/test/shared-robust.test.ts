@@ -5,6 +5,7 @@ import {
   BrokenBarrierError,
   InvalidStateError,
   NotHeldError,
+  type Operation,
   OwnerDiedError,
   TimeoutError,
 } from '@spindle/core-context';
@@ -49,11 +50,24 @@ function waitFor(mutex: SharedMutex, style: Style): Promise<string> {
     mutex.unlock();
     return error instanceof Error ? error.name : 'locked';
   };
-  if (style === 'promise') return Promise.resolve(mutex.lock()).then(() => settle(null), settle);
+  return waitThe(style, () => mutex.lock(), settle, { handle: mutex.handle() });
+}
+
+/**
+ * Runs `operation()` the `style` way and resolves to what `settle` makes of its end (null:
+ * it completed); blocking: a worker started with `blocking` as its data waits and reports.
+ */
+function waitThe(
+  style: Style,
+  operation: () => Operation<unknown>,
+  settle: (error: unknown) => string,
+  blocking: Record<string, unknown>,
+): Promise<string> {
+  if (style === 'promise') return Promise.resolve(operation()).then(() => settle(null), settle);
   if (style === 'fiber') {
     const fiber = spawn(function* () {
       try {
-        yield* mutex.lock();
+        yield* operation();
       } catch (error) {
         return settle(error);
       }
@@ -61,7 +75,7 @@ function waitFor(mutex: SharedMutex, style: Style): Promise<string> {
     });
     return Promise.resolve(fiber);
   }
-  const waiter = startWorker({ role: 'waiter', handle: mutex.handle() });
+  const waiter = startWorker({ role: 'waiter', ...blocking });
   return once(waiter, 'message').then(([outcome]) => outcome as string);
 }
 
@@ -165,21 +179,7 @@ function lockRw(lock: SharedRwLock, writer: boolean, style: Style): Promise<stri
     return error instanceof Error ? error.name : 'locked';
   };
   const operation = () => (writer ? lock.writeLock() : lock.readLock());
-  if (style === 'promise') return Promise.resolve(operation()).then(() => settle(null), settle);
-  if (style === 'fiber') {
-    return Promise.resolve(
-      spawn(function* () {
-        try {
-          yield* operation();
-        } catch (error) {
-          return settle(error);
-        }
-        return settle(null);
-      }),
-    );
-  }
-  const waiter = startWorker({ role: 'waiter', primitive: 'rwlock', writer, handle: lock.handle() });
-  return once(waiter, 'message').then(([outcome]) => outcome as string);
+  return waitThe(style, operation, settle, { primitive: 'rwlock', writer, handle: lock.handle() });
 }
 
 async function startRwWorker(lock: SharedRwLock, data: Record<string, unknown>): Promise<Worker> {
@@ -305,21 +305,7 @@ function arrivals(barrier: SharedBarrier): number {
 /** Waits at `barrier` the `style` way; resolves to 'leader', 'passed' or the error's name. */
 function passBarrier(barrier: SharedBarrier, style: Style): Promise<string> {
   const settle = (error: unknown) => (error instanceof Error ? error.name : 'passed');
-  if (style === 'promise') return Promise.resolve(barrier.wait()).then(() => 'passed', settle);
-  if (style === 'fiber') {
-    return Promise.resolve(
-      spawn(function* () {
-        try {
-          yield* barrier.wait();
-        } catch (error) {
-          return settle(error);
-        }
-        return 'passed';
-      }),
-    );
-  }
-  const waiter = startWorker({ role: 'waiter', primitive: 'barrier', handle: barrier.handle() });
-  return once(waiter, 'message').then(([outcome]) => outcome as string);
+  return waitThe(style, () => barrier.wait(), settle, { primitive: 'barrier', handle: barrier.handle() });
 }
 
 async function expectUsable(barrier: SharedBarrier, parties: number): Promise<void> {

@@ -27,6 +27,8 @@ const WAITING_SHIFT = 16;
  * lock, its waiting writers), so what a dead thread held or registered is subtracted by
  * a waiter that notices (within about 100 ms). A writer that died marks the lock: every
  * lock that then succeeds throws OwnerDiedError with the lock held, until `markConsistent()`.
+ * A lock is added to the table after it is taken and taken off before it is given back,
+ * so a death between the two steps leaks it and never frees what somebody holds.
  */
 export class SharedRwLock extends SharedCells {
   static readonly INT32_SLOTS = 1 + THREAD_TABLE_CELLS;
