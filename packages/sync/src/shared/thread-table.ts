@@ -27,7 +27,7 @@ const NO_SLOT = -3;
  * what somebody still holds).
  */
 export class ThreadTable {
-  private countCell = NOT_LOOKED;
+  private cachedCell = NOT_LOOKED;
 
   /** `sweepDead` frees the slots of dead threads (the primitive's sweep): tried once when the table is full. */
   constructor(
@@ -43,13 +43,13 @@ export class ThreadTable {
 
   /** Adds `n` (negative: gives back what this thread added) to this thread's count. */
   add(n: number): void {
-    const cell = this.ownCell(true);
+    const cell = this.countCell(true);
     if (cell >= 0) Atomics.add(this.view, cell, n);
   }
 
   /** Replaces this thread's count with `change(count)`. */
   change(change: (count: number) => number): void {
-    const cell = this.ownCell(true);
+    const cell = this.countCell(true);
     if (cell < 0) return;
     for (;;) {
       const count = Atomics.load(this.view, cell);
@@ -66,7 +66,7 @@ export class ThreadTable {
    */
   takeOff(units: number, unit = 1, mask = 0x7fffffff): void {
     if (!holderDeathVisible) return;
-    const own = this.ownCell(false);
+    const own = this.countCell(false);
     const rest = own >= 0 ? this.takeFrom(own, units, unit, mask) : units;
     if (rest === 0) return;
     for (let at = this.base + 1 + 2; at < this.base + THREAD_TABLE_CELLS; at += SLOT) {
@@ -119,11 +119,13 @@ export class ThreadTable {
   }
 
   /**
-   * This thread's count cell, -1 when it has none: found once, claimed when `claim` (a
-   * full table is swept once, and if it stays full this thread stays untracked).
+   * This thread's count cell in the view, negative when it has none: found once, claimed
+   * when `claim` (a full table is swept once, and if it stays full this thread stays
+   * untracked). A primitive that must change it right next to its state (no call between,
+   * where a terminate could land) does so on this cell itself.
    */
-  private ownCell(claim: boolean): number {
-    let cell = this.countCell;
+  countCell(claim: boolean): number {
+    let cell = this.cachedCell;
     // Still ours? (A constructor run again on live cells resets the table.)
     if (cell >= 0 && Atomics.load(this.view, cell - 2) !== selfId) cell = NOT_LOOKED;
     if (cell === NOT_LOOKED) cell = this.find();
@@ -134,7 +136,7 @@ export class ThreadTable {
         cell = this.claim();
       }
     }
-    this.countCell = cell;
+    this.cachedCell = cell;
     return cell;
   }
 
