@@ -18,6 +18,10 @@ const CAPACITY = 1;
  * threads. It holds at most its capacity, by default the initial permits (start short
  * with `{ permits: 0, capacity: n }`); releasing past it (more than was acquired) throws
  * NotHeldError.
+ *
+ * Permits have no owner (any thread may release, and counting items is correct use), so
+ * permits a thread dies holding stay taken: a per-thread account would give back, when a
+ * consumer dies, the items it consumed, creating permits (see the README).
  */
 export class SharedSemaphore extends SharedCells {
   static readonly INT32_SLOTS = 2;
