@@ -46,4 +46,31 @@ describe('thread tables', () => {
     expect(await barrier.wait({ timeout: 5000 })).toBe(true);
     expect(await waiting).toBe('passed');
   });
+
+  it.skipIf(!existsSync('/proc/thread-self'))(
+    'idle async waits on one lock are looked at once per check, not once each',
+    async () => {
+      const lock = new SharedRwLock();
+      lock.tryWriteLock();
+      const prototype = SharedRwLock.prototype as unknown as { sweepDeadHolders(): void };
+      const sweep = prototype.sweepDeadHolders;
+      let sweeps = 0;
+      prototype.sweepDeadHolders = function (this: unknown) {
+        sweeps++;
+        sweep.call(this);
+      };
+      const waits = Array.from({ length: 500 }, () => Promise.resolve(lock.readLock()));
+      try {
+        // About three checks (every 100 ms): 1,500 sweeps when each wait looked by itself.
+        await new Promise((resolve) => setTimeout(resolve, 350));
+      } finally {
+        prototype.sweepDeadHolders = sweep;
+      }
+      expect(sweeps).toBeGreaterThan(0);
+      expect(sweeps).toBeLessThanOrEqual(10);
+      lock.writeUnlock();
+      await Promise.all(waits);
+      for (let i = 0; i < waits.length; i++) lock.readUnlock();
+    },
+  );
 });
