@@ -63,11 +63,13 @@ function expectValidState(lock: SharedRwLock, at: string): void {
     negative: state < 0,
     writerWithReaders: writer && readers > 0,
     readers: readers <= 1,
+    waitingWriters: state >>> 16 <= 1,
   }).toEqual({
     at,
     negative: false,
     writerWithReaders: false,
     readers: true,
+    waitingWriters: true,
   });
 }
 
@@ -84,6 +86,22 @@ const scenarios: Record<string, (lock: SharedRwLock) => void> = {
   'tryWriteLock, writeUnlock': (lock) => {
     lock.tryWriteLock();
     lock.writeUnlock();
+  },
+  'a writer registers as waiting behind a reader, enters when it leaves, unlocks': (lock) => {
+    const internal = lock as unknown as {
+      registerWriter(): void;
+      enterWrite(registered: boolean): true | number;
+    };
+    lock.tryReadLock();
+    internal.registerWriter();
+    lock.readUnlock();
+    expect(internal.enterWrite(true)).toBe(true);
+    lock.writeUnlock();
+  },
+  'a writer registers as waiting and gives up': (lock) => {
+    const internal = lock as unknown as { registerWriter(): void; unregisterWriter(): void };
+    internal.registerWriter();
+    internal.unregisterWriter();
   },
   'two readers, two readUnlocks': (lock) => {
     lock.tryReadLock();
