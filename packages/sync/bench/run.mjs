@@ -1,10 +1,13 @@
 // Suite "sync": mutex contention (fibers vs async-mutex, p-queue, Effect) and a SharedMutex
 // shared by 2 worker threads (vs a mutex coordinated by postMessage through the main thread),
-// and what abandoned shared waits cost (bytes held, hand-off to the next live waiter).
+// what abandoned shared waits cost (bytes held, hand-off to the next live waiter), N waits
+// aborted one at a time, and uncontended shared operations.
 import { benchOptions, emit, printRatios } from '@spindle/bench-kit';
 import { abandonedWaits } from './abandoned-waits.mjs';
+import { abortStorm } from './abort-storm.mjs';
 import { mutexContention } from './mutex-contention.mjs';
 import { sharedMutexThroughput } from './shared-mutex.mjs';
+import { uncontended } from './uncontended.mjs';
 
 const { quick } = benchOptions();
 
@@ -22,6 +25,16 @@ for (const row of await sharedMutexThroughput(
 
 for (const row of await abandonedWaits(
   quick ? { abandoned: 20_000, runs: 1 } : { abandoned: 200_000, runs: 3 },
+)) {
+  emit({ suite: 'sync', ...row });
+}
+
+for (const row of await abortStorm(quick ? { waits: [2000], runs: 1 } : { waits: [2000, 8000], runs: 3 })) {
+  emit({ suite: 'sync', ...row });
+}
+
+for (const row of await uncontended(
+  quick ? { iterations: 200_000, runs: 3 } : { iterations: 2_000_000, runs: 5 },
 )) {
   emit({ suite: 'sync', ...row });
 }

@@ -1,9 +1,24 @@
 import { once } from 'node:events';
+import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import { BrokenBarrierError, InvalidStateError, NotHeldError, OwnerDiedError } from '@spindle/core-context';
+import {
+  BrokenBarrierError,
+  InvalidStateError,
+  NotHeldError,
+  type Operation,
+  OwnerDiedError,
+  TimeoutError,
+} from '@spindle/core-context';
 import { spawn } from '@spindle/fiber';
 import { describe, expect, it } from 'vitest';
 import { SharedBarrier, SharedMutex, SharedRwLock, SharedSemaphore } from '../dist/index.js';
+
+/**
+ * A thread's death is seen through /proc (Linux). Where it is missing (macOS, Windows) no
+ * death is noticed, as the README says, and these tests would wait for what never comes.
+ */
+const DEATH_VISIBLE = existsSync('/proc/thread-self');
+const whereDeathIsSeen = describe.skipIf(!DEATH_VISIBLE);
 
 const WORKER = new URL('./fixtures/robust-worker.mjs', import.meta.url);
 type Style = 'blocking' | 'promise' | 'fiber';
@@ -35,11 +50,24 @@ function waitFor(mutex: SharedMutex, style: Style): Promise<string> {
     mutex.unlock();
     return error instanceof Error ? error.name : 'locked';
   };
-  if (style === 'promise') return Promise.resolve(mutex.lock()).then(() => settle(null), settle);
+  return waitThe(style, () => mutex.lock(), settle, { handle: mutex.handle() });
+}
+
+/**
+ * Runs `operation()` the `style` way and resolves to what `settle` makes of its end (null:
+ * it completed); blocking: a worker started with `blocking` as its data waits and reports.
+ */
+function waitThe(
+  style: Style,
+  operation: () => Operation<unknown>,
+  settle: (error: unknown) => string,
+  blocking: Record<string, unknown>,
+): Promise<string> {
+  if (style === 'promise') return Promise.resolve(operation()).then(() => settle(null), settle);
   if (style === 'fiber') {
     const fiber = spawn(function* () {
       try {
-        yield* mutex.lock();
+        yield* operation();
       } catch (error) {
         return settle(error);
       }
@@ -47,7 +75,7 @@ function waitFor(mutex: SharedMutex, style: Style): Promise<string> {
     });
     return Promise.resolve(fiber);
   }
-  const waiter = startWorker({ role: 'waiter', handle: mutex.handle() });
+  const waiter = startWorker({ role: 'waiter', ...blocking });
   return once(waiter, 'message').then(([outcome]) => outcome as string);
 }
 
@@ -60,7 +88,7 @@ function expectConsistentAndFree(mutex: SharedMutex): void {
 
 const HOLDER_STYLES: Record<Death, Style> = { exit: 'blocking', throw: 'promise', terminate: 'fiber' };
 
-describe('SharedMutex survives a holder thread that dies', () => {
+whereDeathIsSeen('SharedMutex survives a holder thread that dies', () => {
   for (const death of ['exit', 'throw', 'terminate'] as const) {
     for (const style of ['promise', 'fiber', 'blocking'] as const) {
       it(`holder (${HOLDER_STYLES[death]}) dies by ${death}: a ${style} waiter gets OwnerDiedError with the lock, then it works again`, async () => {
@@ -99,54 +127,48 @@ describe('SharedMutex survives a holder thread that dies', () => {
   });
 });
 
-describe('SharedSemaphore takes back the permits of a thread that dies holding them', () => {
-  for (const death of ['exit', 'throw', 'terminate'] as const) {
-    for (const style of ['promise', 'fiber', 'blocking'] as const) {
-      it(`holder (${HOLDER_STYLES[death]}) dies by ${death}: a ${style} waiter gets the permits with OwnerDiedError`, async () => {
-        const semaphore = new SharedSemaphore(3);
-        const holder = startWorker({
-          role: 'holder',
-          primitive: 'semaphore',
-          death,
-          style: HOLDER_STYLES[death],
-          handle: semaphore.handle(),
-        });
-        expect(await new Promise((resolve) => holder.once('message', resolve))).toBe('holding');
-        expect(semaphore.available).toBe(1);
-        const outcome = acquireTwo(semaphore, style);
-        if (death === 'terminate') await holder.terminate();
-        expect(await outcome).toBe('OwnerDiedError');
-        expect(semaphore.available).toBe(3);
-        expect(semaphore.tryAcquire(3)).toBe(true);
-        semaphore.release(3);
-      });
-    }
-  }
-});
-
-/** acquire(2) the `style` way; after OwnerDiedError marks it consistent; gives the permits back. */
-function acquireTwo(semaphore: SharedSemaphore, style: Style): Promise<string> {
-  const settle = (error: unknown): string => {
-    if (error instanceof OwnerDiedError) semaphore.markConsistent();
-    semaphore.release(2);
-    return error instanceof Error ? error.name : 'locked';
-  };
-  if (style === 'promise') return Promise.resolve(semaphore.acquire(2)).then(() => settle(null), settle);
-  if (style === 'fiber') {
-    return Promise.resolve(
-      spawn(function* () {
-        try {
-          yield* semaphore.acquire(2);
-        } catch (error) {
-          return settle(error);
-        }
-        return settle(null);
-      }),
+describe('a SharedSemaphore keeps no per-thread account: a dying thread never gives it a permit', () => {
+  it('a worker acquires the only permit, the main thread releases it for the worker, the worker exits: one acquire succeeds, not two', async () => {
+    const semaphore = new SharedSemaphore(1);
+    const holder = startWorker({
+      role: 'holder',
+      primitive: 'semaphore',
+      death: 'exit',
+      style: 'blocking',
+      permits: 1,
+      handle: semaphore.handle(),
+    });
+    const exited = new Promise((resolve) => holder.once('exit', resolve));
+    expect(await new Promise((resolve) => holder.once('message', resolve))).toBe('holding');
+    semaphore.release(); // a semaphore may be released by any thread
+    await exited;
+    expect(semaphore.tryAcquire()).toBe(true);
+    // Waits longer than a check interval: nothing may hand out a second permit.
+    await expect(Promise.resolve(semaphore.acquire(1, { timeout: 400 }))).rejects.toBeInstanceOf(
+      TimeoutError,
     );
-  }
-  const waiter = startWorker({ role: 'waiter', primitive: 'semaphore', handle: semaphore.handle() });
-  return once(waiter, 'message').then(([outcome]) => outcome as string);
-}
+    expect(semaphore.available).toBe(0);
+    semaphore.release();
+  });
+
+  it('permits a worker dies holding stay taken (documented: only a timeout ends a wait for them)', async () => {
+    const semaphore = new SharedSemaphore(3);
+    const holder = startWorker({
+      role: 'holder',
+      primitive: 'semaphore',
+      death: 'exit',
+      style: 'blocking',
+      handle: semaphore.handle(),
+    });
+    const exited = new Promise((resolve) => holder.once('exit', resolve));
+    expect(await new Promise((resolve) => holder.once('message', resolve))).toBe('holding');
+    await exited;
+    await expect(Promise.resolve(semaphore.acquire(2, { timeout: 300 }))).rejects.toBeInstanceOf(
+      TimeoutError,
+    );
+    expect(semaphore.available).toBe(1);
+  });
+});
 
 /** Waits for `lock` (as a writer or a reader) the `style` way; like waitFor for the mutex. */
 function lockRw(lock: SharedRwLock, writer: boolean, style: Style): Promise<string> {
@@ -157,21 +179,7 @@ function lockRw(lock: SharedRwLock, writer: boolean, style: Style): Promise<stri
     return error instanceof Error ? error.name : 'locked';
   };
   const operation = () => (writer ? lock.writeLock() : lock.readLock());
-  if (style === 'promise') return Promise.resolve(operation()).then(() => settle(null), settle);
-  if (style === 'fiber') {
-    return Promise.resolve(
-      spawn(function* () {
-        try {
-          yield* operation();
-        } catch (error) {
-          return settle(error);
-        }
-        return settle(null);
-      }),
-    );
-  }
-  const waiter = startWorker({ role: 'waiter', primitive: 'rwlock', writer, handle: lock.handle() });
-  return once(waiter, 'message').then(([outcome]) => outcome as string);
+  return waitThe(style, operation, settle, { primitive: 'rwlock', writer, handle: lock.handle() });
 }
 
 async function startRwWorker(lock: SharedRwLock, data: Record<string, unknown>): Promise<Worker> {
@@ -186,7 +194,7 @@ function expectRwFree(lock: SharedRwLock): void {
   lock.writeUnlock();
 }
 
-describe('SharedRwLock survives threads that die holding or waiting for it', () => {
+whereDeathIsSeen('SharedRwLock survives threads that die holding or waiting for it', () => {
   for (const death of ['exit', 'throw', 'terminate'] as const) {
     for (const style of ['promise', 'fiber', 'blocking'] as const) {
       const writer = style !== 'fiber';
@@ -214,6 +222,32 @@ describe('SharedRwLock survives threads that die holding or waiting for it', () 
     const outcome = lockRw(lock, true, 'promise');
     await holder.terminate();
     expect(await outcome).toBe('locked');
+    expectRwFree(lock);
+  });
+
+  it('a read lock a worker took and the main thread released for it is not subtracted again when the worker exits', async () => {
+    const lock = new SharedRwLock();
+    const holder = startWorker({
+      role: 'holder',
+      primitive: 'rwlock',
+      writer: false,
+      death: 'exit',
+      style: 'blocking',
+      handle: lock.handle(),
+    });
+    const exited = new Promise((resolve) => holder.once('exit', resolve));
+    expect(await new Promise((resolve) => holder.once('message', resolve))).toBe('holding');
+    lock.readUnlock(); // the main thread releases the worker's read lock
+    await exited;
+    // A writer waits longer than a check interval, so the dead worker's slot is swept.
+    lock.tryReadLock();
+    const writer = Promise.resolve(lock.writeLock({ timeout: 10_000 }));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(lock.readerCount).toBe(1);
+    lock.readUnlock();
+    await writer;
+    lock.writeUnlock();
+    expect(() => SharedRwLock.attach(lock.view, 0)).not.toThrow();
     expectRwFree(lock);
   });
 
@@ -271,21 +305,7 @@ function arrivals(barrier: SharedBarrier): number {
 /** Waits at `barrier` the `style` way; resolves to 'leader', 'passed' or the error's name. */
 function passBarrier(barrier: SharedBarrier, style: Style): Promise<string> {
   const settle = (error: unknown) => (error instanceof Error ? error.name : 'passed');
-  if (style === 'promise') return Promise.resolve(barrier.wait()).then(() => 'passed', settle);
-  if (style === 'fiber') {
-    return Promise.resolve(
-      spawn(function* () {
-        try {
-          yield* barrier.wait();
-        } catch (error) {
-          return settle(error);
-        }
-        return 'passed';
-      }),
-    );
-  }
-  const waiter = startWorker({ role: 'waiter', primitive: 'barrier', handle: barrier.handle() });
-  return once(waiter, 'message').then(([outcome]) => outcome as string);
+  return waitThe(style, () => barrier.wait(), settle, { primitive: 'barrier', handle: barrier.handle() });
 }
 
 async function expectUsable(barrier: SharedBarrier, parties: number): Promise<void> {
@@ -293,7 +313,7 @@ async function expectUsable(barrier: SharedBarrier, parties: number): Promise<vo
   expect(results.filter((leader) => leader)).toHaveLength(1);
 }
 
-describe('SharedBarrier breaks when a party dies while it waits', () => {
+whereDeathIsSeen('SharedBarrier breaks when a party dies while it waits', () => {
   for (const death of ['exit', 'throw', 'terminate'] as const) {
     for (const style of ['promise', 'fiber', 'blocking'] as const) {
       it(`a party (${DOOMED_STYLES[death]}) dies by ${death}: a ${style} party waiting with it gets BrokenBarrierError`, async () => {
@@ -317,5 +337,84 @@ describe('SharedBarrier breaks when a party dies while it waits', () => {
     await new Promise((resolve) => setTimeout(resolve, 150));
     await expect(Promise.resolve(barrier.wait())).rejects.toBeInstanceOf(BrokenBarrierError);
     await expectUsable(barrier, 2);
+  });
+});
+
+const DIST = new URL('../dist/index.js', import.meta.url).href;
+
+/** A worker running `body` (an ES module body) with the built package's exports in scope as `sync`. */
+function evalWorker(body: string, workerData: unknown): Worker {
+  const source = `import { parentPort, workerData } from 'node:worker_threads';\nimport * as sync from ${JSON.stringify(DIST)};\n${body}`;
+  const worker = new Worker(source, { eval: true, workerData });
+  worker.on('error', () => {});
+  return worker;
+}
+
+/** A worker that takes `mutex` and exits holding it. */
+async function deadHolder(mutex: SharedMutex): Promise<void> {
+  const holder = evalWorker(
+    'sync.SharedMutex.fromHandle(workerData).tryLock(); process.exit(1);',
+    mutex.handle(),
+  );
+  await once(holder, 'exit');
+}
+
+whereDeathIsSeen('a blocking waiter finds a dead holder however it is woken or timed', () => {
+  it('lockBlocking({ timeout: 50 }) retried in a loop gets OwnerDiedError', async () => {
+    const mutex = new SharedMutex();
+    await deadHolder(mutex);
+    const waiter = evalWorker(
+      `const mutex = sync.SharedMutex.fromHandle(workerData);
+       let outcome = 'never';
+       for (let tries = 0; tries < 200; tries++) {
+         try { mutex.lockBlocking({ timeout: 50 }); outcome = 'locked'; break; }
+         catch (error) { if (error.name !== 'TimeoutError') { outcome = error.name; break; } }
+       }
+       parentPort.postMessage(outcome);`,
+      mutex.handle(),
+    );
+    const [outcome] = await once(waiter, 'message');
+    expect(outcome).toBe('OwnerDiedError');
+  });
+
+  it('a lockBlocking() woken every 20 ms (churn on the cell) gets OwnerDiedError', async () => {
+    const mutex = new SharedMutex();
+    await deadHolder(mutex);
+    const waiter = evalWorker(
+      `const mutex = sync.SharedMutex.fromHandle(workerData);
+       try { mutex.lockBlocking({ timeout: 10000 }); parentPort.postMessage('locked'); }
+       catch (error) { parentPort.postMessage(error.name); }`,
+      mutex.handle(),
+    );
+    const churn = setInterval(() => Atomics.notify(mutex.view, 0), 20);
+    try {
+      const [outcome] = await once(waiter, 'message');
+      expect(outcome).toBe('OwnerDiedError');
+    } finally {
+      clearInterval(churn);
+    }
+  });
+});
+
+whereDeathIsSeen('a thread table full of threads that exited', () => {
+  it('is swept when the next thread claims a slot, so what that thread holds when it dies is still taken back', async () => {
+    const lock = new SharedRwLock();
+    const reader = (die: boolean) =>
+      evalWorker(
+        `const lock = sync.SharedRwLock.fromHandle(workerData.handle);
+         lock.tryReadLock();
+         if (!workerData.die) lock.readUnlock();
+         process.exit(0);`,
+        { handle: lock.handle(), die },
+      );
+    // More threads than the table has slots take a read lock, give it back and exit normally.
+    for (let batch = 0; batch < 5; batch++) {
+      await Promise.all(Array.from({ length: 8 }, () => once(reader(false), 'exit')));
+    }
+    await once(reader(true), 'exit');
+    expect(lock.readerCount).toBe(1);
+    await lock.writeLock({ timeout: 10_000 });
+    lock.writeUnlock();
+    expectRwFree(lock);
   });
 });

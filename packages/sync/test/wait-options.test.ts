@@ -31,22 +31,34 @@ const BAD_OPTIONS: [string, unknown, typeof TypeError | typeof RangeError][] = [
   ['number options', 5, TypeError],
 ];
 
-/** A waiting call on a fresh primitive, free (`busy` false) or held so the call would wait. */
+/**
+ * A waiting call on a fresh primitive, free (`busy` false) or held so the call would wait;
+ * `untouched` (where it can be seen) says, after the holder let go, that the primitive is
+ * really free: had the call not thrown, the operation the test starts would have taken it.
+ */
 interface Case {
   name: string;
-  call(options: WaitOptions, busy: boolean): { wait(): unknown; untouched(): boolean };
+  call(options: WaitOptions, busy: boolean): { wait(): unknown; untouched?(): boolean };
 }
 
 function lockCase(
   name: string,
-  make: () => { tryLock(): boolean; locked: boolean; lock(o: WaitOptions): unknown },
+  make: () => { tryLock(): boolean; unlock(): void; lock(o: WaitOptions): unknown },
 ): Case {
   return {
     name,
     call(options, busy) {
       const lock = make();
       if (busy) lock.tryLock();
-      return { wait: () => lock.lock(options), untouched: () => lock.locked === busy };
+      return {
+        wait: () => lock.lock(options),
+        untouched: () => {
+          if (busy) lock.unlock();
+          if (!lock.tryLock()) return false;
+          lock.unlock();
+          return true;
+        },
+      };
     },
   };
 }
@@ -55,6 +67,7 @@ function semaphoreCase(
   name: string,
   make: () => {
     tryAcquire(n: number): boolean;
+    release(n: number): void;
     available: number;
     acquire(n: number, o: WaitOptions): unknown;
   },
@@ -64,8 +77,13 @@ function semaphoreCase(
     call(options, busy) {
       const semaphore = make();
       if (busy) semaphore.tryAcquire(2);
-      const before = semaphore.available;
-      return { wait: () => semaphore.acquire(1, options), untouched: () => semaphore.available === before };
+      return {
+        wait: () => semaphore.acquire(1, options),
+        untouched: () => {
+          if (busy) semaphore.release(2);
+          return semaphore.available === 2;
+        },
+      };
     },
   };
 }
@@ -89,8 +107,25 @@ function rwCase(name: string, make: () => RwLock | SharedRwLock, writer: boolean
   };
 }
 
-function eventCase(name: string, wait: (options: WaitOptions) => unknown): Case {
-  return { name, call: (options) => ({ wait: () => wait(options), untouched: () => true }) };
+/** An event-like wait; `waiters` counts what a started wait would have registered, where it can be seen. */
+function eventCase(
+  name: string,
+  wait: (options: WaitOptions) => { op: unknown; waiters?: () => number },
+): Case {
+  return {
+    name,
+    call(options) {
+      let waiters: (() => number) | undefined;
+      return {
+        wait: () => {
+          const made = wait(options);
+          waiters = made.waiters;
+          return made.op;
+        },
+        untouched: () => waiters === undefined || waiters() === 0,
+      };
+    },
+  };
 }
 
 const CASES: Case[] = [
@@ -117,7 +152,10 @@ const CASES: Case[] = [
     name: 'SharedBarrier.wait',
     call(options) {
       const barrier = new SharedBarrier(2);
-      return { wait: () => barrier.wait(options), untouched: () => barrier.generation === 0 };
+      return {
+        wait: () => barrier.wait(options),
+        untouched: () => (Atomics.load(barrier.view, 0) & 0xffff) === 0,
+      };
     },
   },
   {
@@ -136,18 +174,21 @@ const CASES: Case[] = [
       return { wait: () => new SharedCondition().wait(mutex, options), untouched: () => mutex.locked };
     },
   },
-  eventCase('ResetEvent.wait', (options) => new ResetEvent().wait(options)),
-  eventCase('SharedResetEvent.wait', (options) => new SharedResetEvent().wait(options)),
-  eventCase('Notify.notified', (options) => new Notify().notified(options)),
+  eventCase('ResetEvent.wait', (options) => ({ op: new ResetEvent().wait(options) })),
+  eventCase('SharedResetEvent.wait', (options) => {
+    const event = new SharedResetEvent();
+    return { op: event.wait(options), waiters: () => Atomics.notify(event.view, 0) };
+  }),
+  eventCase('Notify.notified', (options) => ({ op: new Notify().notified(options) })),
   eventCase('WaitGroup.wait', (options) => {
     const group = new WaitGroup();
     group.add();
-    return group.wait(options);
+    return { op: group.wait(options) };
   }),
   eventCase('SharedWaitGroup.wait', (options) => {
     const group = new SharedWaitGroup();
     group.add();
-    return group.wait(options);
+    return { op: group.wait(options), waiters: () => Atomics.notify(group.view, 0) };
   }),
 ];
 
@@ -155,10 +196,13 @@ describe('waiting methods check their options before anything waits', () => {
   for (const { name, call } of CASES) {
     for (const [what, options, error] of BAD_OPTIONS) {
       for (const busy of [false, true]) {
-        it(`${name} with ${what} throws ${error.name} at the call (${busy ? 'held' : 'free'}), leaving nothing taken`, () => {
+        it(`${name} with ${what} throws ${error.name} at the call (${busy ? 'held' : 'free'}), leaving nothing taken`, async () => {
           const attempt = call(options as WaitOptions, busy);
-          expect(() => attempt.wait()).toThrow(error);
-          expect(attempt.untouched()).toBe(true);
+          // Starts the operation, so a call that did not check would really wait or take.
+          const start = () => Promise.resolve(attempt.wait()).catch(() => {});
+          expect(start).toThrow(error);
+          await new Promise((resolve) => setImmediate(resolve));
+          if (attempt.untouched) expect(attempt.untouched()).toBe(true);
         });
       }
     }

@@ -34,7 +34,9 @@ function nextGeneration(state: number, broken: boolean): number {
 
 /**
  * A reusable barrier for `parties` worker threads (at most 65,535) in three Int32 cells
- * and a table of the parties each thread has waiting. The last arrival of each generation
+ * and a table of the parties each thread has waiting, tagged with their generation (bits
+ * 17-30, as in the state cell): a count of a generation that ended counts for nothing, so
+ * parties that passed or left never need to take themselves out. The last arrival of each generation
  * is its leader. A party that leaves early (timeout, abort) breaks its generation: the
  * others fail with BrokenBarrierError, and the next generation starts fresh. So does a
  * party whose thread died while it waited: a waiter notices within about 100 ms, and so
@@ -47,7 +49,10 @@ export class SharedBarrier extends SharedCells {
 
   constructor(parties: number, view?: Int32Array, index = 0) {
     super(view, index, SharedBarrier.INT32_SLOTS, 'SharedBarrier');
-    this.waiting = new ThreadTable(this.view, index + TABLE);
+    this.waiting = new ThreadTable(this.view, index + TABLE, () => {
+      const generation = this.generation;
+      if (this.partyDied(generation, false)) this.breakGeneration(generation);
+    });
     if (!initializing()) {
       this.checkAttached();
       return;
@@ -110,17 +115,35 @@ export class SharedBarrier extends SharedCells {
   }
 
   /**
-   * True when a party that waits in this generation died (its waits are taken out of the
-   * table). The last arrival looks only when the generation was open longer than a wait
-   * slice, since waiters look themselves after each slice. @internal
+   * True when a party that waits in `generation` died (dead threads leave the table).
+   * The last arrival looks only when the generation was open longer than a wait slice,
+   * since waiters look themselves after each slice. @internal
    */
-  partyDied(lastArrival: boolean): boolean {
+  partyDied(generation: number, lastArrival: boolean): boolean {
     if (lastArrival) {
       const openFor =
         ((Date.now() & 0x7fffffff) - Atomics.load(this.view, this.index + OPENED_AT)) & 0x7fffffff;
       if (openFor < QUIET_SLICE_MS) return false;
     }
-    return this.waiting.sweep() > 0;
+    const waitingIn = (count: number) =>
+      count >>> GENERATION_SHIFT === generation ? count & ARRIVED_MASK : 0;
+    return this.waiting.sweep(waitingIn) > 0;
+  }
+
+  /** Counts one more party of this thread waiting in `generation` (a count of an older one is stale). @internal */
+  arrived(generation: number): void {
+    this.waiting.change((count) =>
+      count >>> GENERATION_SHIFT === generation ? count + 1 : (generation << GENERATION_SHIFT) | 1,
+    );
+  }
+
+  /** Breaks `generation`; false when it already ended. @internal */
+  breakGeneration(generation: number): boolean {
+    for (;;) {
+      const state = Atomics.load(this.view, this.index + STATE);
+      if (generationOf(state) !== generation) return false;
+      if (this.advance(state, nextGeneration(state, true))) return true;
+    }
   }
 
   /** Moves the state from `seen` on; false when another thread changed it first. @internal */
@@ -153,7 +176,6 @@ class SharedBarrierWait extends SharedWait<boolean> {
       this.expected = state;
       return false;
     }
-    this.barrier.waiting.add(-1);
     if (generationOf(state) === ((this.generation + 1) & GENERATION_MASK) && (state & BROKEN) !== 0) {
       throw new BrokenBarrierError();
     }
@@ -162,7 +184,7 @@ class SharedBarrierWait extends SharedWait<boolean> {
 
   /** A party of this generation whose thread died breaks it. */
   protected override afterQuietSlice(): void {
-    if (this.barrier.partyDied(false)) this.breakGeneration();
+    if (this.barrier.partyDied(this.generation, false)) this.barrier.breakGeneration(this.generation);
   }
 
   protected result(): boolean {
@@ -171,25 +193,14 @@ class SharedBarrierWait extends SharedWait<boolean> {
 
   /** Leaving breaks the generation, unless it completed first (then the wait must finish). */
   protected override leave(): boolean {
-    if (!this.breakGeneration()) return false;
-    this.barrier.waiting.add(-1);
-    return true;
-  }
-
-  /** Breaks this wait's generation; false when it already ended. */
-  private breakGeneration(): boolean {
-    for (;;) {
-      const state = Atomics.load(this.barrier.view, this.barrier.index + STATE);
-      if (generationOf(state) !== this.generation) return false;
-      if (this.barrier.advance(state, nextGeneration(state, true))) return true;
-    }
+    return this.barrier.breakGeneration(this.generation);
   }
 
   private arrive(state: number): boolean {
     for (; ; state = Atomics.load(this.barrier.view, this.barrier.index + STATE)) {
       const arrived = (state & ARRIVED_MASK) + 1;
       if (arrived === this.barrier.parties) {
-        const broken = arrived > 1 && this.barrier.partyDied(true);
+        const broken = arrived > 1 && this.barrier.partyDied(generationOf(state), true);
         if (!this.barrier.advance(state, nextGeneration(state, broken))) continue;
         if (broken) throw new BrokenBarrierError('A party of this SharedBarrier died while it waited');
         this.leader = true;
@@ -197,8 +208,8 @@ class SharedBarrierWait extends SharedWait<boolean> {
       }
       if (!this.barrier.advance(state, (state & ~ARRIVED_MASK) | arrived)) continue;
       if (arrived === 1) this.barrier.opened();
-      this.barrier.waiting.add(1);
       this.generation = generationOf(state);
+      this.barrier.arrived(this.generation);
       this.expected = (state & ~ARRIVED_MASK) | arrived;
       return false;
     }

@@ -14,6 +14,7 @@ import {
 } from '@spindle/core-context';
 import { type RelockingWait, relockOnHalt } from '../relock-on-halt.js';
 import { blockingTimeout } from '../wait-options.js';
+import { cellSleeps, sleepAbandoned, sleepEnded } from './abandoned-sleeps.js';
 import { initializing, SharedCells, withoutReset } from './cells.js';
 import type { SharedMutex } from './shared-mutex.js';
 
@@ -149,19 +150,23 @@ class SharedConditionWait extends Operation<void> implements RelockingWait {
     const halt = this.controller.signal;
     const userSignal = this.options?.signal;
     let failure: unknown = null;
+    const sleeps = cellSleeps(view, index);
+    sleeps.live++;
     try {
       const outcome = await futexWaitAsync(view, index, seen, {
         timeout: this.options?.timeout,
         signal: userSignal === undefined ? halt : AbortSignal.any([userSignal, halt]),
       });
+      sleepEnded(view, index, sleeps);
       // 'not-equal': a signal landed between reading the sequence and sleeping; it is ours too.
       this.signalled = outcome !== 'timed-out';
       if (outcome === 'timed-out')
         failure = new TimeoutError(`The wait timed out after ${this.options?.timeout} ms`);
     } catch (error) {
-      // Only an abort rejects the sleep. V8 keeps the abandoned futex waiter until a wake:
-      // wake the cell now, so it goes at once; the others wake as a condition may, spuriously.
-      futexWake(view, index);
+      // Only an abort rejects the sleep. V8 keeps the abandoned futex waiter until a wake,
+      // which lets go of the abandoned ones once they outnumber the live ones; the others
+      // wake as a condition may, spuriously.
+      sleepAbandoned(view, index, sleeps);
       if (halt.aborted) throw error;
       failure = error;
     }

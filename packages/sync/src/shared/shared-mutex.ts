@@ -25,7 +25,9 @@ const LAST_STATE = (1 << 24) - 1;
  * (Drepper's futex mutex: unlock calls into the futex only when someone may sleep; the
  * cell holds the holder's thread id, so an uncontended lock is still one compare-exchange).
  * `lock()` parks a fiber or an async caller without blocking the thread; `lockBlocking()`
- * blocks a worker. Any thread may unlock.
+ * blocks a worker. Any thread may unlock; for recovery the holder is the thread that
+ * locked (its id is in the cell), so a mutex locked by a thread that then dies is
+ * recovered even when another thread meant to unlock it.
  *
  * When the holder's thread dies, a waiter notices within about 100 ms (see
  * thread-identity.ts), takes the lock and gets OwnerDiedError: it holds the lock, repairs

@@ -27,6 +27,8 @@ const WAITING_SHIFT = 16;
  * lock, its waiting writers), so what a dead thread held or registered is subtracted by
  * a waiter that notices (within about 100 ms). A writer that died marks the lock: every
  * lock that then succeeds throws OwnerDiedError with the lock held, until `markConsistent()`.
+ * A lock is added to the table after it is taken and taken off before it is given back,
+ * so a death between the two steps leaks it and never frees what somebody holds.
  */
 export class SharedRwLock extends SharedCells {
   static readonly INT32_SLOTS = 1 + THREAD_TABLE_CELLS;
@@ -35,7 +37,7 @@ export class SharedRwLock extends SharedCells {
 
   constructor(view?: Int32Array, index = 0) {
     super(view, index, SharedRwLock.INT32_SLOTS, 'SharedRwLock');
-    this.holders = new ThreadTable(this.view, index + 1);
+    this.holders = new ThreadTable(this.view, index + 1, () => this.sweepDeadHolders());
     if (!initializing()) {
       const state = Atomics.load(this.view, index);
       if (state < 0 || ((state & WRITER) !== 0 && (state & READERS_MASK) !== 0)) {
@@ -99,23 +101,43 @@ export class SharedRwLock extends SharedCells {
     );
   }
 
+  /**
+   * Gives back a read lock. For recovery a read lock belongs to the thread that took it:
+   * one released by a thread that holds none is taken off every other thread's count.
+   */
   readUnlock(): void {
-    const left = this.update((state) => {
-      if ((state & READERS_MASK) === 0)
-        throw new NotHeldError('SharedRwLock.readUnlock() but no reader holds it');
-      return state - 1;
-    });
-    this.holders.add(-1);
-    if ((left & READERS_MASK) === 0) futexWake(this.view, this.index);
+    const { view, index } = this;
+    if ((Atomics.load(view, index) & READERS_MASK) === 0) throw readNotHeld();
+    // Off the table first, then off the state with no call between (where a terminate could
+    // land): a thread killed between the two leaks its read lock, never frees one twice.
+    const own = this.holders.countCell(false);
+    const count = own >= 0 ? Atomics.load(view, own) : 0;
+    if ((count & READERS_MASK) === 0 || Atomics.compareExchange(view, own, count, count - 1) !== count) {
+      this.holders.takeOff(1, 1, READERS_MASK);
+    }
+    // The first try calls nothing and is outside any loop: no interrupt check between.
+    const state = Atomics.load(view, index);
+    const left =
+      (state & READERS_MASK) !== 0 && Atomics.compareExchange(view, index, state, state - 1) === state
+        ? state - 1
+        : this.subtract(1, READERS_MASK, readNotHeld);
+    if ((left & READERS_MASK) === 0) futexWake(view, index);
   }
 
+  /** Gives back the write lock (taken off the count of the thread that took it, whichever unlocks). */
   writeUnlock(): void {
-    this.update((state) => {
-      if ((state & WRITER) === 0) throw new NotHeldError('SharedRwLock.writeUnlock() but no writer holds it');
-      return state & ~WRITER;
-    });
-    this.holders.add(-WRITER);
-    futexWake(this.view, this.index);
+    const { view, index } = this;
+    if ((Atomics.load(view, index) & WRITER) === 0) throw writeNotHeld();
+    const own = this.holders.countCell(false);
+    const count = own >= 0 ? Atomics.load(view, own) : 0;
+    if ((count & WRITER) === 0 || Atomics.compareExchange(view, own, count, count - WRITER) !== count) {
+      this.holders.takeOff(1, WRITER, WRITER);
+    }
+    const state = Atomics.load(view, index);
+    if ((state & WRITER) === 0 || Atomics.compareExchange(view, index, state, state - WRITER) !== state) {
+      this.subtract(WRITER, WRITER, writeNotHeld);
+    }
+    futexWake(view, index);
   }
 
   /** After OwnerDiedError: the caller repaired what the dead writer left, locks are normal again. */
@@ -124,14 +146,19 @@ export class SharedRwLock extends SharedCells {
   }
 
   /**
-   * Subtracts from the state what dead threads held or registered, and wakes everyone to
-   * look again; a dead writer marks the lock. @internal
+   * Subtracts from the state what dead threads held or registered (never below what the
+   * state holds), and wakes everyone to look again; a dead writer marks the lock. @internal
    */
   sweepDeadHolders(): void {
     const held = this.holders.sweep();
     if (held === 0) return;
     if ((held & WRITER) !== 0) this.holders.markInconsistent();
-    this.update((state) => state - held);
+    this.update((state) => {
+      const readers = Math.max(0, (state & READERS_MASK) - (held & READERS_MASK));
+      const writer = state & WRITER & ~held;
+      const waiting = Math.max(0, (state >>> WAITING_SHIFT) - (held >>> WAITING_SHIFT));
+      return (waiting << WAITING_SHIFT) | writer | readers;
+    });
     futexWake(this.view, this.index);
   }
 
@@ -144,15 +171,19 @@ export class SharedRwLock extends SharedCells {
     }
   }
 
+  // Taking: the state first, then this thread's count with no call between. Giving back:
+  // the count first. So a thread killed in between leaks, and a sweep never frees twice.
+
   /** Enters as a reader, or returns the state seen to sleep on. @internal */
   enterRead(): true | number {
     const { view, index } = this;
+    const own = this.holders.countCell(true);
     for (;;) {
       const state = Atomics.load(view, index);
       if ((state & WRITER) !== 0 || state >>> WAITING_SHIFT !== 0) return state;
       if ((state & READERS_MASK) === READERS_MASK) return state;
       if (Atomics.compareExchange(view, index, state, state + 1) !== state) continue;
-      this.holders.add(1);
+      if (own >= 0) Atomics.add(view, own, 1);
       return true;
     }
   }
@@ -163,24 +194,80 @@ export class SharedRwLock extends SharedCells {
    */
   enterWrite(registered: boolean): true | number {
     const { view, index } = this;
+    const own = this.holders.countCell(true);
     for (;;) {
       const state = Atomics.load(view, index);
       if ((state & (WRITER | READERS_MASK)) !== 0) return state;
-      const next = (registered ? state - WAITING_WRITER : state) | WRITER;
-      if (Atomics.compareExchange(view, index, state, next) !== state) continue;
-      this.holders.add(next - state);
+      const leaving = registered ? WAITING_WRITER : 0;
+      if (own >= 0 && registered) Atomics.sub(view, own, leaving);
+      if (Atomics.compareExchange(view, index, state, (state - leaving) | WRITER) !== state) {
+        if (own >= 0 && registered) Atomics.add(view, own, leaving);
+        continue;
+      }
+      if (own >= 0) Atomics.add(view, own, WRITER);
       return true;
     }
   }
 
-  /** Applies `change` atomically and returns the new state. @internal */
-  update(change: (state: number) => number): number {
+  /** Counts this thread as a waiting writer, so new readers queue behind it. @internal */
+  registerWriter(): void {
+    const { view, index } = this;
+    const own = this.holders.countCell(true);
+    for (;;) {
+      const state = Atomics.load(view, index);
+      if (Atomics.compareExchange(view, index, state, state + WAITING_WRITER) !== state) continue;
+      if (own >= 0) Atomics.add(view, own, WAITING_WRITER);
+      return;
+    }
+  }
+
+  /** Takes back registerWriter() and wakes the readers that queued behind it. @internal */
+  unregisterWriter(): void {
+    const { view, index } = this;
+    const own = this.holders.countCell(false);
+    if (own >= 0) Atomics.sub(view, own, WAITING_WRITER);
+    const state = Atomics.load(view, index);
+    if (Atomics.compareExchange(view, index, state, state - WAITING_WRITER) !== state) {
+      this.subtract(WAITING_WRITER, ~(WRITER | READERS_MASK), writeNotHeld);
+    }
+    futexWake(view, index);
+  }
+
+  /**
+   * Subtracts `amount` from the state (`notHeld()` is thrown when the bits `mask` hold
+   * none) and returns the new state: the retry after a first try that lost a race. The
+   * first try is written out at each caller: a thread that took its part off its count
+   * just before must reach it with no interrupt check between (where a terminate lands:
+   * a call, a loop's head or back-edge).
+   */
+  private subtract(amount: number, mask: number, notHeld: () => Error): number {
+    const { view, index } = this;
+    const state = Atomics.load(view, index);
+    if ((state & mask) !== 0 && Atomics.compareExchange(view, index, state, state - amount) === state) {
+      return state - amount;
+    }
+    return this.update((now) => {
+      if ((now & mask) === 0) throw notHeld();
+      return now - amount;
+    });
+  }
+
+  /** Applies `change` atomically and returns the new state. */
+  private update(change: (state: number) => number): number {
     for (;;) {
       const state = Atomics.load(this.view, this.index);
       const next = change(state);
       if (Atomics.compareExchange(this.view, this.index, state, next) === state) return next;
     }
   }
+}
+
+function readNotHeld(): NotHeldError {
+  return new NotHeldError('SharedRwLock.readUnlock() but no reader holds it');
+}
+
+function writeNotHeld(): NotHeldError {
+  return new NotHeldError('SharedRwLock.writeUnlock() but no writer holds it');
 }
 
 class SharedRwWait extends SharedWait<void> {
@@ -205,8 +292,7 @@ class SharedRwWait extends SharedWait<void> {
       // Count ourselves as a waiting writer so new readers queue behind us, then look
       // again: the last reader may have left before we registered, waking nobody.
       this.registered = true;
-      this.lock.update((state) => state + WAITING_WRITER);
-      this.lock.holders.add(WAITING_WRITER);
+      this.lock.registerWriter();
     }
     return this.settle(this.lock.enterWrite(true));
   }
@@ -222,9 +308,7 @@ class SharedRwWait extends SharedWait<void> {
   protected override leave(): boolean {
     if (this.registered) {
       this.registered = false;
-      this.lock.update((state) => state - WAITING_WRITER);
-      this.lock.holders.add(-WAITING_WRITER);
-      futexWake(this.lock.view, this.lock.index);
+      this.lock.unregisterWriter();
     }
     return true;
   }

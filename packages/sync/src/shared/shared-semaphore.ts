@@ -3,38 +3,32 @@ import {
   futexWake,
   NotHeldError,
   type Operation,
-  OwnerDiedError,
   type WaitOptions,
 } from '@spindle/core-context';
 import { checkInteger, type SemaphoreInit, semaphoreLimits } from '../validate.js';
 import { blockingTimeout } from '../wait-options.js';
 import { impossibleState, initializing, SharedCells, withoutReset } from './cells.js';
-import { THREAD_TABLE_CELLS, ThreadTable } from './thread-table.js';
 import { SharedWait } from './wait-engine.js';
 
 const AVAILABLE = 0;
 const CAPACITY = 1;
-const TABLE = 2;
 
 /**
- * A weighted counting semaphore shared by worker threads: two Int32 cells (available,
- * capacity), then a table of what each thread holds. It holds at most its capacity, by
- * default the initial permits (start short with `{ permits: 0, capacity: n }`); releasing
- * past it (more than was acquired) throws NotHeldError.
+ * A weighted counting semaphore in two Int32 cells (available, capacity) shared by worker
+ * threads. It holds at most its capacity, by default the initial permits (start short
+ * with `{ permits: 0, capacity: n }`); releasing past it (more than was acquired) throws
+ * NotHeldError.
  *
- * Permits a thread took and did not give back when it died are returned by a waiter that
- * notices (within about 100 ms); from then on every acquire that succeeds throws
- * OwnerDiedError with its permits held, until `markConsistent()`.
+ * Permits have no owner (any thread may release, and counting items is correct use), so
+ * permits a thread dies holding stay taken: a per-thread account would give back, when a
+ * consumer dies, the items it consumed, creating permits (see the README).
  */
 export class SharedSemaphore extends SharedCells {
-  static readonly INT32_SLOTS = 2 + THREAD_TABLE_CELLS;
-  /** @internal what each thread holds */
-  readonly holders: ThreadTable;
+  static readonly INT32_SLOTS = 2;
 
   /** A semaphore with `permits` (or a SemaphoreInit) available, in its own buffer or at `index` of `view`. */
   constructor(init: number | SemaphoreInit, view?: Int32Array, index = 0) {
     super(view, index, SharedSemaphore.INT32_SLOTS, 'SharedSemaphore');
-    this.holders = new ThreadTable(this.view, index + TABLE);
     if (!initializing()) {
       this.checkAttached();
       return;
@@ -42,7 +36,6 @@ export class SharedSemaphore extends SharedCells {
     const { permits, capacity } = semaphoreLimits('SharedSemaphore', init, 2 ** 31 - 1);
     Atomics.store(this.view, index + AVAILABLE, permits);
     Atomics.store(this.view, index + CAPACITY, capacity);
-    this.holders.reset();
   }
 
   /**
@@ -61,12 +54,9 @@ export class SharedSemaphore extends SharedCells {
     return Atomics.load(this.view, this.index + CAPACITY);
   }
 
-  /** Takes `n` permits when available; never waits. Throws OwnerDiedError (with them) while marked. */
   tryAcquire(n = 1): boolean {
     this.checkRequest(n);
-    if (this.take(n) !== true) return false;
-    this.throwIfInconsistent();
-    return true;
+    return this.take(n) === true;
   }
 
   /** Takes `n` permits, parking the caller without blocking the thread. */
@@ -97,37 +87,7 @@ export class SharedSemaphore extends SharedCells {
       }
       if (Atomics.compareExchange(view, index + AVAILABLE, free, free + n) === free) break;
     }
-    this.holders.add(-n);
     futexWake(view, index + AVAILABLE);
-  }
-
-  /** After OwnerDiedError: the caller repaired what the dead thread left, acquires are normal again. */
-  markConsistent(): void {
-    this.holders.markConsistent();
-  }
-
-  /** Gives back the permits of threads that died holding them (up to the capacity). @internal */
-  sweepDeadHolders(): void {
-    const held = this.holders.sweep();
-    if (held === 0) return;
-    this.holders.markInconsistent();
-    const { view, index } = this;
-    const capacity = this.capacity;
-    for (;;) {
-      const free = Atomics.load(view, index + AVAILABLE);
-      const next = Math.min(capacity, free + held);
-      if (Atomics.compareExchange(view, index + AVAILABLE, free, next) === free) break;
-    }
-    futexWake(view, index + AVAILABLE);
-  }
-
-  /** @internal */
-  throwIfInconsistent(): void {
-    if (this.holders.inconsistent) {
-      throw new OwnerDiedError(
-        'A thread died holding permits of this SharedSemaphore; they were given back. You hold the permits you asked for: repair what the dead thread left, then call markConsistent()',
-      );
-    }
   }
 
   /** Takes `n` permits when available; otherwise returns the count seen, to sleep on. @internal */
@@ -136,9 +96,7 @@ export class SharedSemaphore extends SharedCells {
     for (;;) {
       const free = Atomics.load(view, index + AVAILABLE);
       if (free < n) return free;
-      if (Atomics.compareExchange(view, index + AVAILABLE, free, free - n) !== free) continue;
-      this.holders.add(n);
-      return true;
+      if (Atomics.compareExchange(view, index + AVAILABLE, free, free - n) === free) return true;
     }
   }
 
@@ -181,13 +139,7 @@ class SharedAcquireWait extends SharedWait<void> {
     return false;
   }
 
-  protected result(): void {
-    this.semaphore.throwIfInconsistent();
-  }
-
-  protected override afterQuietSlice(): void {
-    this.semaphore.sweepDeadHolders();
-  }
+  protected result(): void {}
 
   override restore(): void {
     this.semaphore.release(this.permits);

@@ -4,14 +4,15 @@ import {
   Cancelled,
   futexWait,
   futexWaitAsync,
-  futexWake,
   InvalidStateError,
   Operation,
   TimeoutError,
   type Waiter,
   type WaitOptions,
 } from '@spindle/core-context';
+import { type CellSleeps, cellSleeps, sleepAbandoned, sleepEnded } from './abandoned-sleeps.js';
 import { QuietWatch } from './quiet-watch.js';
+import { holderDeathVisible } from './thread-identity.js';
 
 /**
  * How often a waiter looks whether the holder's thread died (`afterQuietSlice`), so a
@@ -31,15 +32,17 @@ const asyncSleepers = new QuietWatch<SharedWait<any>>(QUIET_SLICE_MS);
  *
  * The wait owns its timeout and signal (checked by the caller) and hands the timeout to
  * the futex sleep itself, so a timed-out wait leaves no V8 waiter behind. V8 cannot
- * withdraw an async waiter, so an aborted or halted wait wakes every waiter of the cell:
- * its own dead one goes at once instead of holding memory and taking the next wake, and
- * the live ones look again and sleep on (every wait here re-checks after a wake).
+ * withdraw an async waiter, so the abandoned waiters of aborted or halted waits are let go
+ * by a wake of the whole cell once they outnumber the thread's live ones (see
+ * abandoned-sleeps.ts); the live ones look again and sleep on (every wait here re-checks
+ * after a wake).
  */
 export abstract class SharedWait<T> extends Operation<T> {
   /** The cell value to sleep on when `attempt` fails. */
   protected expected = 0;
   private outer: Waiter<T> | null = null;
   private controller: AbortController | null = null;
+  private sleeps: CellSleeps | null = null;
 
   protected constructor(
     private readonly view: Int32Array,
@@ -69,8 +72,9 @@ export abstract class SharedWait<T> extends Operation<T> {
     return true;
   }
   /**
-   * Called while the wait sleeps, about every QUIET_SLICE_MS: the place to notice a dead
-   * thread. What it changes in the cells it must wake the cell for.
+   * Called while the wait sleeps, about every QUIET_SLICE_MS, and once more before it
+   * times out: the place to notice a dead thread. What it changes in the cells it must
+   * wake the cell for.
    */
   protected afterQuietSlice(): void {}
   /** Gives back a result a cancelled waiter accepted (a lock is unlocked again). */
@@ -112,18 +116,28 @@ export abstract class SharedWait<T> extends Operation<T> {
     if (this.outer !== null && this.abandon()) this.deliverError(abortedError(this.options!.signal!));
   }
 
-  /** Waits by blocking this worker thread; throws BlockingCallError on the main thread. */
+  /**
+   * Waits by blocking this worker thread; throws BlockingCallError on the main thread.
+   * Looks for dead threads every QUIET_SLICE_MS of waiting, however often it is woken,
+   * and once more before it times out.
+   */
   block(what: string, timeout?: number): T {
     if (isMainThread) throw new BlockingCallError(what);
-    const deadline = timeout === undefined ? Number.POSITIVE_INFINITY : performance.now() + timeout;
+    let lookedAt = performance.now();
+    const deadline = timeout === undefined ? Number.POSITIVE_INFINITY : lookedAt + timeout;
     while (!this.attempt()) {
-      const remaining = deadline - performance.now();
-      const slice = Math.min(remaining, QUIET_SLICE_MS);
-      if (slice > 0 && futexWait(this.view, this.cell, this.expected, slice) !== 'timed-out') continue;
-      if (remaining > QUIET_SLICE_MS) {
+      const now = performance.now();
+      if (now - lookedAt >= QUIET_SLICE_MS) {
+        lookedAt = now;
         this.afterQuietSlice();
         continue;
       }
+      const remaining = deadline - now;
+      if (remaining > 0) {
+        futexWait(this.view, this.cell, this.expected, Math.min(remaining, lookedAt + QUIET_SLICE_MS - now));
+        continue;
+      }
+      this.afterQuietSlice();
       if (this.attempt()) break;
       if (this.leave()) throw new TimeoutError(`${what} timed out after ${timeout} ms`);
     }
@@ -135,9 +149,21 @@ export abstract class SharedWait<T> extends Operation<T> {
     if (this.controller !== null) this.afterQuietSlice();
   }
 
+  /** The buffer of the cell this wait sleeps on. @internal */
+  get quietBuffer(): ArrayBufferLike {
+    return this.view.buffer;
+  }
+
+  /** The cell this wait sleeps on, within quietBuffer. @internal */
+  get quietCell(): number {
+    return this.view.byteOffset / Int32Array.BYTES_PER_ELEMENT + this.cell;
+  }
+
   private async sleep(controller: AbortController): Promise<void> {
     this.controller = controller;
-    asyncSleepers.add(this);
+    this.sleeps = cellSleeps(this.view, this.cell);
+    this.sleeps.live++;
+    if (holderDeathVisible) asyncSleepers.add(this);
     const { signal } = controller;
     const timeout = this.options?.timeout;
     const deadline = timeout === undefined ? Number.POSITIVE_INFINITY : performance.now() + timeout;
@@ -150,7 +176,10 @@ export abstract class SharedWait<T> extends Operation<T> {
             : 'timed-out';
         if (signal.aborted) return;
         if (this.attempt()) break;
-        if (outcome === 'timed-out' && this.leave()) {
+        if (outcome !== 'timed-out') continue;
+        this.afterQuietSlice();
+        if (this.attempt()) break;
+        if (this.leave()) {
           this.deliverError(new TimeoutError(`${this.describe()} timed out after ${timeout} ms`));
           return;
         }
@@ -169,7 +198,7 @@ export abstract class SharedWait<T> extends Operation<T> {
     this.controller = null;
     asyncSleepers.delete(this);
     this.options?.signal?.removeEventListener('abort', this);
-    futexWake(this.view, this.cell);
+    sleepAbandoned(this.view, this.cell, this.sleeps!);
     return true;
   }
 
@@ -192,7 +221,10 @@ export abstract class SharedWait<T> extends Operation<T> {
 
   private take(): Waiter<T> {
     const outer = this.outer!;
-    if (this.controller !== null) asyncSleepers.delete(this);
+    if (this.controller !== null) {
+      asyncSleepers.delete(this);
+      sleepEnded(this.view, this.cell, this.sleeps!);
+    }
     this.outer = this.controller = null;
     this.options?.signal?.removeEventListener('abort', this);
     return outer;
