@@ -227,8 +227,11 @@ describe('blocking waits check their options before they block or register', () 
     `;
     const url = new URL('../dist/index.js', import.meta.url).href;
     const worker = new Worker(source, { eval: true, workerData: { url, handle: lock.handle() } });
+    // Listen for the exit first: a worker that exits before its message is read has the
+    // message and the exit emitted in one go, with no turn in between to add a listener.
+    const exited = once(worker, 'exit');
     const [outcome] = await once(worker, 'message');
-    await once(worker, 'exit');
+    await exited;
     expect(outcome).toBe('RangeError');
     // No waiting writer was left registered: a new reader still gets in.
     expect(lock.tryReadLock()).toBe(true);
