@@ -81,6 +81,23 @@ describe('require() of the published packages', () => {
   });
 });
 
+describe('what an import loads', () => {
+  it('runs fibers and the in-thread executors without loading node:worker_threads', () => {
+    const program = `
+      import { FunctionRunnable } from '@spindle/core-context';
+      import { InlineExecutor, loopExecutor } from '@spindle/executor';
+      import { run, sleep } from '@spindle/fiber';
+      new InlineExecutor().submit(new FunctionRunnable(() => {}));
+      await new Promise((resolve) => loopExecutor.submit(new FunctionRunnable(resolve)));
+      await run(function* () { yield* sleep(1); });`;
+    assert.equal(loadsWorkerThreads(program), false);
+  });
+
+  it('loads it for @spindle/executor/pool (so the check above can fail)', () => {
+    assert.equal(loadsWorkerThreads(`await import('@spindle/executor/pool');`), true);
+  });
+});
+
 describe('a CommonJS TypeScript project (module nodenext, skipLibCheck off)', () => {
   it('type-checks against the packed declarations', () => {
     const { 'internals.ts': _, ...others } = diagnostics;
@@ -183,6 +200,17 @@ function entryPoints() {
       .filter((subpath) => subpath !== './package.json')
       .map((subpath) => (subpath === '.' ? pkg.name : `${pkg.name}/${subpath.slice(2)}`));
   });
+}
+
+/**
+ * Runs `program` as an ES module in the project and says whether Node loaded
+ * node:worker_threads, however it was loaded (an import, or a createRequire'd require).
+ */
+function loadsWorkerThreads(program) {
+  const script = `${program}\nconsole.log(process.moduleLoadList.includes('NativeModule worker_threads'));`;
+  const result = nodeIn(packed.project, ['--input-type=module', '-e', script]);
+  assert.equal(result.stderr, '');
+  return JSON.parse(result.stdout.trim().split('\n').at(-1));
 }
 
 function nodeIn(cwd, args) {
