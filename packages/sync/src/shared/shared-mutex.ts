@@ -1,3 +1,4 @@
+import { isMainThread } from 'node:worker_threads';
 import {
   checkWaitOptions,
   futexWake,
@@ -80,10 +81,10 @@ export class SharedMutex extends SharedCells {
 
   /** Takes the lock by blocking this worker thread (BlockingCallError on the main thread). */
   lockBlocking(options?: { timeout?: number }): void {
-    new SharedLockWait(this, undefined).block(
-      'SharedMutex.lockBlocking',
-      blockingTimeout(options, 'SharedMutex.lockBlocking'),
-    );
+    const timeout = blockingTimeout(options, 'SharedMutex.lockBlocking');
+    // A free mutex is taken without making a wait (the main thread is refused by block()).
+    if (!isMainThread && Atomics.compareExchange(this.view, this.index, FREE, selfId) === FREE) return;
+    new SharedLockWait(this, undefined).block('SharedMutex.lockBlocking', timeout);
   }
 
   unlock(): void {

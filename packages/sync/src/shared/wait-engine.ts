@@ -123,9 +123,16 @@ export abstract class SharedWait<T> extends Operation<T> {
    */
   block(what: string, timeout?: number): T {
     if (isMainThread) throw new BlockingCallError(what);
+    // The first attempt reads no clock: an uncontended lock must stay one compare-exchange.
+    if (!this.attempt()) this.blockUntilDone(what, timeout);
+    return this.result();
+  }
+
+  /** The rest of `block` once a first attempt failed: sleeps, looks for dead threads, times out. */
+  private blockUntilDone(what: string, timeout: number | undefined): void {
     let lookedAt = performance.now();
     const deadline = timeout === undefined ? Number.POSITIVE_INFINITY : lookedAt + timeout;
-    while (!this.attempt()) {
+    do {
       const now = performance.now();
       if (now - lookedAt >= QUIET_SLICE_MS) {
         lookedAt = now;
@@ -138,10 +145,9 @@ export abstract class SharedWait<T> extends Operation<T> {
         continue;
       }
       this.afterQuietSlice();
-      if (this.attempt()) break;
+      if (this.attempt()) return;
       if (this.leave()) throw new TimeoutError(`${what} timed out after ${timeout} ms`);
-    }
-    return this.result();
+    } while (!this.attempt());
   }
 
   /** The thread's quiet watch looks at this sleeping wait. @internal */
