@@ -1,3 +1,5 @@
+import type { CancelToken } from './contracts/cancel.js';
+
 /**
  * Typed errors shared by every Spindle package. Each has a stable `code` so callers can
  * branch without `instanceof` across realms (a worker rebuilds errors from their code).
@@ -15,10 +17,17 @@ export class SpindleError extends Error {
   }
 }
 
-/** An operation was cancelled: a fiber was halted, a signal aborted, a scope closed. */
+/**
+ * An operation was cancelled: a fiber was halted, a signal aborted, a scope closed. `token`
+ * is the CancelToken whose cancellation it is (absent when no token was involved), so a
+ * scope can tell its own cancellation from a foreign one.
+ */
 export class Cancelled extends SpindleError {
-  constructor(message = 'The operation was cancelled', options?: ErrorOptions) {
+  readonly token?: CancelToken;
+
+  constructor(message = 'The operation was cancelled', options?: ErrorOptions & { token?: CancelToken }) {
     super('ERR_SPINDLE_CANCELLED', message, options);
+    if (options?.token !== undefined) this.token = options.token;
   }
 }
 

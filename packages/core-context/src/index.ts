@@ -1,7 +1,21 @@
+export {
+  type CancelListener,
+  CancelSource,
+  type CancelSourceOptions,
+  CancelToken,
+  NEVER_CANCELLED,
+} from './contracts/cancel.js';
 export { type Executor, FunctionRunnable, type Runnable } from './contracts/executor.js';
 export { bounded, Operation, waitFor } from './contracts/operation.js';
 export { setTracer, type Tracer, tracer } from './contracts/tracing.js';
-export { isWaitable, type Waitable, type Waiter, type WaitOptions } from './contracts/wait.js';
+export {
+  isWaitable,
+  SingleWaiter,
+  type UnparkResult,
+  type Waitable,
+  type Waiter,
+  type WaitOptions,
+} from './contracts/wait.js';
 export { Coroutine, type CoroutineBody, type CoroutineStatus } from './coroutine/coroutine.js';
 export * from './errors.js';
 export { ForwardList } from './intrusive/forward-list.js';
@@ -20,4 +34,5 @@ export {
   futexWake,
 } from './shared/futex.js';
 export { SpinLock } from './shared/spin-lock.js';
+export { TimerHeap, type TimerSlots } from './timers/timer-heap.js';
 export { checkWaitOptions } from './wait-options.js';

@@ -1,10 +1,12 @@
+import { CancelToken } from './contracts/cancel.js';
 import type { WaitOptions } from './contracts/wait.js';
 
 /**
  * Checks the options of a call that may wait, before anything is taken or parked: a bad
  * option found after a wait started would leave a lock, a permit or a waiter behind.
  * `undefined` means no options. Throws TypeError for anything that is not an options
- * object or whose `signal` is not an AbortSignal, RangeError for a timeout that is not a
+ * object, whose `signal` is not an AbortSignal or whose `token` is not a CancelToken,
+ * RangeError for a timeout that is not a
  * non-negative number of milliseconds. Returns the options, so a call can check and pass
  * them on in one expression.
  */
@@ -12,10 +14,10 @@ export function checkWaitOptions(options: WaitOptions | undefined, what: string)
   if (options === undefined) return undefined;
   if (typeof options !== 'object' || options === null) {
     throw new TypeError(
-      `${what}: options must be an object like { timeout, signal }, got ${describe(options)}`,
+      `${what}: options must be an object like { timeout, signal, token }, got ${describe(options)}`,
     );
   }
-  const { timeout, signal } = options;
+  const { timeout, signal, token } = options;
   if (timeout !== undefined && (typeof timeout !== 'number' || Number.isNaN(timeout) || timeout < 0)) {
     throw new RangeError(
       `${what}: timeout must be a non-negative number of milliseconds, got ${describe(timeout)}`,
@@ -26,7 +28,20 @@ export function checkWaitOptions(options: WaitOptions | undefined, what: string)
       `${what}: signal must be an AbortSignal (for example from new AbortController()), got ${describe(signal)}`,
     );
   }
+  if (token !== undefined && !(token instanceof CancelToken)) {
+    throw new TypeError(
+      `${what}: token must be a CancelToken (the .token of a CancelSource), got ${describe(token)}`,
+    );
+  }
   return options;
+}
+
+/** True when checked `options` set a limit (a timeout, a signal or a token). */
+export function hasLimits(options: WaitOptions | undefined): options is WaitOptions {
+  return (
+    options !== undefined &&
+    (options.timeout !== undefined || options.signal !== undefined || options.token !== undefined)
+  );
 }
 
 function describe(value: unknown): string {

@@ -98,7 +98,11 @@ describe('wait protocol from async code', () => {
       next: null,
       prev: null,
       owner: null,
+      group: {},
       offered: [] as number[],
+      claim: () => false,
+      settle() {},
+      release() {},
       wake(value: number) {
         this.offered.push(value);
         return false;
@@ -198,7 +202,13 @@ function recordingWaiter<T>(): Waiter<T> & { woken: T[] } {
     next: null,
     prev: null,
     owner: null,
+    group: {},
     woken,
+    claim: () => true,
+    settle: (ok, value) => {
+      if (ok) woken.push(value as T);
+    },
+    release() {},
     wake: (value) => woken.push(value) > 0,
     fail: () => true,
   };

@@ -54,6 +54,8 @@ const WRAPPED = 64;
 const RELEASED = 128;
 /** `origin` is this fiber's own Lineage (its spawner's is `origin.parent`). */
 const OWN_LINEAGE = 256;
+/** Parked and claimed by a waitable that will settle or release it before it returns. */
+const CLAIMED = 512;
 
 let running: FiberTask | null = null;
 let nextId = 1;
@@ -221,19 +223,39 @@ export class FiberTask<T = unknown> implements Runnable, Waiter, LocalsHolder {
     }
   }
 
+  /** A fiber waits for itself: its own select group. */
+  get group(): object {
+    return this;
+  }
+
+  claim(): boolean {
+    if ((this.flags & (PARKED | CLAIMED)) !== PARKED) return false;
+    this.flags |= CLAIMED;
+    return true;
+  }
+
+  release(): void {
+    this.flags &= ~CLAIMED;
+  }
+
+  settle(ok: boolean, outcome: unknown): void {
+    this.flags &= ~CLAIMED;
+    this.endWait(outcome, ok ? 0 : THROW);
+  }
+
   wake(value: unknown): boolean {
-    return this.endWait(value, 0);
+    return (this.flags & CLAIMED) === 0 && this.endWait(value, 0);
   }
 
   fail(error: unknown): boolean {
-    return this.endWait(error, THROW);
+    return (this.flags & CLAIMED) === 0 && this.endWait(error, THROW);
   }
 
   /** Joins `waiter` to the result (the Fiber's `park`). */
   addJoiner(waiter: Waiter<T>): void {
     this.flags |= JOINED;
     if (this.state >= DONE) {
-      this.settle(waiter);
+      this.settleJoiner(waiter);
     } else if (waiter === (this as Waiter)) {
       waiter.fail(new InvalidStateError(`${this.describe()} cannot join itself: it would wait forever`));
     } else {
@@ -387,7 +409,7 @@ export class FiberTask<T = unknown> implements Runnable, Waiter, LocalsHolder {
     let errors: unknown[] | null = null;
     for (let waiter = joiners.popFront(); waiter !== null; waiter = joiners.popFront()) {
       try {
-        this.settle(waiter);
+        this.settleJoiner(waiter);
       } catch (error) {
         (errors ??= []).push(error);
       }
@@ -399,7 +421,7 @@ export class FiberTask<T = unknown> implements Runnable, Waiter, LocalsHolder {
     }
   }
 
-  private settle(waiter: Waiter<T>): void {
+  private settleJoiner(waiter: Waiter<T>): void {
     if (this.state === DONE) waiter.wake(this.value as T);
     else waiter.fail(this.outcomeError());
   }

@@ -1,5 +1,4 @@
-import { InvalidStateError, Operation, type Waiter } from '@spindle/core-context';
-import { TimerHeap, type TimerSlots } from './timer-heap.js';
+import { InvalidStateError, Operation, TimerHeap, type TimerSlots, type Waiter } from '@spindle/core-context';
 
 /** The heap's access to a Sleep's private fields (set by the class's static block). */
 let slots: TimerSlots<Sleep>;

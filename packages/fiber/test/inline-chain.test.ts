@@ -64,6 +64,12 @@ describe('joiners woken through an InlineExecutor', () => {
       next: null,
       prev: null,
       owner: null,
+      group: {},
+      claim: () => true,
+      settle(): never {
+        throw new Error('broken waiter');
+      },
+      release() {},
       wake(): never {
         throw new Error('broken waiter');
       },

@@ -112,6 +112,10 @@ describe('the public Fiber', () => {
       next: null,
       prev: null,
       owner: null,
+      group: {},
+      claim: () => true,
+      settle: (_ok: boolean, value: unknown) => void woken.push(value),
+      release() {},
       wake: (value: unknown) => woken.push(value) > 0,
       fail: () => false,
     };

@@ -219,7 +219,17 @@ describe('Mutex', () => {
   it('passes the lock on when a waiter refuses it, and takes it back through restore', () => {
     const mutex = new Mutex();
     mutex.tryLock();
-    const refused = { next: null, prev: null, owner: null, wake: () => false, fail: () => false };
+    const refused = {
+      next: null,
+      prev: null,
+      owner: null,
+      group: {},
+      claim: () => false,
+      settle() {},
+      release() {},
+      wake: () => false,
+      fail: () => false,
+    };
     const lock = mutex.lock();
     lock.park(refused);
     mutex.unlock();

@@ -1,5 +1,7 @@
 import { Cancelled, TimeoutError } from '../errors.js';
-import type { Waitable, Waiter, WaitOptions } from './wait.js';
+import { Timer } from '../timers/timer.js';
+import type { CancelListener } from './cancel.js';
+import type { UnparkResult, Waitable, Waiter, WaitOptions } from './wait.js';
 
 /** Told when a BoundedWaiter's wait ends, whichever way (the owning operation forgets it). */
 export interface BoundedWaitOwner<T> {
@@ -8,26 +10,26 @@ export interface BoundedWaitOwner<T> {
 
 const ONCE = { once: true } as const;
 
-/** Throws a RangeError at the call for a timeout that is not a non-negative number. */
-export function checkTimeout(timeout: number | undefined): void {
-  if (timeout !== undefined && (typeof timeout !== 'number' || Number.isNaN(timeout) || timeout < 0)) {
-    throw new RangeError(`timeout must be a non-negative number of milliseconds, got ${String(timeout)}`);
-  }
-}
-
 /**
- * One wait with a deadline and/or an abort signal. It stands between the caller's waiter
- * (`outer`) and the inner waitable, so it can clear its timer and listener when the inner
- * result arrives. Each instance serves exactly one wait: awaiting a `bounded()` operation
- * twice builds two of them. It is its own abort listener (`handleEvent`), so a park costs
- * no listener closure.
+ * One wait with a deadline, an abort signal and/or a cancel token. It stands between the
+ * caller's waiter (`outer`) and the inner waitable, so it can disarm its limits when the
+ * inner outcome arrives; claims pass straight through to the outer waiter (a bounded wait
+ * can be a select case). Each instance serves exactly one wait: awaiting a `bounded()`
+ * operation twice builds two of them. It is its own abort listener (`handleEvent`) and
+ * deadline (a Timer on the thread's shared heap), so a park allocates only itself.
+ *
+ * When a limit fires and the inner waitable answers `'pending'` (its withdrawal finishes
+ * later), the wait goes on until that final outcome: a value is delivered (the operation
+ * completed after all, nothing is lost), a failure is replaced by the limit's error.
  */
-export class BoundedWaiter<T> implements Waiter<T> {
+export class BoundedWaiter<T> extends Timer implements Waiter<T> {
   next: Waiter | null = null;
   prev: Waiter | null = null;
   owner: object | null = null;
   private outer: Waiter<T> | null;
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  private tokenLink: TokenLink | null = null;
+  /** The limit's error, once a limit fired and the inner withdrawal is still pending. */
+  private gaveUpWith: Error | null = null;
 
   /** `operation` is told when this wait ends, whichever way (the owning operation forgets it). */
   constructor(
@@ -36,65 +38,130 @@ export class BoundedWaiter<T> implements Waiter<T> {
     outer: Waiter<T>,
     private readonly operation?: BoundedWaitOwner<T>,
   ) {
+    super();
     this.outer = outer;
   }
 
-  /** Parks on the inner waitable and arms the deadline and the abort listener. */
-  start(): void {
-    const { signal, timeout } = this.options;
+  get group(): object {
+    return this.outer?.group ?? this;
+  }
+
+  /** Parks on the inner waitable and arms the deadline, the abort listener and the token listener. */
+  begin(): void {
+    const { signal, timeout, token } = this.options;
     if (signal?.aborted) {
-      this.finish()?.fail(this.cancelledError());
+      this.finish()?.fail(this.abortedError());
+      return;
+    }
+    if (token?.cancelled) {
+      this.finish()?.fail(token.reason);
       return;
     }
     this.inner.park(this);
-    if (this.outer === null) return; // completed synchronously
-    if (timeout !== undefined) {
-      this.timer = setTimeout(
-        () => this.giveUp(new TimeoutError(`The wait timed out after ${timeout} ms`)),
-        timeout,
-      );
-    }
+    if (this.outer === null || this.gaveUpWith !== null) return; // completed synchronously
+    if (timeout !== undefined) this.start(timeout);
     signal?.addEventListener('abort', this, ONCE);
+    if (token !== undefined) {
+      this.tokenLink = new TokenLink(this);
+      token.listen(this.tokenLink);
+    }
   }
 
-  /** Withdraws the wait (rule 4): true when it was still parked. */
-  withdraw(): boolean {
-    if (this.outer === null || !this.inner.unpark(this)) return false;
-    this.finish();
-    return true;
+  /** Withdraws the wait (rule 4). */
+  withdraw(): UnparkResult {
+    if (this.outer === null) return false;
+    const result = this.inner.unpark(this);
+    if (result === true) this.finish();
+    return result;
+  }
+
+  claim(): boolean {
+    const outer = this.outer;
+    return outer !== null && outer.claim();
+  }
+
+  release(): void {
+    this.outer?.release();
+  }
+
+  settle(ok: boolean, outcome: unknown): void {
+    const gaveUpWith = this.gaveUpWith;
+    const outer = this.finish()!;
+    if (!ok && gaveUpWith !== null) outer.settle(false, gaveUpWith);
+    else outer.settle(ok, outcome);
   }
 
   wake(value: T): boolean {
-    const outer = this.finish();
-    return outer !== null && outer.wake(value);
+    if (!this.claim()) {
+      this.finish(); // the outer waiter is done with this wait: drop the limits
+      return false;
+    }
+    this.settle(true, value);
+    return true;
   }
 
   fail(error: unknown): boolean {
-    const outer = this.finish();
-    return outer !== null && outer.fail(error);
+    if (!this.claim()) {
+      this.finish();
+      return false;
+    }
+    this.settle(false, error);
+    return true;
+  }
+
+  /** The timeout (the shared heap calls it). */
+  expire(): void {
+    this.giveUp(new TimeoutError(`The wait timed out after ${this.options.timeout} ms`));
   }
 
   /** The abort listener (EventTarget calls `handleEvent` on listener objects). */
   handleEvent(): void {
-    this.giveUp(this.cancelledError());
+    this.giveUp(this.abortedError());
   }
 
-  private giveUp(error: Error): void {
-    if (this.inner.unpark(this)) this.finish()?.fail(error);
+  /** @internal the token was cancelled */
+  giveUp(error: Error): void {
+    if (this.outer === null || this.gaveUpWith !== null) return;
+    const result = this.inner.unpark(this);
+    if (result === true) this.finish()?.fail(error);
+    else if (result === 'pending') {
+      this.gaveUpWith = error;
+      this.disarm();
+    }
   }
 
   private finish(): Waiter<T> | null {
     const outer = this.outer;
     if (outer === null) return null;
     this.outer = null;
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
-    this.options.signal?.removeEventListener('abort', this);
+    this.disarm();
     this.operation?.settled(outer);
     return outer;
   }
 
-  private cancelledError(): Cancelled {
+  private disarm(): void {
+    if (this.armed) this.stop();
+    this.options.signal?.removeEventListener('abort', this);
+    if (this.tokenLink !== null) {
+      this.options.token!.unlisten(this.tokenLink);
+      this.tokenLink = null;
+    }
+  }
+
+  private abortedError(): Cancelled {
     return new Cancelled('The wait was aborted by its signal', { cause: this.options.signal?.reason });
+  }
+}
+
+/** A BoundedWaiter's node in its token's listeners (its own links belong to the inner waitable). */
+class TokenLink implements CancelListener {
+  next: CancelListener | null = null;
+  prev: CancelListener | null = null;
+  owner: object | null = null;
+
+  constructor(private readonly wait: BoundedWaiter<unknown>) {}
+
+  onCancel(reason: Cancelled): void {
+    this.wait.giveUp(reason);
   }
 }

@@ -1,6 +1,7 @@
 import { InvalidStateError } from '../errors.js';
-import { BoundedWaiter, type BoundedWaitOwner, checkTimeout } from './bounded-waiter.js';
-import type { Waitable, Waiter, WaitOptions } from './wait.js';
+import { checkWaitOptions, hasLimits } from '../wait-options.js';
+import { BoundedWaiter, type BoundedWaitOwner } from './bounded-waiter.js';
+import { SingleWaiter, type UnparkResult, type Waitable, type Waiter, type WaitOptions } from './wait.js';
 
 /**
  * One operation, two callers: a Waitable that async code can `await` and a fiber can
@@ -30,7 +31,7 @@ import type { Waitable, Waiter, WaitOptions } from './wait.js';
  */
 export abstract class Operation<T> implements Waitable<T>, PromiseLike<T> {
   abstract park(waiter: Waiter<T>): void;
-  abstract unpark(waiter: Waiter<T>): boolean;
+  abstract unpark(waiter: Waiter<T>): UnparkResult;
 
   /** `yield*` support: yields this operation once, then returns what the fiber was resumed with. */
   [Symbol.iterator](): Iterator<Operation<T>, T, T> {
@@ -97,53 +98,43 @@ class OperationStep<T> implements Iterator<Operation<T>, T, T> {
 }
 
 /** The waiter of the promise path: one allocation per wait. */
-class PromiseWaiter<T> implements Waiter<T> {
-  next: Waiter | null = null;
-  prev: Waiter | null = null;
-  owner: object | null = null;
-  private settled = false;
-
+class PromiseWaiter<T> extends SingleWaiter<T> {
   constructor(
     private readonly resolve: (value: T) => void,
     private readonly reject: (error: unknown) => void,
-  ) {}
-
-  wake(value: T): boolean {
-    if (this.settled) return false;
-    this.settled = true;
-    this.resolve(value);
-    return true;
+  ) {
+    super();
   }
 
-  fail(error: unknown): boolean {
-    if (this.settled) return false;
-    this.settled = true;
-    this.reject(error);
-    return true;
+  protected deliver(ok: boolean, outcome: unknown): void {
+    if (ok) this.resolve(outcome as T);
+    else this.reject(outcome);
   }
 }
 
 /**
- * Waits on any Waitable from async code. With `timeout` or `signal`, the wait is
- * withdrawn when either fires and the promise rejects with `TimeoutError` or `Cancelled`.
+ * Waits on any Waitable from async code. With `timeout`, `signal` or `token`, the wait is
+ * withdrawn when one fires and the promise rejects with `TimeoutError` or `Cancelled`.
  */
 export function waitFor<T>(waitable: Waitable<T>, options?: WaitOptions): Promise<T> {
-  if (options?.timeout === undefined && !options?.signal) {
+  if (!hasLimits(checkWaitOptions(options, 'waitFor'))) {
     return new Promise<T>((resolve, reject) => waitable.park(new PromiseWaiter(resolve, reject)));
   }
-  checkTimeout(options.timeout);
   return new Promise<T>((resolve, reject) =>
-    new BoundedWaiter(waitable, options, new PromiseWaiter(resolve, reject)).start(),
+    new BoundedWaiter(waitable, options!, new PromiseWaiter(resolve, reject)).begin(),
   );
 }
 
 /**
- * Wraps `waitable` so that a wait on it ends with an error at a timeout or an abort.
- * Like any Operation, the result may be awaited (or `yield*`ed) by several callers at
- * once: each wait gets its own deadline, counted from when it parks.
+ * Wraps `waitable` so that a wait on it ends with an error at a timeout, an abort or a
+ * token's cancellation. Without any of them (no options) it returns the operation itself
+ * (an Operation as it is, any other Waitable wrapped). Like any Operation, the result may
+ * be awaited (or `yield*`ed) by several callers at once: each wait gets its own deadline,
+ * counted from when it parks.
  */
-export function bounded<T>(waitable: Waitable<T>, options: WaitOptions): Operation<T> {
-  return new BoundedWait(waitable, options);
+export function bounded<T>(waitable: Waitable<T>, options?: WaitOptions): Operation<T> {
+  if (!hasLimits(checkWaitOptions(options, 'bounded')) && waitable instanceof Operation) return waitable;
+  return new BoundedWait(waitable, options ?? {});
 }
 
 /**
@@ -162,7 +153,6 @@ class BoundedWait<T> extends Operation<T> implements BoundedWaitOwner<T> {
     private readonly options: WaitOptions,
   ) {
     super();
-    checkTimeout(options.timeout);
   }
 
   /** A wait with a timeout ends by itself, and so does one on a timed inner waitable. */
@@ -172,8 +162,12 @@ class BoundedWait<T> extends Operation<T> implements BoundedWaitOwner<T> {
 
   describe(): string {
     const what = this.inner.describe?.() ?? this.inner.constructor?.name ?? 'a waitable';
-    const { timeout, signal } = this.options;
-    const limits = [timeout === undefined ? '' : `timeout ${timeout} ms`, signal ? 'abortable' : ''];
+    const { timeout, signal, token } = this.options;
+    const limits = [
+      timeout === undefined ? '' : `timeout ${timeout} ms`,
+      signal ? 'abortable' : '',
+      token ? 'cancellable' : '',
+    ];
     const suffix = limits.filter((limit) => limit !== '').join(', ');
     return suffix === '' ? what : `${what} (${suffix})`;
   }
@@ -190,10 +184,10 @@ class BoundedWait<T> extends Operation<T> implements BoundedWaitOwner<T> {
       this.others ??= new Map();
       this.others.set(waiter, wait);
     }
-    wait.start();
+    wait.begin();
   }
 
-  unpark(waiter: Waiter<T>): boolean {
+  unpark(waiter: Waiter<T>): UnparkResult {
     return this.find(waiter)?.withdraw() ?? false;
   }
 

@@ -74,6 +74,20 @@ export class TinyFiber<R> implements Runnable, Waiter {
     this.parkedOn.park(this);
   }
 
+  get group(): object {
+    return this;
+  }
+
+  claim(): boolean {
+    return this.parkedOn !== null;
+  }
+
+  release(): void {}
+
+  settle(ok: boolean, outcome: unknown): void {
+    this.accept(outcome, !ok);
+  }
+
   wake(value: unknown): boolean {
     return this.accept(value, false);
   }

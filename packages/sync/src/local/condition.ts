@@ -154,7 +154,7 @@ class ReacquireOnError extends Relay<void> implements RelockingWait {
   }
 
   protected leave(): boolean {
-    return this.reacquiring ? this.mutex.waiters.remove(this) : this.inner.unpark(this);
+    return this.reacquiring ? this.mutex.waiters.remove(this) : this.inner.unpark(this) === true;
   }
 
   /** Only a woken waiter (it consumed a signal) is restored; a failed one keeps the mutex. */

@@ -32,18 +32,35 @@ export abstract class Relay<T> extends Operation<T> implements Waiter<T> {
     return this.outer !== null;
   }
 
+  /** The caller's group: a relay standing for a select case belongs to that select. */
+  get group(): object {
+    return this.outer?.group ?? this;
+  }
+
+  claim(): boolean {
+    return this.outer !== null && this.outer.claim();
+  }
+
+  release(): void {
+    this.outer?.release();
+  }
+
+  settle(ok: boolean, outcome: unknown): void {
+    this.detach()?.settle(ok, outcome);
+  }
+
   wake(value: T): boolean {
-    const outer = this.release();
+    const outer = this.detach();
     return outer !== null && outer.wake(value);
   }
 
   fail(error: unknown): boolean {
-    const outer = this.release();
+    const outer = this.detach();
     return outer !== null && outer.fail(error);
   }
 
   /** Detaches the caller's waiter, so it gets one result at most. */
-  private release(): Waiter<T> | null {
+  private detach(): Waiter<T> | null {
     const outer = this.outer;
     this.outer = null;
     return outer;

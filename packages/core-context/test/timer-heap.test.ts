@@ -1,6 +1,6 @@
-import { createRandom, runSeeded } from '@spindle/executor';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { TimerHeap, type TimerSlots } from '../src/timer-heap.js';
+import { TimerHeap, type TimerSlots } from '../src/timers/timer-heap.js';
+import { seededRandom, testSeeds } from './support/seeded.js';
 
 interface Entry {
   deadline: number;
@@ -35,9 +35,9 @@ describe('TimerHeap', () => {
   });
 
   it('expires entries by deadline then arrival, after random removals, on one timer', () => {
-    runSeeded(30, (_exec, seed) => {
+    for (const seed of testSeeds(30)) {
       vi.setSystemTime(0);
-      const random = createRandom(seed);
+      const random = seededRandom(seed);
       const heap = new TimerHeap(slots);
       const fired: number[] = [];
       const entries = Array.from({ length: 60 }, (_, i) => entry(Math.floor(random() * 20), i, fired));
@@ -55,9 +55,9 @@ describe('TimerHeap', () => {
         .filter(({ name }) => !removed.has(name))
         .sort((a, b) => a.deadline - b.deadline || a.name - b.name)
         .map(({ name }) => name);
-      expect(fired).toEqual(expected);
+      expect(fired, `seed ${seed}`).toEqual(expected);
       expect(heap.size).toBe(0);
       expect(vi.getTimerCount()).toBe(0);
-    });
+    }
   });
 });
