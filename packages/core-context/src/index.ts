@@ -6,7 +6,9 @@ export {
   NEVER_CANCELLED,
 } from './contracts/cancel.js';
 export { type Executor, FunctionRunnable, type Runnable } from './contracts/executor.js';
+export { type FaultSource, faultPoint, withFaultSource } from './contracts/fault.js';
 export { bounded, Operation, waitFor } from './contracts/operation.js';
+export { Deferred, SharedOutcome } from './contracts/shared-outcome.js';
 export { setTracer, type Tracer, tracer } from './contracts/tracing.js';
 export {
   isWaitable,

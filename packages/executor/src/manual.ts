@@ -2,11 +2,12 @@ import {
   AlreadyLinkedError,
   createRandom,
   type Executor,
+  type FaultSource,
   InvalidStateError,
   Queue,
   type Runnable,
+  withFaultSource,
 } from '@spindle/core-context';
-import { type FaultSource, withFaultSource } from './fault.js';
 
 export interface ManualExecutorOptions {
   /** Seed of the random order and of fault decisions. Default: `SPINDLE_SEED` from the environment, else 1. */

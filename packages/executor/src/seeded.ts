@@ -1,4 +1,4 @@
-import { withFaultSource } from './fault.js';
+import { withFaultSource } from '@spindle/core-context';
 import { ManualExecutor, type ManualExecutorOptions } from './manual.js';
 
 type SeededBody<R> = (executor: ManualExecutor, seed: number) => R;

@@ -1,9 +1,10 @@
 /**
- * The fault-injection shim. Synchronization points in other packages (a lock handing over,
- * a channel waking a receiver, a fiber resuming) call `faultPoint()`; when a ManualExecutor
- * with faults is running, it answers from its seeded random source whether the caller
- * should add an extra yield (a fiber reschedules itself once more, a lock defers a handoff).
- * Otherwise the answer is `false` after one null check.
+ * The fault-injection contract, beside tracing: synchronization points in every package (a
+ * lock handing over, a channel waking a receiver, a fiber resuming) call `faultPoint()`;
+ * while a FaultSource is installed (`@spindle/executor`'s ManualExecutor with faults), it
+ * answers from its seeded random source whether the caller should add an extra yield (a
+ * fiber reschedules itself once more, a lock defers a hand-off). Otherwise the answer is
+ * `false` after one null check.
  */
 
 /** Something that decides faults: a ManualExecutor with faults on. */
