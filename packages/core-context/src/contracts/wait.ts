@@ -52,6 +52,12 @@ export interface Waiter<T = any> extends DoublyLinked<Waiter> {
    * plain waiter is its own group. Rule 5 never matches two waiters of one group.
    */
   readonly group: object;
+  /**
+   * The cancellation the waiter waits under, when it has one (a fiber's token). A waitable
+   * may read it in `unpark` to tell a cancelled waiter's withdrawal (cancel the work it
+   * started for it) from a select's losing case (which must leave no trace).
+   */
+  readonly token?: CancelToken;
   /** One-sided shorthand: `claim()`, then `settle(true, value)`. False when it refused. */
   wake(value: T): boolean;
   /** One-sided shorthand: `claim()`, then `settle(false, error)`. False when it refused. */
