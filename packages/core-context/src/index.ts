@@ -1,3 +1,4 @@
+export { bounded, waitFor } from './contracts/bounded.js';
 export {
   type CancelListener,
   CancelSource,
@@ -7,7 +8,8 @@ export {
 } from './contracts/cancel.js';
 export { type Executor, FunctionRunnable, type Runnable } from './contracts/executor.js';
 export { type FaultSource, faultPoint, withFaultSource } from './contracts/fault.js';
-export { bounded, Operation, waitFor } from './contracts/operation.js';
+export { Operation } from './contracts/operation.js';
+export { Relay, RelayingOperation } from './contracts/relay.js';
 export { Deferred, SharedOutcome } from './contracts/shared-outcome.js';
 export { setTracer, type Tracer, tracer } from './contracts/tracing.js';
 export {

@@ -1,7 +1,7 @@
 import { Cancelled, TimeoutError } from '../errors.js';
 import type { DoublyLinked } from '../intrusive/links.js';
 import { List } from '../intrusive/list.js';
-import { Timer } from '../timers/timer.js';
+import { startTimer, stopTimer, type TimerEntry } from '../timers/timer.js';
 
 /**
  * Told once when a token is cancelled. Intrusive: the listener is the node, so listening
@@ -172,7 +172,7 @@ export class CancelSource {
     }
     if (own !== Number.POSITIVE_INFINITY) {
       this.#timer = new DeadlineTimer(this);
-      this.#timer.start(Math.max(0, own - Date.now()));
+      startTimer(this.#timer, Math.max(0, own - Date.now()));
     }
   }
 
@@ -197,7 +197,7 @@ export class CancelSource {
   dispose(): void {
     this.#link?.detach();
     this.#link = null;
-    this.#timer?.stop();
+    if (this.#timer !== null) stopTimer(this.#timer);
     this.#timer = null;
   }
 
@@ -241,10 +241,12 @@ class ParentLink implements CancelListener {
   }
 }
 
-class DeadlineTimer extends Timer {
-  constructor(private readonly source: CancelSource) {
-    super();
-  }
+class DeadlineTimer implements TimerEntry {
+  deadline = 0;
+  seq = 0;
+  index = -1;
+
+  constructor(private readonly source: CancelSource) {}
 
   expire(): void {
     this.source.expire();

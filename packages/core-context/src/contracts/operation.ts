@@ -1,7 +1,4 @@
-import { InvalidStateError } from '../errors.js';
-import { checkWaitOptions, hasLimits } from '../wait-options.js';
-import { BoundedWaiter, type BoundedWaitOwner } from './bounded-waiter.js';
-import { SingleWaiter, type UnparkResult, type Waitable, type Waiter, type WaitOptions } from './wait.js';
+import { SingleWaiter, type UnparkResult, type Waitable, type Waiter } from './wait.js';
 
 /**
  * One operation, two callers: a Waitable that async code can `await` and a fiber can
@@ -45,7 +42,7 @@ export abstract class Operation<T> implements Waitable<T>, PromiseLike<T> {
     // biome-ignore lint/suspicious/noExplicitAny: typed like Promise, so `(error: Error) => …` handlers fit
     onRejected?: ((reason: any) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
-    return waitFor(this).then(onFulfilled, onRejected);
+    return waitOn(this).then(onFulfilled, onRejected);
   }
 
   /**
@@ -54,7 +51,7 @@ export abstract class Operation<T> implements Waitable<T>, PromiseLike<T> {
    */
   // biome-ignore lint/suspicious/noExplicitAny: typed like Promise, so `(error: Error) => …` handlers fit
   catch<R = never>(onRejected?: ((reason: any) => R | PromiseLike<R>) | null): Promise<T | R> {
-    return waitFor(this).catch(onRejected);
+    return waitOn(this).catch(onRejected);
   }
 
   /**
@@ -62,7 +59,7 @@ export abstract class Operation<T> implements Waitable<T>, PromiseLike<T> {
    * the returned promise, not `op`: `op.finally(f); await op;` is two waits.
    */
   finally(onFinally?: (() => void) | null): Promise<T> {
-    return waitFor(this).finally(onFinally);
+    return waitOn(this).finally(onFinally);
   }
 
   /** `Object.prototype.toString` names the class, where a promise shows `[object Promise]`. */
@@ -98,7 +95,7 @@ class OperationStep<T> implements Iterator<Operation<T>, T, T> {
 }
 
 /** The waiter of the promise path: one allocation per wait. */
-class PromiseWaiter<T> extends SingleWaiter<T> {
+export class PromiseWaiter<T> extends SingleWaiter<T> {
   constructor(
     private readonly resolve: (value: T) => void,
     private readonly reject: (error: unknown) => void,
@@ -112,101 +109,7 @@ class PromiseWaiter<T> extends SingleWaiter<T> {
   }
 }
 
-/**
- * Waits on any Waitable from async code. With `timeout`, `signal` or `token`, the wait is
- * withdrawn when one fires and the promise rejects with `TimeoutError` or `Cancelled`.
- */
-export function waitFor<T>(waitable: Waitable<T>, options?: WaitOptions): Promise<T> {
-  if (!hasLimits(checkWaitOptions(options, 'waitFor'))) {
-    return new Promise<T>((resolve, reject) => waitable.park(new PromiseWaiter(resolve, reject)));
-  }
-  return new Promise<T>((resolve, reject) =>
-    new BoundedWaiter(waitable, options!, new PromiseWaiter(resolve, reject)).begin(),
-  );
-}
-
-/**
- * Wraps `waitable` so that a wait on it ends with an error at a timeout, an abort or a
- * token's cancellation. Without any of them (no options) it returns the operation itself
- * (an Operation as it is, any other Waitable wrapped). Like any Operation, the result may
- * be awaited (or `yield*`ed) by several callers at once: each wait gets its own deadline,
- * counted from when it parks.
- */
-export function bounded<T>(waitable: Waitable<T>, options?: WaitOptions): Operation<T> {
-  if (!hasLimits(checkWaitOptions(options, 'bounded')) && waitable instanceof Operation) return waitable;
-  return new BoundedWait(waitable, options ?? {});
-}
-
-/**
- * The Operation `bounded()` returns: each `park` starts a fresh BoundedWaiter, found again
- * by its caller's waiter when that caller withdraws. The first wait at a time (usually the
- * only one) is kept in two fields; a map is made only when a second wait parks while the
- * first is still parked.
- */
-class BoundedWait<T> extends Operation<T> implements BoundedWaitOwner<T> {
-  private firstOuter: Waiter<T> | null = null;
-  private firstWait: BoundedWaiter<T> | null = null;
-  private others: Map<Waiter<T>, BoundedWaiter<T>> | null = null;
-
-  constructor(
-    private readonly inner: Waitable<T>,
-    private readonly options: WaitOptions,
-  ) {
-    super();
-  }
-
-  /** A wait with a timeout ends by itself, and so does one on a timed inner waitable. */
-  get timed(): boolean {
-    return this.options.timeout !== undefined || this.inner.timed === true;
-  }
-
-  describe(): string {
-    const what = this.inner.describe?.() ?? this.inner.constructor?.name ?? 'a waitable';
-    const { timeout, signal, token } = this.options;
-    const limits = [
-      timeout === undefined ? '' : `timeout ${timeout} ms`,
-      signal ? 'abortable' : '',
-      token ? 'cancellable' : '',
-    ];
-    const suffix = limits.filter((limit) => limit !== '').join(', ');
-    return suffix === '' ? what : `${what} (${suffix})`;
-  }
-
-  park(waiter: Waiter<T>): void {
-    if (this.find(waiter) !== undefined) {
-      throw new InvalidStateError(`${this.describe()}: this waiter is already parked here`);
-    }
-    const wait = new BoundedWaiter(this.inner, this.options, waiter, this);
-    if (this.firstOuter === null) {
-      this.firstOuter = waiter;
-      this.firstWait = wait;
-    } else {
-      this.others ??= new Map();
-      this.others.set(waiter, wait);
-    }
-    wait.begin();
-  }
-
-  unpark(waiter: Waiter<T>): UnparkResult {
-    return this.find(waiter)?.withdraw() ?? false;
-  }
-
-  /** A wait ended (woken, failed, timed out, aborted or withdrawn): forget it. */
-  settled(outer: Waiter<T>): void {
-    if (this.firstOuter === outer) {
-      this.firstOuter = null;
-      this.firstWait = null;
-    } else {
-      this.others?.delete(outer);
-    }
-  }
-
-  private find(waiter: Waiter<T>): BoundedWaiter<T> | undefined {
-    if (this.firstOuter === waiter) return this.firstWait ?? undefined;
-    return this.others?.get(waiter);
-  }
-
-  restore(value: T): void {
-    this.inner.restore?.(value);
-  }
+/** @internal one wait on `waitable` from async code, without limits (`waitFor` adds them). */
+export function waitOn<T>(waitable: Waitable<T>): Promise<T> {
+  return new Promise<T>((resolve, reject) => waitable.park(new PromiseWaiter(resolve, reject)));
 }

@@ -1,53 +1,49 @@
 import { TimerHeap, type TimerSlots } from './timer-heap.js';
 
 /**
- * One deadline on this thread's shared timer heap: sleeps, wait timeouts, token deadlines
- * and select timer cases all sit in one heap behind one Node timer. The owner (a Sleep, a
- * CancelSource) keeps its Timer in a private field, so user code cannot fire or move it.
+ * An entry of this thread's shared timer heap: sleeps, wait timeouts, token deadlines and
+ * select timer cases all sit in one heap behind one Node timer. An owner (a Sleep, a bounded
+ * wait, a CancelSource) carries these fields itself, so arming a deadline allocates nothing,
+ * and keeps the object private, so user code cannot fire or move it.
  */
-export abstract class Timer {
+export interface TimerEntry {
   /** `Date.now()` time at which it expires. */
-  deadline = 0;
+  deadline: number;
   /** Arrival order: equal deadlines expire first-in first-out. */
-  seq = 0;
+  seq: number;
   /** Position in the heap, or -1 when not in it. */
-  index = -1;
-
-  /** Called once the deadline passed and the timer left the heap. */
-  abstract expire(): void;
-
-  /** Arms the timer `ms` from now (re-arms it when it was armed). */
-  start(ms: number): void {
-    if (this.index >= 0) timers.remove(this);
-    this.deadline = Date.now() + ms;
-    timers.add(this);
-  }
-
-  /** Disarms it; false when it was not armed (it expired or never started). */
-  stop(): boolean {
-    return timers.remove(this);
-  }
-
-  get armed(): boolean {
-    return this.index >= 0;
-  }
+  index: number;
+  /** Called once the deadline passed and the entry left the heap. */
+  expire(): void;
 }
 
-const slots: TimerSlots<Timer> = {
-  deadline: (timer) => timer.deadline,
-  seq: (timer) => timer.seq,
-  setSeq: (timer, seq) => {
-    timer.seq = seq;
+const slots: TimerSlots<TimerEntry> = {
+  deadline: (entry) => entry.deadline,
+  seq: (entry) => entry.seq,
+  setSeq: (entry, seq) => {
+    entry.seq = seq;
   },
-  index: (timer) => timer.index,
-  setIndex: (timer, index) => {
-    timer.index = index;
+  index: (entry) => entry.index,
+  setIndex: (entry, index) => {
+    entry.index = index;
   },
-  expire: (timer) => timer.expire(),
+  expire: (entry) => entry.expire(),
 };
 
 /** The thread's timer heap. */
-const timers = new TimerHeap<Timer>(slots);
+const timers = new TimerHeap<TimerEntry>(slots);
+
+/** Arms `entry` to expire `ms` from now (re-arms it when it was armed). */
+export function startTimer(entry: TimerEntry, ms: number): void {
+  if (entry.index >= 0) timers.remove(entry);
+  entry.deadline = Date.now() + ms;
+  timers.add(entry);
+}
+
+/** Disarms `entry`; false when it was not armed (it expired or never started). */
+export function stopTimer(entry: TimerEntry): boolean {
+  return entry.index >= 0 && timers.remove(entry);
+}
 
 /** Number of armed timers on this thread's shared heap (for tests and diagnostics). */
 export function pendingTimers(): number {

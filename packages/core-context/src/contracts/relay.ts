@@ -1,0 +1,151 @@
+import { InvalidStateError } from '../errors.js';
+import type { CancelToken } from './cancel.js';
+import { Operation } from './operation.js';
+import type { UnparkResult, Waiter } from './wait.js';
+
+/** Set by Relay's static block: ties a relay to the operation that forgets it when it ends. */
+let bindOperation: <T>(relay: Relay<T>, operation: RelayingOperation<T>) => void;
+
+/**
+ * A waiter that stands in for the caller's waiter (`outer`) for ONE wait, where the
+ * caller's own node cannot go: it carries what a primitive needs (a weight, a deadline, a
+ * second phase) and forwards the outcome. Claims pass straight through to the outer waiter,
+ * so a relayed wait can be a select case; its group and token are the outer waiter's.
+ *
+ *     outer waiter ──park──▶ RelayingOperation ──makes──▶ Relay ──begin/park──▶ primitive
+ *                  ◀──────── settle / wake / fail ─────── Relay ◀──────────────
+ */
+export abstract class Relay<T> implements Waiter<T> {
+  next: Waiter | null = null;
+  prev: Waiter | null = null;
+  owner: object | null = null;
+  #outer: Waiter<T> | null;
+  #operation: RelayingOperation<T> | null = null;
+
+  constructor(outer: Waiter<T>) {
+    this.#outer = outer;
+  }
+
+  get group(): object {
+    return this.#outer?.group ?? this;
+  }
+
+  get token(): CancelToken | undefined {
+    return this.#outer?.token;
+  }
+
+  /** True while the caller still waits for this relay's outcome. */
+  get waiting(): boolean {
+    return this.#outer !== null;
+  }
+
+  /** Starts the wait: parks this relay where the caller's outcome will come from. */
+  abstract begin(): void;
+
+  /** Takes this relay out of where it waits (rule 4's answer). */
+  protected abstract leave(): UnparkResult;
+
+  /** Withdraws the wait for the caller (its `unpark`). */
+  withdraw(): UnparkResult {
+    if (this.#outer === null) return false;
+    const result = this.leave();
+    if (result === true) this.detach();
+    return result;
+  }
+
+  claim(): boolean {
+    const outer = this.#outer;
+    return outer !== null && outer.claim();
+  }
+
+  release(): void {
+    this.#outer?.release();
+  }
+
+  settle(ok: boolean, outcome: unknown): void {
+    this.detach()?.settle(ok, outcome);
+  }
+
+  wake(value: T): boolean {
+    const outer = this.detach();
+    return outer !== null && outer.wake(value);
+  }
+
+  fail(error: unknown): boolean {
+    const outer = this.detach();
+    return outer !== null && outer.fail(error);
+  }
+
+  /** Ends the relay: returns the outer waiter (null when it ended already) and calls `detached`. */
+  protected detach(): Waiter<T> | null {
+    const outer = this.#outer;
+    if (outer === null) return null;
+    this.#outer = null;
+    this.detached();
+    this.#operation?.forget(outer);
+    this.#operation = null;
+    return outer;
+  }
+
+  /** Called once when the relay ends, whichever way (disarm timers, listeners). */
+  protected detached(): void {}
+
+  static {
+    bindOperation = (relay, operation) => {
+      relay.#operation = operation;
+    };
+  }
+}
+
+/**
+ * An Operation whose every wait is a fresh Relay (so each wait on it is a new wait, as the
+ * Operation rule says), found again by the caller's waiter when that caller withdraws. The
+ * first wait at a time (usually the only one) is kept in two fields; a map is made only
+ * when a second wait parks while the first is still parked.
+ */
+export abstract class RelayingOperation<T> extends Operation<T> {
+  #firstOuter: Waiter<T> | null = null;
+  #firstRelay: Relay<T> | null = null;
+  #others: Map<Waiter<T>, Relay<T>> | null = null;
+
+  /** Makes the relay of one wait by `outer`. */
+  protected abstract relay(outer: Waiter<T>): Relay<T>;
+
+  park(waiter: Waiter<T>): void {
+    if (this.#find(waiter) !== undefined) {
+      throw new InvalidStateError(
+        `${this.describe?.() ?? this.constructor.name}: this waiter is already parked here`,
+      );
+    }
+    const relay = this.relay(waiter);
+    bindOperation(relay, this);
+    if (this.#firstOuter === null) {
+      this.#firstOuter = waiter;
+      this.#firstRelay = relay;
+    } else {
+      (this.#others ??= new Map()).set(waiter, relay);
+    }
+    relay.begin();
+  }
+
+  unpark(waiter: Waiter<T>): UnparkResult {
+    return this.#find(waiter)?.withdraw() ?? false;
+  }
+
+  describe?(): string;
+
+  /** @internal a relay ended: forget it */
+  forget(outer: Waiter<T>): void {
+    if (this.#firstOuter === outer) {
+      this.#firstOuter = null;
+      this.#firstRelay = null;
+    } else {
+      this.#others?.delete(outer);
+    }
+  }
+
+  #find(waiter: Waiter<T>): Relay<T> | undefined {
+    if (this.#firstOuter === waiter) return this.#firstRelay ?? undefined;
+    return this.#others?.get(waiter);
+  }
+}
