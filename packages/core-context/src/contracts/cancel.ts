@@ -120,7 +120,7 @@ export class CancelToken {
     markChild = (child, parent) => {
       const reason = parent.#reason;
       if (reason === undefined || child.#reason !== undefined) return;
-      child.#reason = new Cancelled(reason.message, { cause: reason, token: child });
+      child.#reason = childReason(reason, child);
       cancelling.push(child);
     };
   }
@@ -157,7 +157,7 @@ export class CancelSource {
     }
     if (parent instanceof CancelToken) {
       if (parent.cancelled) {
-        this.cancelBecause(parent.reason!);
+        this.cancelBecause(childReason(parent.reason!, this.token));
         return;
       }
       this.#link = new ParentLink(this, parent);
@@ -250,6 +250,21 @@ class DeadlineTimer implements TimerEntry {
 
   expire(): void {
     this.source.expire();
+  }
+}
+
+/**
+ * A child's reason: its own Cancelled, caused by its parent's. Made without a stack (the
+ * cause has the one that matters, where the cancel was called), since capturing one per
+ * token would make cancelling a large tree cost microseconds per node.
+ */
+function childReason(parentReason: Cancelled, child: CancelToken): Cancelled {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return new Cancelled(parentReason.message, { cause: parentReason, token: child });
+  } finally {
+    Error.stackTraceLimit = limit;
   }
 }
 
