@@ -16,11 +16,15 @@ const REJECTED = 2;
  * lazily) and a withdrawal (cancel work nobody waits for any more).
  */
 export abstract class SharedOutcome<T> extends Operation<T> {
-  readonly selectable = true;
   #state = PENDING;
   #outcome: unknown = undefined;
   #waiter: Waiter<T> | null = null;
   #moreWaiters: List<Waiter<T>> | null = null;
+
+  /** Withdrawing a waiter leaves no trace (a prototype getter: no field per outcome). */
+  get selectable(): boolean {
+    return true;
+  }
 
   /** True once settled. */
   get settled(): boolean {
