@@ -19,7 +19,7 @@ let settling = false;
  * `catch` and `finally` as on a Promise) and a fiber `yield*`s it. It settles once; every
  * waiter, before or after, gets that same outcome (a SharedOutcome). Only the pool settles
  * it (through `settle` below, which this module keeps to the pool): its surface is
- * Operation's, plus `ended`.
+ * Operation's, plus `ended` and SharedOutcome's read-only `settled` and `selectable`.
  *
  * A cancelled task's result rejects with `Cancelled` at the cancel, so a task that ignores
  * its cancellation never holds its caller; `ended` says when the worker really let go.
