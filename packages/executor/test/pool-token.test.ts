@@ -1,6 +1,6 @@
-import { Cancelled, CancelSource, WorkerCrashedError } from '@spindle/core-context';
+import { Cancelled, CancelSource, InvalidStateError, WorkerCrashedError } from '@spindle/core-context';
 import { describe, expect, it } from 'vitest';
-import type { ThreadPool } from '../dist/pool/index.js';
+import { type ThreadPool, taskSignal, taskToken } from '../dist/pool/index.js';
 import { gate, outcome, TASKS, waitForWord, within, withPool } from './pool-helpers.js';
 
 /** The worker at index 0 is the one that was there before, and none has crashed. */
@@ -29,6 +29,14 @@ describe('ThreadPool run(..., { token })', () => {
       expect(Atomics.load(flag, 1), 'taskToken().reason is a Cancelled for that token').toBe(1);
       expect(await pool.run(pool.task(TASKS, 'addOne'), [1])).toBe(2);
       sameWorker(pool, threadBefore);
+    });
+  });
+
+  it('gives taskToken() only synchronously inside a task', async () => {
+    expect(() => taskToken()).toThrow(InvalidStateError);
+    expect(() => taskSignal()).toThrow(InvalidStateError);
+    await withPool({ workers: 1 }, async (pool) => {
+      expect(await pool.run(pool.task(TASKS, 'tokenAfterAwait'))).toBe('InvalidStateError');
     });
   });
 
