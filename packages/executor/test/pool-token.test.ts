@@ -206,6 +206,19 @@ describe('TaskResult.ended', () => {
     });
   });
 
+  it('completes after a cancelled task that never lets go of its thread, once its worker was replaced', async () => {
+    await withPool({ workers: 1 }, async (pool) => {
+      const blocker = gate();
+      const source = new CancelSource();
+      const spinning = pool.run(pool.task(TASKS, 'spinForever'), [blocker.buffer], { token: source.token });
+      await blocker.started();
+      source.cancel();
+      expect(await outcome(spinning)).toBe(source.token.reason);
+      await within(10_000, 'the end once the worker was terminated', spinning.ended);
+      expect(await pool.run(pool.task(TASKS, 'addOne'), [1])).toBe(2);
+    });
+  });
+
   it('completes for every task a destroy() cut short', async () => {
     const { ThreadPool } = await import('../dist/pool/index.js');
     const pool = new ThreadPool({ workers: 1 });
