@@ -1,4 +1,11 @@
-import { Cancelled, CancelSource, type CancelToken, SingleWaiter } from '@spindle/core-context';
+import {
+  bounded,
+  Cancelled,
+  CancelSource,
+  type CancelToken,
+  SingleWaiter,
+  TimeoutError,
+} from '@spindle/core-context';
 import { describe, expect, it } from 'vitest';
 import { gate, TASKS, waitForWord, within, withPool } from './pool-helpers.js';
 
@@ -104,6 +111,35 @@ describe('TaskResult: the last waiter withdrawn under a cancelled token cancels 
       expect(await within(5_000, 'the task', result)).toBe('released');
       await within(1_000, 'ended', result.ended);
       expect(loser.delivered).toBe(false);
+    });
+  });
+
+  it('leaves the task running when one wait on it times out', async () => {
+    await withPool({ workers: 1 }, async (pool) => {
+      const blocker = gate();
+      const result = pool.run(pool.task(TASKS, 'hold'), [blocker.buffer]);
+      await blocker.started();
+      await expect(bounded(result, { timeout: 1 })).rejects.toBeInstanceOf(TimeoutError);
+      blocker.release();
+      expect(await within(5_000, 'the task', result)).toBe('released');
+    });
+  });
+
+  it("applies through a bounded() wait, whose relay carries the waiter's token", async () => {
+    await withPool({ workers: 1 }, async (pool) => {
+      const marker = new SharedArrayBuffer(8);
+      const flag = new Int32Array(marker);
+      const result = pool.run(pool.task(TASKS, 'cleanUpAfterTokenCancel'), [marker]);
+      await within(5_000, 'the task start', waitForWord(flag, 0));
+      const wait = bounded(result, { timeout: 60_000 });
+      const halted = new CancelSource();
+      const waiter = new TokenWaiter(halted.token);
+      wait.park(waiter);
+      halted.cancel();
+      expect(wait.unpark(waiter)).toBe('pending');
+      const final = await within(5_000, 'the final outcome', waiter.outcome);
+      expect(Atomics.load(flag, 0), 'the outcome came before the worker stopped').toBe(2);
+      expect(final).toEqual({ ok: false, value: halted.token.reason });
     });
   });
 
