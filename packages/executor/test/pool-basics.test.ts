@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { Cancelled, ClosedError, setTracer, type Tracer } from '@spindle/core-context';
+import { Cancelled, ClosedError, InvalidStateError, setTracer, type Tracer } from '@spindle/core-context';
 import { describe, expect, it } from 'vitest';
 import { ThreadPool } from '../dist/pool/index.js';
 import { outcome, TASKS, viaYield, within, withPool } from './pool-helpers.js';
@@ -195,7 +195,7 @@ describe('ThreadPool lifecycle and memory', () => {
     });
   });
 
-  it('lets only the pool settle a task result: it has no resolve, reject or settled state to call', async () => {
+  it('lets only the pool settle a task result: it has no resolve, reject or settle to call', async () => {
     await withPool({ workers: 1 }, async (pool) => {
       const result = pool.run(pool.task(TASKS, 'later'), ['from the worker', 20]);
       for (const name of [
@@ -204,13 +204,23 @@ describe('ThreadPool lifecycle and memory', () => {
         'settle',
         'finish',
         'isSettled',
-        'settled',
         'outcome',
         'waiter',
+        'lingering',
       ]) {
         expect(name in result, name).toBe(false);
       }
+      // SharedOutcome's protected settleOutcome is reachable from JavaScript, but refuses.
+      const settleOutcome = (result as unknown as { settleOutcome(ok: boolean, v: unknown): boolean })
+        .settleOutcome;
+      expect(() => settleOutcome.call(result, true, 'forged')).toThrow(InvalidStateError);
+      // `settled` (from SharedOutcome) can be read, never written.
+      expect(result.settled).toBe(false);
+      expect(() => {
+        (result as { settled: boolean }).settled = true;
+      }).toThrow(TypeError);
       expect(await within(10_000, 'the task', result)).toBe('from the worker');
+      expect(result.settled).toBe(true);
       expect(pool.pending).toBe(0);
       await within(10_000, 'close()', pool.close());
     });

@@ -11,4 +11,4 @@ export { TaskResult } from './main-thread/task-result.js';
 export { type Submitted, ThreadPool } from './main-thread/thread-pool.js';
 export { UncloneableError } from './protocol/errors.js';
 export { poolMemoryBytes } from './protocol/shared-memory.js';
-export { type Fork, fork, join, taskSignal } from './worker-thread/task-api.js';
+export { type Fork, fork, join, taskSignal, taskToken } from './worker-thread/task-api.js';

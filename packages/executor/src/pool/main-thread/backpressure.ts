@@ -1,4 +1,10 @@
-import { Cancelled, type DoublyLinked, List } from '@spindle/core-context';
+import {
+  type CancelListener,
+  Cancelled,
+  type CancelToken,
+  type DoublyLinked,
+  List,
+} from '@spindle/core-context';
 import type { PendingTasks } from './pending.js';
 
 /** A `submit()` waiting for room: a node of the waiters' list, so an abort unlinks it in O(1). */
@@ -6,12 +12,33 @@ class RoomWaiter implements DoublyLinked<RoomWaiter> {
   next: RoomWaiter | null = null;
   prev: RoomWaiter | null = null;
   owner: object | null = null;
+  /** Its node in the token's listeners (its own links belong to the waiters' list). */
+  tokenLink: TokenLink | null = null;
 
   constructor(
     readonly wake: () => void,
     readonly signal: AbortSignal | undefined,
-    readonly onAbort: () => void,
+    readonly token: CancelToken | undefined,
+    readonly onAbort: (reason?: Cancelled) => void,
   ) {}
+
+  /** Stops listening to the signal and the token. */
+  detach(): void {
+    this.signal?.removeEventListener('abort', this.onAbort as () => void);
+    if (this.tokenLink !== null) this.token!.unlisten(this.tokenLink);
+  }
+}
+
+class TokenLink implements CancelListener {
+  next: CancelListener | null = null;
+  prev: CancelListener | null = null;
+  owner: object | null = null;
+
+  constructor(private readonly waiter: RoomWaiter) {}
+
+  onCancel(reason: Cancelled): void {
+    this.waiter.onAbort(reason);
+  }
 }
 
 /** The `maxQueue` bound: whether the pool is full, and the `submit()` calls waiting for room. */
@@ -34,14 +61,19 @@ export class Backpressure {
 
   /**
    * Resolves when a place is held for the caller (or the pool closed); rejects with `Cancelled`
-   * as soon as `signal` aborts. After it resolves the caller must call `resumed()` at once.
+   * as soon as `signal` aborts (or with the token's reason once `token` is cancelled). After
+   * it resolves the caller must call `resumed()` at once.
    */
-  waitForRoom(signal: AbortSignal | undefined): Promise<void> {
+  waitForRoom(signal: AbortSignal | undefined, token?: CancelToken): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       const cancelled = () =>
         new Cancelled('submit() was aborted while waiting for room', { cause: signal?.reason });
       if (signal?.aborted) {
         reject(cancelled());
+        return;
+      }
+      if (token?.cancelled) {
+        reject(token.reason);
         return;
       }
       const waiter = new RoomWaiter(
@@ -50,13 +82,19 @@ export class Backpressure {
           resolve();
         },
         signal,
-        () => {
+        token,
+        (reason) => {
           this.roomWaiters.remove(waiter);
-          reject(cancelled());
+          waiter.detach();
+          reject(reason instanceof Cancelled ? reason : cancelled());
         },
       );
       this.roomWaiters.pushBack(waiter);
-      signal?.addEventListener('abort', waiter.onAbort, { once: true });
+      signal?.addEventListener('abort', waiter.onAbort as () => void, { once: true });
+      if (token !== undefined) {
+        waiter.tokenLink = new TokenLink(waiter);
+        token.listen(waiter.tokenLink);
+      }
     });
   }
 
@@ -72,7 +110,7 @@ export class Backpressure {
   wake(): void {
     while (!this.roomWaiters.isEmpty && (this.closed || !this.isFull())) {
       const waiter = this.roomWaiters.popFront()!;
-      waiter.signal?.removeEventListener('abort', waiter.onAbort);
+      waiter.detach();
       waiter.wake();
     }
   }

@@ -5,7 +5,7 @@ import type { ToWorker } from '../protocol/messages.js';
 import { ACTIVE, CANCELLED, IDLE_WORKERS, type PoolMemory, QUEUED } from '../protocol/shared-memory.js';
 import type { PendingTasks } from './pending.js';
 import type { PoolTask } from './task.js';
-import { isSettled } from './task-result.js';
+import { isSettled, markEnded } from './task-result.js';
 import type { TaskSlots } from './task-slots.js';
 import type { WorkerSet } from './workers.js';
 
@@ -47,21 +47,22 @@ export class Dispatcher {
 
   /** Frees the task's slot and puts it back in the backlog, to be dispatched (and sent) again. */
   redispatch(task: PoolTask): void {
-    this.slots.release(task.slot);
+    this.slots.vacate(task.slot);
     task.slot = -1;
     this.backlog.push(task);
   }
 
   /**
    * Takes a cancelled task back: a queued one never runs, a running one has its abort flag
-   * set and its worker told; one in the backlog is skipped when its turn comes.
+   * set and its worker told; one in the backlog is skipped when its turn comes. True when
+   * it will never run (mark it ended once it settled); false when a worker may still run it.
    */
-  withdraw(task: PoolTask): void {
+  withdraw(task: PoolTask): boolean {
     const memory = this.memory;
     const slot = task.slot;
     if (slot < 0) {
       this.cancelledInBacklog++; // queued in the backlog: it is skipped when its turn comes
-      return;
+      return true;
     }
     const queued = memory.transition(slot, QUEUED, CANCELLED);
     const runner = memory.runner(slot);
@@ -72,15 +73,20 @@ export class Dispatcher {
     }
     // Taken by a worker (running, or waiting for its module): a worker it still holds is replaced.
     if (runner >= 0) this.workers.watchCancelled(slot, runner, () => this.slots.bySlot[slot] === task);
+    return queued;
   }
 
   /** Fails every accepted, unsettled task with `error` (no worker can start, or the pool is destroyed). */
   failUnsettled(error: unknown): void {
-    this.clearBacklog((task) => this.pending.settle(task, false, error));
+    this.clearBacklog((task) => {
+      this.pending.settle(task, false, error);
+      markEnded(task);
+    });
     for (const task of this.slots.bySlot) {
       if (task === null || isSettled(task)) continue;
-      this.withdraw(task); // a queued slot is freed when a worker meets it again
+      const neverRuns = this.withdraw(task); // a queued slot is freed when a worker meets it again
       this.pending.settle(task, false, error);
+      if (neverRuns) markEnded(task);
     }
   }
 
@@ -136,8 +142,8 @@ export class Dispatcher {
       if (task.transfer !== undefined) task.args = null;
     } catch (error) {
       // The arguments were cloned (and their transfer list moved) before the task was accepted: this is a failure of the port itself.
-      this.slots.release(slot);
       this.pending.settle(task, false, uncloneable('the arguments', error));
+      this.slots.release(slot);
       return false;
     }
     this.enqueue(slot, target);

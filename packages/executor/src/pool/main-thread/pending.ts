@@ -17,11 +17,13 @@ export class PendingTasks {
     if (this.count++ === 0) this.workers.holdOpen(true);
   }
 
-  /** Settles an accepted task (once: a second outcome is ignored), stops listening to its signal, and counts it done. */
+  /** Settles an accepted task (once: a second outcome is ignored), stops listening to its signal and token, and counts it done. */
   settle(task: PoolTask, ok: boolean, value: unknown): void {
     if (!settle(task, ok, value)) return;
-    if (task.abortListener !== null) task.signal!.removeEventListener('abort', task.abortListener);
-    task.abortListener = null;
+    if (task.cancelHook !== null) {
+      task.cancelHook.detach();
+      task.cancelHook = null;
+    }
     if (--this.count === 0) {
       this.workers.holdOpen(false);
       const resolvers = this.idleResolvers;

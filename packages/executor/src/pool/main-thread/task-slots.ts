@@ -1,5 +1,6 @@
 import { FREE, type PoolMemory } from '../protocol/shared-memory.js';
 import type { PoolTask } from './task.js';
+import { markEnded } from './task-result.js';
 
 /** The main thread's table of task slots in shared memory: which task each one holds, which are free. */
 export class TaskSlots {
@@ -23,10 +24,26 @@ export class TaskSlots {
     return slot;
   }
 
+  /**
+   * Frees `slot` because its task has ended: the worker let go of it (or never took it).
+   * Call it after the task settled, so `ended` never completes before the result.
+   */
   release(slot: number): void {
+    const task = this.bySlot[slot];
+    this.vacate(slot);
+    if (task) markEnded(task);
+  }
+
+  /** Frees `slot` while its task goes on (back to the backlog, to be sent again). */
+  vacate(slot: number): void {
     this.memory.setState(slot, FREE);
     this.bySlot[slot] = null;
     this.freeSlots.push(slot);
     this.inShared--;
+  }
+
+  /** The pool stopped its workers: no task still in a slot can run any more. */
+  endAll(): void {
+    for (const task of this.bySlot) if (task !== null) markEnded(task);
   }
 }

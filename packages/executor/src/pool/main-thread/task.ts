@@ -1,6 +1,7 @@
 import type { TransferListItem } from 'node:worker_threads';
-import type { SinglyLinked } from '@spindle/core-context';
+import type { Cancelled, CancelToken, SinglyLinked } from '@spindle/core-context';
 import type { Encoded } from '../protocol/codec.js';
+import type { CancelHook, TaskCancellation } from './cancellation.js';
 import { TaskResult } from './task-result.js';
 
 let registryOf: (handle: TaskHandle) => object | null;
@@ -39,6 +40,11 @@ export type TaskRef = TaskHandle | { module: string | URL; name?: string };
 export interface RunOptions {
   /** Cancels the task: a queued task is removed, a running one sees its `taskSignal()` abort. */
   signal?: AbortSignal;
+  /**
+   * Cancels the task as `signal` does when the token is cancelled; the result then rejects
+   * with the token's `Cancelled`, and the task's `taskToken()` is cancelled in the worker.
+   */
+  token?: CancelToken;
   /** Objects to transfer rather than copy (the task then travels by message). */
   transfer?: readonly TransferListItem[];
 }
@@ -58,7 +64,8 @@ export class PoolTask<T = unknown> extends TaskResult<T> implements SinglyLinked
   enqueuedAt = 0;
   /** Workers that died holding this task before it started (see restart-policy). */
   crashes = 0;
-  abortListener: (() => void) | null = null;
+  /** Listens to the call's signal and token while the task is unsettled (null without either). */
+  cancelHook: CancelHook | null = null;
   /** The arguments serialized for a slot, or null when they travel by message (see task-arguments). */
   encoded: Encoded | null = null;
   /** Whether the arguments carry top-level SharedArrayBuffers, announced to the workers on acceptance. */
@@ -69,8 +76,13 @@ export class PoolTask<T = unknown> extends TaskResult<T> implements SinglyLinked
     /** The caller's arguments until they are written or sent (null afterwards, see above). */
     public args: unknown[] | null,
     public transfer: readonly TransferListItem[] | undefined,
-    readonly signal: AbortSignal | undefined,
+    private readonly cancellation: TaskCancellation,
   ) {
     super();
+  }
+
+  /** The last-waiter rule (see TaskResult): nobody waits for it any more, so it is cancelled. */
+  protected override abandoned(reason: Cancelled): boolean {
+    return this.cancellation.cancel(this, reason);
   }
 }

@@ -1,7 +1,8 @@
-import { Cancelled, ClosedError, QueueFullError } from '@spindle/core-context';
+import { Cancelled, CancelToken, ClosedError, QueueFullError } from '@spindle/core-context';
 import { UncloneableError } from '../protocol/errors.js';
 import { now, PoolMemory, poolMemoryBytes } from '../protocol/shared-memory.js';
 import { Backpressure } from './backpressure.js';
+import { TaskCancellation } from './cancellation.js';
 import { Completions } from './completions.js';
 import { CrashRecovery } from './crash-recovery.js';
 import { Dispatcher } from './dispatch.js';
@@ -12,7 +13,7 @@ import { MainSharedBuffers } from './shared-buffers.js';
 import { PoolTask, type RunOptions, TaskHandle, type TaskRef } from './task.js';
 import { prepareArguments } from './task-arguments.js';
 import { TaskRegistry } from './task-registry.js';
-import { isSettled, settle, TaskResult } from './task-result.js';
+import { markEnded, settle, TaskResult } from './task-result.js';
 import { TaskSlots } from './task-slots.js';
 import { WorkerSet } from './workers.js';
 
@@ -42,6 +43,7 @@ export class ThreadPool {
   private readonly recovery: CrashRecovery;
   private readonly registry: TaskRegistry;
   private readonly shared: MainSharedBuffers;
+  private readonly cancellation: TaskCancellation;
   private state: 'open' | 'closing' | 'closed' = 'open';
 
   constructor(options: ThreadPoolOptions = {}) {
@@ -68,6 +70,7 @@ export class ThreadPool {
       this.room,
     );
     this.recovery = new CrashRecovery(memory, this.slots, this.pendingTasks, this.dispatcher);
+    this.cancellation = new TaskCancellation(this.dispatcher, this.pendingTasks, this.room);
     this.shared = new MainSharedBuffers(this.workers);
     this.registry = new TaskRegistry(this.workers);
     this.workers.start({
@@ -85,7 +88,8 @@ export class ThreadPool {
 
   /**
    * Calls a task and returns its result as an operation (`await` it, or `yield*` it in a
-   * fiber). With `maxQueue` set, fails like `trySubmit` when the queue is full.
+   * fiber). With `maxQueue` set, fails like `trySubmit` when the queue is full. A `signal`
+   * or `token` cancels it; `result.ended` completes once the worker no longer runs it.
    */
   run<T = unknown>(task: TaskRef, args: readonly unknown[] = [], options: RunOptions = {}): TaskResult<T> {
     return this.trySubmit<T>(task, args, options);
@@ -97,52 +101,55 @@ export class ThreadPool {
     args: readonly unknown[] = [],
     options: RunOptions = {},
   ): TaskResult<T> {
-    const { signal, transfer } = options;
-    const fnId = this.check(task, args, signal, transfer);
-    // An aborted call is refused as cancelled, full queue or not.
-    if (signal?.aborted) return rejected(abortedBeforeSubmit(signal));
+    const { signal, token, transfer } = options;
+    const fnId = this.check(task, args, signal, token, transfer);
+    // A cancelled call is refused as cancelled, full queue or not.
+    const refusal = cancelledBeforeSubmit(signal, token);
+    if (refusal !== null) return rejected(refusal);
     if (this.room.isFull()) {
       throw new QueueFullError(
         `the pool queue is full (maxQueue ${this.maxQueue}); use submit() to wait for room`,
       );
     }
-    const record = new PoolTask<T>(fnId, args as unknown[], transfer, signal);
+    const record = new PoolTask<T>(fnId, args as unknown[], transfer, this.cancellation);
     try {
       prepareArguments(record as PoolTask, this.shared, this.memory.slotBytes);
     } catch (error) {
       if (!(error instanceof UncloneableError)) throw error;
       return rejected(error);
     }
-    return this.accept(record);
+    return this.accept(record, signal, token);
   }
 
   /**
    * Waits until the queue has room, then submits, and resolves as soon as the task is
    * accepted (not when it finishes) with `{ result }`, the task's result operation: a plain
    * object, because an operation is thenable and `await` would wait for the task itself.
-   * Rejects when the call is refused: `Cancelled` when `signal` aborts before the task is
-   * accepted, `UncloneableError`, `ClosedError`.
+   * Rejects when the call is refused: `Cancelled` when `signal` aborts (or `token` is
+   * cancelled) before the task is accepted, `UncloneableError`, `ClosedError`.
    */
   async submit<T = unknown>(
     task: TaskRef,
     args: readonly unknown[] = [],
     options: RunOptions = {},
   ): Promise<Submitted<T>> {
-    const { signal, transfer } = options;
-    const fnId = this.check(task, args, signal, transfer);
-    if (signal?.aborted) throw abortedBeforeSubmit(signal);
-    const record = new PoolTask<T>(fnId, args as unknown[], transfer, signal);
+    const { signal, token, transfer } = options;
+    const fnId = this.check(task, args, signal, token, transfer);
+    const refusal = cancelledBeforeSubmit(signal, token);
+    if (refusal !== null) throw refusal;
+    const record = new PoolTask<T>(fnId, args as unknown[], transfer, this.cancellation);
     // Arguments are checked at once, but a transfer list moves its objects: that waits for room.
     if (transfer === undefined) prepareArguments(record as PoolTask, this.shared, this.memory.slotBytes);
     while (this.room.isFull()) {
-      await this.room.waitForRoom(signal);
+      await this.room.waitForRoom(signal, token);
       this.room.resumed();
       if (this.state !== 'open') throw new ClosedError('the pool was closed while submit() waited for room');
     }
     try {
-      if (signal?.aborted) throw abortedBeforeSubmit(signal);
+      const lateRefusal = cancelledBeforeSubmit(signal, token);
+      if (lateRefusal !== null) throw lateRefusal;
       if (transfer !== undefined) prepareArguments(record as PoolTask, this.shared, this.memory.slotBytes);
-      return { result: this.accept(record) };
+      return { result: this.accept(record, signal, token) };
     } finally {
       // A place this call left unused (aborted after waking, or refused) goes to the next waiter.
       this.room.wake();
@@ -180,6 +187,7 @@ export class ThreadPool {
     if (this.pendingTasks.count > 0) await this.pendingTasks.whenIdle();
     this.state = 'closed';
     await this.workers.stop(false);
+    this.slots.endAll(); // cancelled tasks still running when their workers exited
   }
 
   /** Stops at once: every unsettled task is rejected with `Cancelled` and the workers are terminated. */
@@ -190,6 +198,7 @@ export class ThreadPool {
     this.dispatcher.failUnsettled(new Cancelled('The pool was destroyed before this task finished'));
     this.state = 'closed';
     await this.workers.stop(true);
+    this.slots.endAll();
   }
 
   /**
@@ -200,6 +209,7 @@ export class ThreadPool {
     task: TaskRef,
     args: readonly unknown[],
     signal: AbortSignal | undefined,
+    token: CancelToken | undefined,
     transfer: RunOptions['transfer'],
   ): number {
     if (this.state !== 'open')
@@ -208,31 +218,27 @@ export class ThreadPool {
     if (!Array.isArray(args)) throw new TypeError('args must be an array of arguments');
     if (signal !== undefined && !(signal instanceof AbortSignal))
       throw new TypeError('signal must be an AbortSignal');
+    if (token !== undefined && !(token instanceof CancelToken))
+      throw new TypeError('token must be a CancelToken (the .token of a CancelSource)');
     if (transfer !== undefined && !Array.isArray(transfer)) throw new TypeError('transfer must be an array');
     return handle.id;
   }
 
-  private accept<T>(task: PoolTask<T>): TaskResult<T> {
-    const signal = task.signal;
+  private accept<T>(
+    task: PoolTask<T>,
+    signal: AbortSignal | undefined,
+    token: CancelToken | undefined,
+  ): TaskResult<T> {
     this.workers.revive();
     if (task.sharesBuffers) this.shared.announceIn(task.args!);
     this.pendingTasks.add();
     task.enqueuedAt = now();
-    if (signal !== undefined) {
-      task.abortListener = () => this.cancel(task);
-      signal.addEventListener('abort', task.abortListener, { once: true });
+    if (signal !== undefined || token !== undefined) {
+      this.cancellation.listen(task as PoolTask, signal, token);
     }
     this.dispatcher.schedule(task as PoolTask);
     this.completions.arm();
     return task;
-  }
-
-  private cancel(task: PoolTask): void {
-    if (isSettled(task)) return;
-    const reason = new Cancelled('The task was aborted by its signal', { cause: task.signal?.reason });
-    this.dispatcher.withdraw(task);
-    this.pendingTasks.settle(task, false, reason);
-    this.room.wake();
   }
 }
 
@@ -242,13 +248,21 @@ export interface Submitted<T> {
   readonly result: TaskResult<T>;
 }
 
-function abortedBeforeSubmit(signal: AbortSignal): Cancelled {
-  return new Cancelled('The task was aborted before it was submitted', { cause: signal.reason });
+/** The refusal of a call whose signal aborted or whose token was cancelled before it was submitted; else null. */
+function cancelledBeforeSubmit(
+  signal: AbortSignal | undefined,
+  token: CancelToken | undefined,
+): Cancelled | null {
+  if (signal?.aborted) {
+    return new Cancelled('The task was aborted before it was submitted', { cause: signal.reason });
+  }
+  return token?.cancelled ? token.reason! : null;
 }
 
 /** The result of a call that failed before the pool counted it. */
 function rejected<T>(error: unknown): TaskResult<T> {
   const result = new TaskResult<T>();
   settle(result, false, error);
+  markEnded(result); // it never ran
   return result;
 }

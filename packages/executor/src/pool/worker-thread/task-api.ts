@@ -1,4 +1,4 @@
-import { InvalidStateError } from '@spindle/core-context';
+import { type CancelToken, InvalidStateError } from '@spindle/core-context';
 import type { ForkHandle, ForkJoin } from './fork-join.js';
 import type { TaskFunction } from './task-modules.js';
 import type { TaskRunner } from './task-runner.js';
@@ -7,7 +7,7 @@ import type { TaskRunner } from './task-runner.js';
 let forkJoin: ForkJoin | null = null;
 let runner: TaskRunner | null = null;
 
-/** Makes `fork`, `join` and `taskSignal` work on this thread (called once by the worker runtime). */
+/** Makes `fork`, `join`, `taskSignal` and `taskToken` work on this thread (called once by the worker runtime). */
 export function installTaskApi(forks: ForkJoin, tasks: TaskRunner): void {
   forkJoin = forks;
   runner = tasks;
@@ -43,5 +43,16 @@ export function join<T>(handle: Fork<T>): T {
  */
 export function taskSignal(): AbortSignal {
   if (runner === null) throw outsideWorker('taskSignal()');
-  return runner.signal();
+  return runner.cancellation('taskSignal()').token.signal;
+}
+
+/**
+ * Inside a pool task: its CancelToken, cancelled when the caller cancels (by its signal, its
+ * token, or as the last waiter of a halted fiber); the reason is a `Cancelled` whose `token`
+ * is this token. Make fibers, scopes and waits inside the task its children, so one cancel
+ * reaches them all. Same calling rules as `taskSignal()`, whose signal is this token's.
+ */
+export function taskToken(): CancelToken {
+  if (runner === null) throw outsideWorker('taskToken()');
+  return runner.cancellation('taskToken()').token;
 }

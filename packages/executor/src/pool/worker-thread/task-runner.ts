@@ -1,4 +1,10 @@
-import { Cancelled, InvalidStateError, tracer } from '@spindle/core-context';
+import {
+  type CancelListener,
+  Cancelled,
+  CancelSource,
+  InvalidStateError,
+  tracer,
+} from '@spindle/core-context';
 import { isByMessage, readValue } from '../protocol/codec.js';
 import { ACTIVE, now, type PoolMemory, QUEUED } from '../protocol/shared-memory.js';
 import type { Inbox } from './inbox.js';
@@ -9,16 +15,18 @@ import type { TaskQueues } from './task-queues.js';
 /** Frames of the tasks running on this thread's stack (helping joins nest them). */
 interface Frame {
   slot: number;
-  controller: AbortController | null;
+  /** The task's cancellation, made when first asked for (or when the task turns out async). */
+  cancel: CancelSource | null;
 }
 
 /**
  * Runs one task: looks up its function, reads its arguments, calls it, and hands its
- * outcome to the ResultReporter. Keeps each running task's AbortSignal (`taskSignal()`).
+ * outcome to the ResultReporter. Keeps each running task's cancellation: a CancelSource whose
+ * token is `taskToken()` and whose token's signal is `taskSignal()`.
  */
 export class TaskRunner {
   private readonly frames: Frame[] = [];
-  private readonly asyncControllers = new Map<number, AbortController>();
+  private readonly asyncCancels = new Map<number, CancelSource>();
   private readonly quickFunctions = new QuickFunctions(REPORT_DELAY_MS);
   /** Async tasks that have not settled yet (a cancelled one may go on after its loop moved on). */
   background = 0;
@@ -76,7 +84,7 @@ export class TaskRunner {
     }
     // A task that may run long must not hold the results finished before it.
     if (!this.quickFunctions.isQuick(fnId)) this.results.notifyMain();
-    const frame: Frame = { slot, controller: null };
+    const frame: Frame = { slot, cancel: null };
     this.frames.push(frame);
     memory.setHoldsThread(slot, true); // through every fork a helping join nests inside it
     let result: unknown;
@@ -99,45 +107,47 @@ export class TaskRunner {
       this.finish(slot, fork, false, new TypeError('fork-join subtasks must be synchronous functions'));
       return null;
     }
-    const signal = this.trackAsync(slot, frame);
+    const cancel = this.trackAsync(slot, frame);
     const settled = Promise.resolve(result).then(
       (value) => this.finish(slot, false, true, value),
       (error: unknown) => this.finish(slot, false, false, error),
     );
     this.background++;
     void settled.finally(() => this.background--);
-    return sync ? null : settledOrAborted(settled, signal);
+    return sync ? null : settledOrCancelled(settled, cancel);
   }
 
-  private trackAsync(slot: number, frame: Frame): AbortSignal {
-    const controller = frame.controller ?? new AbortController();
-    frame.controller = controller;
-    this.asyncControllers.set(slot, controller);
-    if (this.memory.isAborted(slot)) controller.abort(cancelReason());
-    return controller.signal;
+  private trackAsync(slot: number, frame: Frame): CancelSource {
+    const cancel = (frame.cancel ??= new CancelSource());
+    this.asyncCancels.set(slot, cancel);
+    if (this.memory.isAborted(slot)) cancelByCaller(cancel);
+    return cancel;
   }
 
-  /** The main thread cancelled the async task in `slot`: abort its signal. */
+  /** The main thread cancelled the async task in `slot`: cancel its token (which aborts its signal). */
   abort(slot: number): void {
-    this.asyncControllers.get(slot)?.abort(cancelReason());
+    const cancel = this.asyncCancels.get(slot);
+    if (cancel !== undefined) cancelByCaller(cancel);
   }
 
-  /** The signal of the task running on top of this thread's stack. */
-  signal(): AbortSignal {
+  /**
+   * The cancellation of the task running on top of this thread's stack, brought up to date
+   * with the cancel flag in shared memory (so a synchronous loop can poll by asking again).
+   */
+  cancellation(what: string): CancelSource {
     const frame = this.frames[this.frames.length - 1];
     if (frame === undefined) {
-      throw new InvalidStateError('taskSignal() must be called synchronously inside a pool task');
+      throw new InvalidStateError(`${what} must be called synchronously inside a pool task`);
     }
-    frame.controller ??= new AbortController();
-    const aborted = this.memory.isAborted(frame.slot);
-    if (aborted && !frame.controller.signal.aborted) frame.controller.abort(cancelReason());
-    return frame.controller.signal;
+    const cancel = (frame.cancel ??= new CancelSource());
+    if (this.memory.isAborted(frame.slot)) cancelByCaller(cancel);
+    return cancel;
   }
 
   private finish(slot: number, fork: boolean, ok: boolean, value: unknown): void {
     const memory = this.memory;
     if (tracer !== null) tracer.end('pool', 'task', slot);
-    this.asyncControllers.delete(slot);
+    this.asyncCancels.delete(slot);
     memory.setFinishedAt(slot, now());
     this.quickFunctions.record(memory.fn(slot), memory.runTime(slot));
     this.results.publish(slot, fork, ok, value);
@@ -152,17 +162,36 @@ export function isThenable(value: unknown): value is PromiseLike<unknown> {
   );
 }
 
-/** Resolves when `settled` does or when `signal` aborts, whichever comes first. */
-function settledOrAborted(settled: Promise<void>, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
+/** Resolves when `settled` does or when the task is cancelled, whichever comes first. */
+function settledOrCancelled(settled: Promise<void>, cancel: CancelSource): Promise<void> {
+  if (cancel.token.cancelled) return Promise.resolve();
   return new Promise((resolve) => {
-    signal.addEventListener('abort', () => resolve(), { once: true });
-    void settled.then(resolve);
+    const listener = new CancelledOnce(resolve);
+    cancel.token.listen(listener);
+    void settled.then(() => {
+      cancel.token.unlisten(listener);
+      resolve();
+    });
   });
 }
 
-function cancelReason(): Cancelled {
-  return new Cancelled('The task was cancelled by its caller');
+/** Cancels a task's token (once) with a reason that names that token. */
+function cancelByCaller(cancel: CancelSource): void {
+  if (cancel.token.cancelled) return;
+  cancel.cancel(new Cancelled('The task was cancelled by its caller', { token: cancel.token }));
+}
+
+/** A one-shot cancel listener that calls `then` (the loop stops waiting for the task). */
+class CancelledOnce implements CancelListener {
+  next: CancelListener | null = null;
+  prev: CancelListener | null = null;
+  owner: object | null = null;
+
+  constructor(private readonly then: () => void) {}
+
+  onCancel(): void {
+    this.then();
+  }
 }
 
 /**
