@@ -1,5 +1,6 @@
 export { bounded, waitFor } from './contracts/bounded.js';
 export {
+  CancelCallback,
   type CancelListener,
   CancelSource,
   type CancelSourceOptions,

@@ -1,7 +1,7 @@
 import { Cancelled, TimeoutError } from '../errors.js';
 import { startTimer, stopTimer, type TimerEntry } from '../timers/timer.js';
 import { checkWaitOptions, hasLimits } from '../wait-options.js';
-import type { CancelListener } from './cancel.js';
+import { CancelCallback } from './cancel.js';
 import { Operation, PromiseWaiter, waitOn } from './operation.js';
 import { Relay, RelayingOperation } from './relay.js';
 import type { UnparkResult, Waitable, Waiter, WaitOptions } from './wait.js';
@@ -85,7 +85,7 @@ class BoundedWaiter<T> extends Relay<T> implements TimerEntry {
   deadline = 0;
   seq = 0;
   index = -1;
-  private tokenLink: TokenLink | null = null;
+  private tokenLink: CancelCallback | null = null;
   /** The limit's error, once a limit fired and the inner withdrawal is still pending. */
   private gaveUpWith: Error | null = null;
 
@@ -113,7 +113,7 @@ class BoundedWaiter<T> extends Relay<T> implements TimerEntry {
     if (timeout !== undefined) startTimer(this, timeout);
     signal?.addEventListener('abort', this, ONCE);
     if (token !== undefined) {
-      this.tokenLink = new TokenLink(this);
+      this.tokenLink = new CancelCallback((reason) => this.giveUp(reason));
       if (!token.listen(this.tokenLink)) this.giveUp(token.reason!); // cancelled inside park
     }
   }
@@ -162,18 +162,5 @@ class BoundedWaiter<T> extends Relay<T> implements TimerEntry {
 
   private abortedError(): Cancelled {
     return new Cancelled('The wait was aborted by its signal', { cause: this.options.signal?.reason });
-  }
-}
-
-/** A BoundedWaiter's node in its token's listeners (its own links belong to the inner waitable). */
-class TokenLink implements CancelListener {
-  next: CancelListener | null = null;
-  prev: CancelListener | null = null;
-  owner: object | null = null;
-
-  constructor(private readonly wait: BoundedWaiter<unknown>) {}
-
-  onCancel(reason: Cancelled): void {
-    this.wait.giveUp(reason);
   }
 }

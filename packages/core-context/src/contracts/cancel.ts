@@ -12,6 +12,22 @@ export interface CancelListener extends DoublyLinked<CancelListener> {
   onCancel(reason: Cancelled): void;
 }
 
+/**
+ * A listener that calls a function, for code whose own object cannot be the listener node
+ * (its links already serve a wait queue). One allocation; unlink it with `unlisten`.
+ */
+export class CancelCallback implements CancelListener {
+  next: CancelListener | null = null;
+  prev: CancelListener | null = null;
+  owner: object | null = null;
+
+  constructor(private readonly callback: (reason: Cancelled) => void) {}
+
+  onCancel(reason: Cancelled): void {
+    this.callback(reason);
+  }
+}
+
 /** Tokens being cancelled, handled in a loop rather than by recursion (deep trees). */
 const cancelling: CancelToken[] = [];
 let internal = false;
