@@ -28,6 +28,8 @@ export { List } from './intrusive/list.js';
 export { Queue } from './intrusive/queue.js';
 export * from './native/index.js';
 export { createRandom } from './random/create-random.js';
+export type { DefaultChosen, Selected, ValueOf } from './select/choice.js';
+export { Select, type SelectOptions, type SelectOutcome, select } from './select/select.js';
 export { checkCells, placeCells } from './shared/cells.js';
 export {
   Futex,
