@@ -40,5 +40,6 @@ export {
   futexWake,
 } from './shared/futex.js';
 export { SpinLock } from './shared/spin-lock.js';
+export { pendingSleeps, Sleep, sleep } from './timers/sleep.js';
 export { TimerHeap, type TimerSlots } from './timers/timer-heap.js';
 export { checkWaitOptions } from './wait-options.js';
