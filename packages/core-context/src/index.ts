@@ -39,6 +39,7 @@ export {
   futexWaitAsync,
   futexWake,
 } from './shared/futex.js';
+export { SharedCell } from './shared/shared-cell.js';
 export { SpinLock } from './shared/spin-lock.js';
 export { pendingSleeps, Sleep, sleep } from './timers/sleep.js';
 export { TimerHeap, type TimerSlots } from './timers/timer-heap.js';
