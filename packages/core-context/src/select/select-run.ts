@@ -149,47 +149,44 @@ export class SelectRun {
     this.winner = null;
     this.awaiting = 0;
     this.errors = null;
-    const { caseList, withDefault } = this.select;
+    const select = this.select;
+    const caseList = select.caseList;
     const nodes = this.nodes;
-    for (let i = 0; i < nodes.length; i++) nodes[i]!.waitable = caseList[i]!;
+    const order = this.order;
+    const count = nodes.length;
+    for (let i = 0; i < count; i++) nodes[i]!.waitable = caseList[i]!;
     this.shuffle();
     let unpolled = 0;
-    for (const index of this.order) {
-      const node = nodes[index]!;
-      const waitable = node.waitable!;
-      if (waitable.poll === undefined) {
-        unpolled++;
-        continue;
-      }
-      node.state = POLLING;
-      try {
-        waitable.poll(node);
-      } catch (error) {
-        this.broken(node, round, error);
-        return;
-      }
-      if (!this.returned(node, round)) return;
+    for (let i = 0; i < count; i++) {
+      const node = nodes[order[i]!]!;
+      if (node.waitable!.poll === undefined) unpolled++;
+      else if (!this.visit(node, POLLING, round)) return;
     }
     // Every case was polled and none was ready: the default, unless the outer waiter cannot
     // be claimed now (it is a case of an outer select that another case holds): then park.
-    if (withDefault && unpolled === 0 && outer.claim()) {
+    if (select.withDefault && unpolled === 0 && outer.claim()) {
       this.end(DEFAULT, null);
       return;
     }
-    for (const index of this.order) {
-      const node = nodes[index]!;
-      node.state = PARKING;
-      try {
-        node.waitable!.park(node);
-      } catch (error) {
-        this.broken(node, round, error);
-        return;
-      }
-      if (!this.returned(node, round)) return;
+    for (let i = 0; i < count; i++) {
+      if (!this.visit(nodes[order[i]!]!, PARKING, round)) return;
     }
     this.state = WAITING;
     // No case completed in park: the default, or (outer waiter held elsewhere) stay parked.
-    if (withDefault && outer.claim()) this.end(DEFAULT, null);
+    if (select.withDefault && outer.claim()) this.end(DEFAULT, null);
+  }
+
+  /** Polls or parks `node` at its waitable; false when the run ended meanwhile (stop registering). */
+  private visit(node: CaseNode, how: typeof POLLING | typeof PARKING, round: number): boolean {
+    node.state = how;
+    try {
+      if (how === POLLING) node.waitable!.poll!(node);
+      else node.waitable!.park(node);
+    } catch (error) {
+      this.broken(node, round, error);
+      return false;
+    }
+    return this.returned(node, round);
   }
 
   /** Withdraws the wait (the select's `unpark`). */
