@@ -6,10 +6,11 @@ import {
   createRandom,
   Deferred,
   InvalidStateError,
-  type Operation,
+  Operation,
   Select,
   select,
   type Waitable,
+  type Waiter,
 } from '../src/index.js';
 import { InlineExecutor } from './support/inline-executor.js';
 import { LateCancel } from './support/late-cancel.js';
@@ -255,6 +256,53 @@ describe('select: default case', () => {
   });
 });
 
+describe('select: poll (pass 1)', () => {
+  it('a default select takes what a poll finds ready, and leaves nothing queued when none is', async () => {
+    const channel = new Rendezvous<string>();
+    expect(await select([channel.recv()], { default: true })).toEqual({ index: -1, value: undefined });
+    expect(channel.receivers.size).toBe(0);
+    const sent = channel.send('hello').then(() => 'sent');
+    expect(await select([channel.recv()], { default: true })).toEqual({ index: 0, value: 'hello' });
+    expect(await sent).toBe('sent');
+    expect(channel.senders.size).toBe(0);
+  });
+});
+
+/** A waitable driven by hand through the two phases, so a test can act between claim and settle. */
+class TwoStep<T> extends Operation<T> {
+  readonly selectable = true;
+  waiter: Waiter<T> | null = null;
+  readonly restored: T[] = [];
+
+  park(waiter: Waiter<T>): void {
+    this.waiter = waiter;
+  }
+
+  unpark(waiter: Waiter<T>): boolean {
+    if (this.waiter !== waiter) return false;
+    this.waiter = null;
+    return true;
+  }
+
+  restore(value: T): void {
+    this.restored.push(value);
+  }
+
+  /** Claims its waiter, runs `between`, then settles with `value` or releases (value undefined). */
+  step(between: () => void, value?: T): boolean {
+    const waiter = this.waiter!;
+    if (!waiter.claim()) return false;
+    between();
+    if (value === undefined) {
+      waiter.release();
+      return false;
+    }
+    this.waiter = null;
+    waiter.settle(true, value);
+    return true;
+  }
+}
+
 describe('select: nesting and bounded()', () => {
   it('a select is a case of another select', async () => {
     const a = new Deferred<string>();
@@ -318,6 +366,36 @@ describe('select: withdrawal (a halted fiber)', () => {
       else expect(channel.restored).toEqual([9]);
       expect(sem.waiting + channel.receivers.size).toBe(0);
     }
+  });
+
+  it("a halt between a case's claim and its release withdraws every case once released", () => {
+    const executor = new InlineExecutor();
+    const twoStep = new TwoStep<string>();
+    const sem = new Semaphore(0);
+    const fiber = new TinyFiber(executor, function* () {
+      return yield* select([twoStep, sem.acquire()]);
+    }).start();
+    twoStep.step(() => {
+      fiber.halt();
+      expect(fiber.status).toBe('suspended'); // the select answered 'pending': a claim is held
+    });
+    expect(twoStep.waiter).toBeNull();
+    expect(sem.waiting).toBe(0);
+    expect(fiber.status).toBe('done');
+    expect(fiber.result).toBeUndefined();
+  });
+
+  it("a halt between a case's claim and its settle: the value goes back to that case", () => {
+    const executor = new InlineExecutor();
+    const twoStep = new TwoStep<string>();
+    const sem = new Semaphore(0);
+    const fiber = new TinyFiber(executor, function* () {
+      return yield* select([twoStep, sem.acquire()]);
+    }).start();
+    expect(twoStep.step(() => fiber.halt(), 'value')).toBe(true);
+    expect(twoStep.restored).toEqual(['value']);
+    expect(sem.waiting).toBe(0);
+    expect(fiber.status).toBe('done');
   });
 
   it('a halt at every step of a seeded run loses no value and no permit', () => {

@@ -37,9 +37,17 @@ export class Rendezvous<T> {
 
   /** @internal a send parks: meet a receiver, else queue */
   parkSend(waiter: Waiter<void>, value: T): void {
+    if (!this.meetReceiver(waiter, value)) this.senders.pushBack(new Offer(waiter, value));
+  }
+
+  /**
+   * @internal rule 5 for a send: claim the active sender, then the first receiver of another
+   * group; true when both were settled, or when the sender no longer accepts (nothing to queue).
+   */
+  meetReceiver(waiter: Waiter<void>, value: T): boolean {
     for (let r = this.receivers.first(); r !== null; r = r.next as Waiter<T> | null) {
       if (r.group === waiter.group) continue; // never meet the own select
-      if (!waiter.claim()) return; // the active waiter no longer accepts: nothing to queue
+      if (!waiter.claim()) return true; // the active waiter no longer accepts: nothing to queue
       if (!r.claim()) {
         waiter.release();
         continue;
@@ -48,20 +56,25 @@ export class Rendezvous<T> {
       this.delivered.push(value);
       r.settle(true, value);
       waiter.settle(true, undefined);
-      return;
+      return true;
     }
-    this.senders.pushBack(new Offer(waiter, value));
+    return false;
   }
 
   /** @internal a receive parks: take a restored value, meet a sender, else queue */
   parkRecv(waiter: Waiter<T>): void {
+    if (!this.meetSender(waiter)) this.receivers.pushBack(waiter);
+  }
+
+  /** @internal rule 5 for a receive (a restored value first); true when done (see meetReceiver) */
+  meetSender(waiter: Waiter<T>): boolean {
     if (this.restored.length > 0) {
       if (waiter.wake(this.restored[0]!)) this.restored.shift();
-      return;
+      return true;
     }
     for (let s = this.senders.first(); s !== null; s = s.next) {
       if (s.waiter.group === waiter.group) continue;
-      if (!waiter.claim()) return;
+      if (!waiter.claim()) return true;
       if (!s.waiter.claim()) {
         waiter.release();
         continue;
@@ -70,9 +83,9 @@ export class Rendezvous<T> {
       this.delivered.push(s.value);
       s.waiter.settle(true, undefined);
       waiter.settle(true, s.value);
-      return;
+      return true;
     }
-    this.receivers.pushBack(waiter);
+    return false;
   }
 
   /** @internal a received value given back: to a parked receiver, else kept at the head */
@@ -106,6 +119,11 @@ class SendOp<T> extends Operation<void> {
     this.channel.parkSend(waiter, this.value);
   }
 
+  /** Go's pass 1: meet a parked receiver now, or leave nothing behind. */
+  poll(waiter: Waiter<void>): boolean {
+    return this.channel.meetReceiver(waiter, this.value);
+  }
+
   unpark(waiter: Waiter<void>): UnparkResult {
     return this.channel.unparkSend(waiter);
   }
@@ -124,6 +142,10 @@ class RecvOp<T> extends Operation<T> {
 
   park(waiter: Waiter<T>): void {
     this.channel.parkRecv(waiter);
+  }
+
+  poll(waiter: Waiter<T>): boolean {
+    return this.channel.meetSender(waiter);
   }
 
   unpark(waiter: Waiter<T>): UnparkResult {
