@@ -3,7 +3,7 @@ import { isWaitable, type UnparkResult, type Waitable, type Waiter } from '../co
 import { InvalidStateError } from '../errors.js';
 import { type DefaultChosen, restoreChoice, type Selected } from './choice.js';
 import { selectRandom } from './random.js';
-import { type SelectOwner, SelectRun } from './select-run.js';
+import { SelectRun } from './select-run.js';
 
 /** Options of {@link select} and {@link Select}. */
 export interface SelectOptions<D extends boolean = boolean> {
@@ -67,10 +67,10 @@ export function select<const C extends readonly Waitable<unknown>[], const D ext
  * withdrawing it withdraws every case (and answers `'pending'` while a withdrawn case still
  * finishes). A result given back with `restore` goes to the case's waitable it came from.
  */
-export class Select<const C extends readonly Waitable<unknown>[], const D extends boolean = false>
-  extends Operation<SelectOutcome<C, D>>
-  implements SelectOwner
-{
+export class Select<
+  const C extends readonly Waitable<unknown>[],
+  const D extends boolean = false,
+> extends Operation<SelectOutcome<C, D>> {
   readonly selectable = true;
   /** @internal the current cases (a run copies them into its nodes when it begins) */
   readonly caseList: Waitable<unknown>[];
