@@ -519,6 +519,31 @@ describe('Select (reusable)', () => {
     expect(two).toEqual({ index: 1, value: 'second' });
   });
 
+  it('keeps the iterator of yield* for the next round; a second yield* at the same time gets its own', () => {
+    const executor = new InlineExecutor();
+    const sem = new Semaphore(0);
+    const sel = new Select([sem.acquire()]);
+    const kept = sel[Symbol.iterator]();
+    expect(kept.next(undefined as never)).toEqual({ done: false, value: sel });
+    expect(sel[Symbol.iterator]()).not.toBe(kept); // in use: a fresh one
+    expect(kept.next({ index: 0, value: undefined })).toEqual({
+      done: true,
+      value: { index: 0, value: undefined },
+    });
+    expect(sel[Symbol.iterator]()).toBe(kept); // free again
+    kept.return?.(undefined as never);
+    let rounds = 0;
+    const fiber = new TinyFiber(executor, function* () {
+      for (let i = 0; i < 3; i++) {
+        yield* sel;
+        rounds++;
+      }
+    }).start();
+    sem.release(3);
+    expect([fiber.status, rounds]).toEqual(['done', 3]);
+    expect(sel[Symbol.iterator]()).toBe(kept);
+  });
+
   it('serves two waits at the same time, each a wait of its own', async () => {
     const sem = new Semaphore(0);
     const sel = new Select([sem.acquire()]);

@@ -126,8 +126,12 @@ export class SelectRun {
     private readonly select: SelectOwner,
     count: number,
   ) {
-    this.nodes = Array.from({ length: count }, (_, index) => new CaseNode(this, index));
-    this.order = Array.from({ length: count }, (_, index) => index);
+    this.nodes = [];
+    this.order = [];
+    for (let index = 0; index < count; index++) {
+      this.nodes.push(new CaseNode(this, index));
+      this.order.push(index);
+    }
   }
 
   get group(): object {

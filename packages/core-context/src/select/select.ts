@@ -4,6 +4,7 @@ import { InvalidStateError } from '../errors.js';
 import { type DefaultChosen, restoreChoice, type Selected } from './choice.js';
 import { selectRandom } from './random.js';
 import { SelectRun } from './select-run.js';
+import { SelectStep } from './select-step.js';
 
 /** Options of {@link select} and {@link Select}. */
 export interface SelectOptions<D extends boolean = boolean> {
@@ -80,15 +81,16 @@ export class Select<
   readonly random: () => number;
   #run: SelectRun | null = null;
   #more: Map<Waiter, SelectRun> | null = null;
+  #step: SelectStep<SelectOutcome<C, D>> | null = null;
 
   constructor(cases: C, options?: SelectOptions<D>) {
     super();
     if (!Array.isArray(cases)) {
       throw new TypeError(`select: cases must be an array of Waitables, got ${describeValue(cases)}`);
     }
-    cases.forEach(checkCase);
+    for (let i = 0; i < cases.length; i++) checkCase(cases[i], i);
     const { default: withDefault, random } = checkOptions(options);
-    this.caseList = [...cases];
+    this.caseList = cases.slice();
     this.withDefault = withDefault;
     this.random = random;
   }
@@ -116,6 +118,16 @@ export class Select<
 
   describe(): string {
     return `select(${this.caseList.map(describeCase).join(', ')}${this.withDefault ? ', default' : ''})`;
+  }
+
+  /** `yield*` support: the same one-yield wait as any Operation, through an iterator it keeps. */
+  override [Symbol.iterator](): Iterator<
+    Operation<SelectOutcome<C, D>>,
+    SelectOutcome<C, D>,
+    SelectOutcome<C, D>
+  > {
+    const kept = (this.#step ??= new SelectStep(this));
+    return kept.inUse ? new SelectStep(this).begin() : kept.begin();
   }
 
   park(waiter: Waiter<SelectOutcome<C, D>>): void {
