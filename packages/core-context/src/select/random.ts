@@ -1,4 +1,4 @@
-import { createRandom } from '../random/create-random.js';
+import { mulberry32 } from '../random/create-random.js';
 
 /** The seed of the default select order: SPINDLE_SEED when it is an integer, else a fresh one. */
 function defaultSeed(): number {
@@ -7,5 +7,14 @@ function defaultSeed(): number {
   return Number.isInteger(seed) ? seed : Math.floor(Math.random() * 2 ** 32);
 }
 
-/** @internal The module's random source for select orders (replayable when SPINDLE_SEED is set). */
-export const selectRandom: () => number = createRandom(defaultSeed());
+let state = defaultSeed() >>> 0;
+
+/**
+ * @internal A uniform integer in [0, bound) from the module's PRNG (the sequence of
+ * `createRandom(SPINDLE_SEED)`, replayable). Integer all the way, so a select round that
+ * uses it allocates no number.
+ */
+export function randomBelow(bound: number): number {
+  state = (state + 0x6d2b79f5) >>> 0;
+  return mulberry32(state) % bound;
+}

@@ -2,6 +2,7 @@ import type { CancelToken } from '../contracts/cancel.js';
 import type { UnparkResult, Waitable, Waiter } from '../contracts/wait.js';
 import { Cancelled, InvalidStateError } from '../errors.js';
 import { Choice, DEFAULT_CHOSEN } from './choice.js';
+import { randomBelow } from './random.js';
 
 // Where a case node is.
 /** Not at its waitable. */
@@ -35,7 +36,8 @@ const BROKEN = 3;
 export interface SelectOwner {
   readonly caseList: readonly Waitable<unknown>[];
   readonly withDefault: boolean;
-  readonly random: () => number;
+  /** The caller's random source, or null for the module's own. */
+  readonly random: (() => number) | null;
   /** The run ended: `outer` no longer waits on the select. */
   runEnded(run: SelectRun, outer: Waiter): void;
 }
@@ -255,7 +257,7 @@ export class SelectRun {
     const order = this.order;
     const random = this.select.random;
     for (let i = order.length - 1; i > 0; i--) {
-      const j = Math.floor(random() * (i + 1));
+      const j = random === null ? randomBelow(i + 1) : Math.floor(random() * (i + 1));
       const swap = order[i]!;
       order[i] = order[j]!;
       order[j] = swap;
@@ -302,7 +304,9 @@ export class SelectRun {
     this.ending = ending;
     this.winner = winner;
     this.awaiting++; // held while the loop runs, so a loser ending inside it cannot deliver early
-    for (const node of this.nodes) {
+    const nodes = this.nodes;
+    for (let i = 0; i < nodes.length; i++) {
+      const node = nodes[i]!;
       if (node === winner) continue;
       if (node.state === PARKED) this.withdrawLoser(node);
       else if (node.state === POLLING || node.state === PARKING) this.awaiting++;
@@ -343,7 +347,8 @@ export class SelectRun {
     this.outcome = undefined;
     this.errors = null;
     this.state = FREE;
-    for (const node of this.nodes) node.waitable = null;
+    const nodes = this.nodes;
+    for (let i = 0; i < nodes.length; i++) nodes[i]!.waitable = null;
     this.select.runEnded(this, outer);
     if (ending === WON) {
       // The winner's claim holds the outer waiter: settle it.

@@ -2,7 +2,6 @@ import { Operation } from '../contracts/operation.js';
 import { isWaitable, type UnparkResult, type Waitable, type Waiter } from '../contracts/wait.js';
 import { InvalidStateError } from '../errors.js';
 import { type DefaultChosen, restoreChoice, type Selected } from './choice.js';
-import { selectRandom } from './random.js';
 import { SelectRun } from './select-run.js';
 import { SelectStep } from './select-step.js';
 
@@ -77,8 +76,8 @@ export class Select<
   readonly caseList: Waitable<unknown>[];
   /** @internal */
   readonly withDefault: boolean;
-  /** @internal */
-  readonly random: () => number;
+  /** @internal the caller's random source, or null for the module's own */
+  readonly random: (() => number) | null;
   #run: SelectRun | null = null;
   #more: Map<Waiter, SelectRun> | null = null;
   #step: SelectStep<SelectOutcome<C, D>> | null = null;
@@ -177,8 +176,8 @@ function checkCase(waitable: unknown, index: number): void {
 
 function checkOptions<D extends boolean>(
   options: SelectOptions<D> | undefined,
-): { default: boolean; random: () => number } {
-  if (options === undefined) return { default: false, random: selectRandom };
+): { default: boolean; random: (() => number) | null } {
+  if (options === undefined) return { default: false, random: null };
   if (typeof options !== 'object' || options === null) {
     throw new TypeError(
       `select: options must be an object like { default, random }, got ${describeValue(options)}`,
@@ -193,7 +192,7 @@ function checkOptions<D extends boolean>(
       `select: options.random must be a function returning numbers in [0, 1), got ${describeValue(random)}`,
     );
   }
-  return { default: withDefault === true, random: random ?? selectRandom };
+  return { default: withDefault === true, random: random ?? null };
 }
 
 function describeCase(waitable: Waitable<unknown>): string {
