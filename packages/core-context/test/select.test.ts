@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import {
   bounded,
@@ -220,6 +221,23 @@ describe('select: random choice among ready cases', () => {
     const chiSquare = counts.reduce((sum, n) => sum + (n - expected) ** 2 / expected, 0);
     // 2 degrees of freedom: P(chi² > 13.8) = 0.001 for a fair choice.
     expect(chiSquare, `counts ${counts}`).toBeLessThan(13.8);
+  });
+
+  it('by default follows SPINDLE_SEED: the same seed gives the same choices in a new process', () => {
+    const script = `
+      import { Deferred, select } from ${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)};
+      const ready = (v) => { const d = new Deferred(); d.resolve(v); return d; };
+      const picks = [];
+      for (let i = 0; i < 30; i++) picks.push((await select([ready(0), ready(1), ready(2), ready(3)])).index);
+      console.log(picks.join(''));`;
+    const picks = (seed: string) =>
+      execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+        encoding: 'utf8',
+        env: { ...process.env, SPINDLE_SEED: seed },
+      }).trim();
+    expect(picks('7')).toBe(picks('7'));
+    expect(picks('7')).not.toBe(picks('8'));
+    expect(new Set(picks('7')).size).toBe(4);
   });
 
   it('is the same for the same seed (replayable)', async () => {

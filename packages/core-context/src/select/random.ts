@@ -7,7 +7,8 @@ function defaultSeed(): number {
   return Number.isInteger(seed) ? seed : Math.floor(Math.random() * 2 ** 32);
 }
 
-let state = defaultSeed() >>> 0;
+/** The PRNG state, in a typed array: a 32-bit value in a plain variable would be boxed on every step. */
+const state = new Uint32Array([defaultSeed() >>> 0]);
 
 /**
  * @internal A uniform integer in [0, bound) from the module's PRNG (the sequence of
@@ -15,6 +16,7 @@ let state = defaultSeed() >>> 0;
  * uses it allocates no number.
  */
 export function randomBelow(bound: number): number {
-  state = (state + 0x6d2b79f5) >>> 0;
-  return mulberry32(state) % bound;
+  const next = (state[0]! + 0x6d2b79f5) >>> 0;
+  state[0] = next;
+  return mulberry32(next) % bound;
 }
