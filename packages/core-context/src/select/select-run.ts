@@ -146,7 +146,7 @@ export class SelectRun {
 
   /** Starts a wait for `outer`: polls, then parks, every case in a random order. */
   begin(outer: Waiter): void {
-    const round = ++this.round;
+    const round = (this.round = (this.round + 1) & 0x3fffffff); // stays a small integer
     this.outer = outer;
     this.state = REGISTERING;
     this.claimedBy = null;
