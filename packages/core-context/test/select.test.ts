@@ -13,7 +13,7 @@ import {
   type Waitable,
   type Waiter,
 } from '../src/index.js';
-import { InlineExecutor } from './support/inline-executor.js';
+import { InlineExecutor, ManualExecutor } from './support/inline-executor.js';
 import { LateCancel } from './support/late-cancel.js';
 import { RandomExecutor } from './support/random-executor.js';
 import { Rendezvous } from './support/rendezvous.js';
@@ -560,6 +560,23 @@ describe('Select (reusable)', () => {
     sem.release(3);
     expect([fiber.status, rounds]).toEqual(['done', 3]);
     expect(sel[Symbol.iterator]()).toBe(kept);
+  });
+
+  it('gives a result back to the waitable it came from, even after setCase replaced that case', () => {
+    const executor = new ManualExecutor();
+    const first = new Semaphore(0);
+    const second = new Semaphore(0);
+    const sel = new Select([first.acquire()]);
+    const fiber = new TinyFiber(executor, function* () {
+      return yield* sel;
+    }).start();
+    executor.runAll();
+    first.release(1); // the case wins; the fiber's run is queued
+    sel.setCase(0, second.acquire());
+    fiber.halt();
+    executor.runAll();
+    expect([first.available, second.available]).toEqual([1, 0]);
+    expect(fiber.result).toBeUndefined();
   });
 
   it('serves two waits at the same time, each a wait of its own', async () => {
