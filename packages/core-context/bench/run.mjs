@@ -5,10 +5,11 @@ import { existsSync } from 'node:fs';
 import { benchOptions, printRatios } from '@spindle/bench-kit';
 import * as coroutine from './coroutine.mjs';
 import * as intrusive from './intrusive.mjs';
+import * as select from './select.mjs';
 import * as spinlock from './spinlock.mjs';
 
 const options = benchOptions();
-for (const suite of [coroutine, intrusive, spinlock]) await suite.run(options);
+for (const suite of [coroutine, intrusive, select, spinlock]) await suite.run(options);
 
 const nativeSuite = new URL('./native.mjs', import.meta.url);
 if (existsSync(nativeSuite)) {

@@ -1,8 +1,22 @@
 // A tour of @spindle/core-context: a coroutine, an intrusive queue, a one-shot event built
-// on the wait protocol (awaited with a timeout), and a SpinLock shared with a worker.
+// on the wait protocol (awaited with a timeout), select over operations, a cancellation
+// tree, and a SpinLock shared with a worker.
 // Run after `pnpm build`: node examples/basic.mjs
 import { Worker } from 'node:worker_threads';
-import { Coroutine, List, Operation, Queue, SpinLock, TimeoutError, waitFor } from '../dist/index.js';
+import {
+  CancelSource,
+  Coroutine,
+  Deferred,
+  List,
+  Operation,
+  pendingSleeps,
+  Queue,
+  SpinLock,
+  select,
+  sleep,
+  TimeoutError,
+  waitFor,
+} from '../dist/index.js';
 
 // 1. A coroutine: resume passes values in, yield passes them out.
 const averager = new Coroutine(function* () {
@@ -61,7 +75,23 @@ try {
   );
 }
 
-// 4. A SpinLock in shared memory, taken by this thread and a worker in turn.
+// 4. select: wait on several operations at once and take exactly one; the others are withdrawn.
+const reply = new Deferred();
+setTimeout(() => reply.resolve('pong'), 5);
+const answered = await select([reply, sleep(1000)]);
+console.log(`select: case ${answered.index} won with ${answered.value}; sleeps left: ${pendingSleeps()}`);
+const quiet = await select([new Deferred(), sleep(5)]);
+console.log(`select: case ${quiet.index} won (the sleep)`);
+const nothing = await select([new Deferred()], { default: true });
+console.log(`select with a default and nothing ready: index ${nothing.index}`);
+
+// 5. A cancellation tree: cancelling the root cancels every token below it.
+const root = new CancelSource();
+const child = new CancelSource(root.token);
+root.cancel('shutting down');
+console.log(`child cancelled: ${child.token.cancelled}, because: ${child.token.reason.cause.cause}`);
+
+// 6. A SpinLock in shared memory, taken by this thread and a worker in turn.
 const view = new Int32Array(new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT));
 const lock = new SpinLock(view, 0);
 const rounds = 50_000;

@@ -29,6 +29,8 @@ export { List } from './intrusive/list.js';
 export { Queue } from './intrusive/queue.js';
 export * from './native/index.js';
 export { createRandom } from './random/create-random.js';
+export type { DefaultChosen, Selected, ValueOf } from './select/choice.js';
+export { Select, type SelectOptions, type SelectOutcome, select } from './select/select.js';
 export { checkCells, placeCells } from './shared/cells.js';
 export {
   Futex,
@@ -38,6 +40,8 @@ export {
   futexWaitAsync,
   futexWake,
 } from './shared/futex.js';
+export { SharedCell } from './shared/shared-cell.js';
 export { SpinLock } from './shared/spin-lock.js';
+export { pendingSleeps, Sleep, sleep } from './timers/sleep.js';
 export { TimerHeap, type TimerSlots } from './timers/timer-heap.js';
 export { checkWaitOptions } from './wait-options.js';

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,5 +38,31 @@ describe('the published package', () => {
     const script = `import(${JSON.stringify(entry)}).then((m) => console.log(m.usableParallelism()))`;
     const printed = execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' });
     expect(Number(printed.trim())).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('the entry points', () => {
+  it('keep the benchmarks and the addon loader off the main export, on their subpaths', async () => {
+    const manifest = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8'));
+    expect(Object.keys(manifest.exports)).toEqual([
+      '.',
+      './native-bench',
+      './native-addon',
+      './package.json',
+    ]);
+    const load = (subpath: string) => import(join(packageDir, manifest.exports[subpath].import));
+    const main = await load('.');
+    for (const name of ['benchRoundTrip', 'benchManyCoroutines', 'loadBinding', 'bindingFileName']) {
+      expect(main, name).not.toHaveProperty(name);
+    }
+    expect(main.pinThread).toBeTypeOf('function');
+    expect(main.usableParallelism).toBeTypeOf('function');
+    const bench = await load('./native-bench');
+    expect([bench.benchRoundTrip, bench.benchManyCoroutines].map((f) => typeof f)).toEqual([
+      'function',
+      'function',
+    ]);
+    const addon = await load('./native-addon');
+    expect(addon.loadBinding().usableParallelism()).toBe(main.usableParallelism());
   });
 });

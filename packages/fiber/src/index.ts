@@ -1,3 +1,4 @@
+export { pendingSleeps, Sleep, sleep } from '@spindle/core-context';
 export { setFiberDebug } from './debug.js';
 export { FiberFailedError } from './errors.js';
 export { reportStuckFibersAtExit } from './exit-report.js';
@@ -8,7 +9,6 @@ export { FiberPool } from './pool.js';
 export { isPromiseLike, PromiseWait, waitPromise } from './promise-wait.js';
 export { type FiberInfo, liveFiberCount, liveFibers } from './registry.js';
 export { yieldNow } from './reschedule.js';
-export { pendingSleeps, Sleep, sleep } from './sleep.js';
 export { run, type SpawnOptions, setDefaultExecutor, spawn, spawnWith } from './spawn.js';
 export { drainReportingStuck, formatFiberReport, stuckFibers } from './stuck.js';
 export { onUnjoinedFailure } from './unjoined.js';

@@ -1,3 +1,4 @@
+import type { SharedOutcome } from './shared-outcome.js';
 import { SingleWaiter, type UnparkResult, type Waitable, type Waiter } from './wait.js';
 
 /**
@@ -16,8 +17,9 @@ import { SingleWaiter, type UnparkResult, type Waitable, type Waiter } from './w
  * // not: const op = mutex.lock(); op.catch(onError); await op;  (two waits: two locks)
  * ```
  *
- * The exception is an operation whose outcome is a value that exists once, such as a
- * fiber's result: every wait on it sees that same outcome.
+ * The exception is an operation whose outcome is a value that exists once (a
+ * {@link SharedOutcome}: a fiber's result, a pool task's result, a `Deferred`): every wait
+ * on it, before or after it settled, sees that same outcome.
  *
  * It is typed `PromiseLike` (what `await` needs) and offers `catch` and `finally` for the
  * familiar idioms, but it does not claim to be a `Promise`: code written for promises may

@@ -33,6 +33,16 @@ export type CoroutineBody<Yield, Return, Resume> = (
  * - Resuming a coroutine that is running, done or failed throws `InvalidStateError`.
  *
  * `resume` costs one generator `next()` plus a status check and update.
+ *
+ * Why `@spindle/fiber` does not build on Coroutine: a fiber's task drives its generator
+ * directly (`gen.next`/`throw`/`return` in one loop) because the task is at once its
+ * executor's run-queue node, the waiter it parks on every waitable, and the holder of its
+ * cancellation token, with one flags word for all three. A Coroutine per fiber would add an
+ * object per spawn and a call layer and a second status machine on every resume, the
+ * hottest path of the package, and its `cancel()` (a `return()` now, a forced unwind on
+ * a second call) is not the fiber's halt, which goes through the fiber's token and waits
+ * for a `'pending'` withdrawal. Coroutine is the general form for code that wants a
+ * resumable generator without a scheduler.
  */
 export class Coroutine<Yield = unknown, Return = unknown, Resume = unknown> {
   private state: CoroutineStatus = 'created';

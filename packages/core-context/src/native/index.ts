@@ -1,5 +1,6 @@
-/** The native half of core-context: thread pinning, CPU topology, native coroutine benchmarks. */
-export type { ManyCoroutinesReport } from './bench.js';
-export { benchManyCoroutines, benchRoundTrip } from './bench.js';
-export { bindingFileName, defaultBindingPath, loadBinding } from './binding.js';
+/**
+ * The native half of core-context that users call: thread pinning and CPU topology. The
+ * native benchmarks live at `@spindle/core-context/native-bench` and the addon loader at
+ * `@spindle/core-context/native-addon`.
+ */
 export { currentAffinity, pinThread, threadId, usableParallelism } from './topology.js';

@@ -1,7 +1,8 @@
 import { BlockingCallError, Cancelled } from '../errors.js';
 import { hasAbandonedWaiter, noteAbandonedWaiter, noteAbandonedWaiterSettled } from './abandoned-waiters.js';
-import { checkCells, placeCells } from './cells.js';
+import { checkCells } from './cells.js';
 import { onMainThread } from './main-thread.js';
+import { SharedCell } from './shared-cell.js';
 import { checkTimeout } from './timeouts.js';
 
 /** How a futex wait ended: woken, the cell did not hold `expected`, or the timeout passed. */
@@ -129,18 +130,12 @@ function abortedWait(signal: AbortSignal): Cancelled {
  * caller's shared Int32Array (`new Futex(view, index)`), which is how the same cell is
  * opened in another worker.
  */
-export class Futex {
+export class Futex extends SharedCell {
   /** Int32 slots a Futex occupies in a caller-provided view. */
   static readonly INT32_SLOTS = 1;
 
-  /** The shared view the cell lives in (post its buffer to a worker to share the futex). */
-  readonly view: Int32Array;
-  /** The cell's index in `view`. */
-  readonly index: number;
-
   constructor(view?: Int32Array, index = 0) {
-    this.view = placeCells(view, index, Futex.INT32_SLOTS, 'Futex');
-    this.index = index;
+    super(view, index, Futex.INT32_SLOTS, 'Futex');
   }
 
   /** The cell's current value. */

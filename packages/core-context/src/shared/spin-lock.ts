@@ -1,6 +1,6 @@
 import { NotHeldError, TimeoutError } from '../errors.js';
-import { placeCells } from './cells.js';
 import { onMainThread } from './main-thread.js';
+import { SharedCell } from './shared-cell.js';
 import { checkTimeout } from './timeouts.js';
 
 const UNLOCKED = 0;
@@ -26,20 +26,14 @@ const MAX_PAUSE_MS = 1;
  * with `TimeoutError` after `SpinLock.MAIN_THREAD_TIMEOUT_MS` unless told otherwise.
  * The lock has no owner: any thread may unlock a locked lock.
  */
-export class SpinLock {
+export class SpinLock extends SharedCell {
   /** Int32 slots a SpinLock occupies in a caller-provided view. */
   static readonly INT32_SLOTS = 1;
   /** How long `lock()` without a timeout may spin on the main thread before it throws. */
   static readonly MAIN_THREAD_TIMEOUT_MS = 1000;
 
-  /** The shared view the lock word lives in (post its buffer to a worker to share the lock). */
-  readonly view: Int32Array;
-  /** The lock word's index in `view`. */
-  readonly index: number;
-
   constructor(view?: Int32Array, index = 0) {
-    this.view = placeCells(view, index, SpinLock.INT32_SLOTS, 'SpinLock');
-    this.index = index;
+    super(view, index, SpinLock.INT32_SLOTS, 'SpinLock');
   }
 
   /** True when some thread holds the lock (a snapshot). */

@@ -32,6 +32,8 @@ export class TinyFiber<R> implements Runnable, Waiter {
   private input: unknown;
   private inputIsError = false;
   private halted = false;
+  /** A waitable holds this fiber's claim (phase 1 of the wait protocol). */
+  private claimed = false;
 
   constructor(
     private readonly executor: Executor,
@@ -79,28 +81,36 @@ export class TinyFiber<R> implements Runnable, Waiter {
   }
 
   claim(): boolean {
-    return this.parkedOn !== null;
+    if (this.parkedOn === null || this.claimed) return false;
+    this.claimed = true;
+    return true;
   }
 
-  release(): void {}
+  release(): void {
+    this.claimed = false;
+  }
 
   settle(ok: boolean, outcome: unknown): void {
+    this.claimed = false;
     this.accept(outcome, !ok);
   }
 
   wake(value: unknown): boolean {
-    return this.accept(value, false);
+    return !this.claimed && this.accept(value, false);
   }
 
   fail(error: unknown): boolean {
-    return this.accept(error, true);
+    return !this.claimed && this.accept(error, true);
   }
 
-  /** Unwinds the fiber: at once when it is parked, else when its pending run comes. */
+  /**
+   * Unwinds the fiber: at once when it is withdrawn from its wait, else when its pending run
+   * comes (after the final outcome, when the withdrawal answered 'pending').
+   */
   halt(): void {
     this.halted = true;
     const on = this.parkedOn;
-    if (on !== null && on.unpark(this)) {
+    if (on !== null && on.unpark(this) === true) {
       this.parkedOn = null;
       this.coroutine.cancel();
     }
