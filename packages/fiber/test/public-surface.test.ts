@@ -133,7 +133,7 @@ describe('the other public objects of the package', () => {
   it('a sleep shows its length and the Waitable protocol, and cannot be expired by hand', () => {
     const exec = new ManualExecutor();
     const nap = sleep(60_000);
-    expect(reachableNames(nap)).toEqual([...OPERATION, 'describe', 'ms', 'timed'].sort());
+    expect(reachableNames(nap)).toEqual([...OPERATION, 'describe', 'ms', 'selectable', 'timed'].sort());
     const fiber = spawnWith({ executor: exec }, function* () {
       yield nap;
     });
