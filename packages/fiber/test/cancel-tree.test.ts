@@ -285,3 +285,61 @@ describe('seeded halts in a spawn tree', () => {
     });
   });
 });
+
+describe('large spawn trees', () => {
+  it('halts a chain of 10,000 nested fibers from its root, each finally once, without deep recursion', () => {
+    const exec = new ManualExecutor();
+    const event = new TestEvent();
+    let finallies = 0;
+    const fibers: Fiber<void>[] = [];
+    function* link(depth: number): Generator<unknown, void, unknown> {
+      if (depth < 10_000) fibers.push(spawn(link, depth + 1));
+      try {
+        yield event;
+      } finally {
+        finallies++;
+      }
+    }
+    const root = spawnWith({ executor: exec }, link, 1);
+    exec.drain();
+    expect(event.waiters.size).toBe(10_000);
+    root.halt();
+    exec.drain();
+    expect(finallies).toBe(10_000);
+    expect(event.waiters.size).toBe(0);
+    expect(fibers.every((fiber) => fiber.status === 'halted')).toBe(true);
+  });
+
+  it('halts 10,000 children of one fiber, also after the fibers between ended', () => {
+    const exec = new ManualExecutor();
+    const event = new TestEvent();
+    let finallies = 0;
+    const leaves: Fiber<void>[] = [];
+    const root = spawnWith({ executor: exec }, function* () {
+      for (let group = 0; group < 100; group++) {
+        // Each group's spawner ends at once: its children pass to the root.
+        spawn(function* () {
+          for (let i = 0; i < 100; i++) {
+            leaves.push(
+              spawn(function* () {
+                try {
+                  yield event;
+                } finally {
+                  finallies++;
+                }
+              }),
+            );
+          }
+        });
+      }
+      yield event;
+    });
+    exec.drain();
+    expect(event.waiters.size).toBe(10_001);
+    root.halt();
+    exec.drain();
+    expect(finallies).toBe(10_000);
+    expect(leaves.every((fiber) => fiber.status === 'halted')).toBe(true);
+    expect(root.status).toBe('halted');
+  });
+});
