@@ -181,9 +181,18 @@ export class FiberTask<T = unknown> implements Runnable, Waiter, LocalsHolder, C
   }
 
   /** The fiber's own token (made on first read, a child of its spawner's). */
-  get token(): CancelToken {
+  get ownToken(): CancelToken {
     const cancel = this.cancelState ?? this.makeCancelState();
     return (cancel.source ?? this.makeSource(cancel)).token;
+  }
+
+  /**
+   * The cancellation it waits under (Waiter.token): its own token, and in the cleanup after
+   * a halt its grace token, so a waitable can still tell a select's losing case (not
+   * cancelled) from a cleanup wait cut short.
+   */
+  get token(): CancelToken {
+    return (this.flags & UNWINDING) !== 0 ? this.graceToken() : this.ownToken;
   }
 
   /** @internal its own token was cancelled: halt it (once), and its children. */
@@ -233,7 +242,7 @@ export class FiberTask<T = unknown> implements Runnable, Waiter, LocalsHolder, C
     const parent = this.treeParent;
     let parentToken: CancelToken | null = null;
     if (parent !== null && this.state < DONE) {
-      parentToken = (parent.flags & HALT) !== 0 ? parent.graceToken() : parent.token;
+      parentToken = (parent.flags & HALT) !== 0 ? parent.graceToken() : parent.ownToken;
     }
     return cancel.makeSource(parentToken);
   }
@@ -312,7 +321,7 @@ export class FiberTask<T = unknown> implements Runnable, Waiter, LocalsHolder, C
     linkChild(parent, this);
     const flags = parent.flags;
     if ((flags & HALT) === 0) return;
-    if ((flags & UNWINDING) === 0) this.cancelFromParent(parent.token.reason!);
+    if ((flags & UNWINDING) === 0) this.cancelFromParent(parent.ownToken.reason!);
     else if ((flags & GRACE_CUT) !== 0) this.cancelFromParent(parent.graceToken().reason!);
   }
 

@@ -60,7 +60,7 @@ export class Fiber<T = unknown> extends Operation<T> {
    * should stop with the fiber (`token.signal` for `fetch`). Made on first read.
    */
   get token(): CancelToken {
-    return this.#task.token;
+    return this.#task.ownToken;
   }
 
   /**

@@ -1,4 +1,4 @@
-import { Cancelled, TimeoutError } from '@spindle/core-context';
+import { Cancelled, type CancelToken, TimeoutError, type Waiter } from '@spindle/core-context';
 import { ManualExecutor } from '@spindle/executor';
 import { describe, expect, it } from 'vitest';
 import { type Fiber, spawn, spawnWith } from '../src/index.js';
@@ -165,6 +165,34 @@ describe('the grace of a halted fiber', () => {
     exec.drain();
     expect(log).toEqual(['helper finally']);
     expect(helper!.status).toBe('halted');
+    expect(fiber.status).toBe('halted');
+  });
+
+  it('waits in its cleanup under the grace token, which a waitable sees as the waiter token', () => {
+    const exec = new ManualExecutor();
+    const tokens: (CancelToken | undefined)[] = [];
+    const recorder = {
+      park(waiter: Waiter) {
+        tokens.push(waiter.token);
+      },
+      unpark: () => true,
+    };
+    const fiber = spawnWith({ executor: exec }, function* () {
+      try {
+        yield recorder;
+      } finally {
+        yield recorder;
+      }
+    });
+    exec.drain();
+    fiber.halt();
+    exec.drain();
+    expect(tokens[0]).toBe(fiber.token);
+    expect(tokens[1]).not.toBe(fiber.token);
+    expect(tokens[1]!.cancelled).toBe(false); // a select case lost here would leave no trace
+    fiber.halt();
+    expect(tokens[1]!.cancelled).toBe(true);
+    exec.drain();
     expect(fiber.status).toBe('halted');
   });
 
