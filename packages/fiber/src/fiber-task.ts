@@ -16,7 +16,7 @@ import { loopExecutor } from '@spindle/executor';
 import { FiberFailedError } from './errors.js';
 import type { Fiber } from './fiber.js';
 import { ALREADY_ENDED, type CancelTarget, FiberCancel } from './fiber-cancel.js';
-import { handChildrenOn, linkChild, type TreeNode, unlinkChild } from './fiber-tree.js';
+import { handChildrenOn, type TreeNode } from './fiber-tree.js';
 import { childLineage, type Lineage } from './lineage.js';
 import { type LocalsHolder, rootLocals, setLocalsSource } from './locals.js';
 import { isPromiseLike, PromiseWait } from './promise-wait.js';
@@ -117,10 +117,7 @@ export class FiberTask<T = unknown> implements Runnable, Waiter, LocalsHolder, C
   executor: Executor = loopExecutor;
   /** Fiber-local values (see FiberLocal), possibly shared with the parent until written. */
   locals: unknown[] = rootLocals.locals;
-  /** Links of the live-fiber registry. */
-  liveNext: FiberTask | null = null;
-  livePrev: FiberTask | null = null;
-  /** Links of the spawn tree (see fiber-tree.ts). */
+  /** Links of the spawn tree, which is also the live-fiber registry (see fiber-tree.ts). */
   treeParent: FiberTask | null = null;
   firstChild: FiberTask | null = null;
   nextSibling: FiberTask | null = null;
@@ -298,7 +295,9 @@ export class FiberTask<T = unknown> implements Runnable, Waiter, LocalsHolder, C
     const localsSource = parent ?? rootLocals;
     this.locals = localsSource.locals;
     localsSource.ownsLocals = false;
-    register(this);
+    // A fiber given its own token or signal is a root: its spawner's halt does not reach it.
+    const spawner = cancelParent === undefined ? parent : null;
+    register(this, spawner);
     if (tracer !== null) tracer.instant('fiber', 'spawn', this.id);
     if (cancelParent !== undefined || graceMs !== undefined) {
       const cancel = this.makeCancelState();
@@ -308,19 +307,17 @@ export class FiberTask<T = unknown> implements Runnable, Waiter, LocalsHolder, C
         cancel.makeSource(cancelParent);
       }
     }
-    if (cancelParent === undefined && parent !== null) this.joinSpawner(parent);
+    if (spawner !== null && (spawner.flags & HALT) !== 0) this.bornToHalted(spawner);
     executor.submit(this);
     return this;
   }
 
   /**
-   * Links it under its spawner. A spawner halted but not yet unwinding, or whose cleanup's
-   * grace ended, halts it at once; a child spawned by a cleanup lives under its grace.
+   * Spawned by a halted fiber: halted at once when that one is not yet unwinding or its
+   * cleanup's grace ended; a child spawned by a cleanup lives under its grace.
    */
-  private joinSpawner(parent: FiberTask): void {
-    linkChild(parent, this);
+  private bornToHalted(parent: FiberTask): void {
     const flags = parent.flags;
-    if ((flags & HALT) === 0) return;
     if ((flags & UNWINDING) === 0) this.cancelFromParent(parent.ownToken.reason!);
     else if ((flags & GRACE_CUT) !== 0) this.cancelFromParent(parent.graceToken().reason!);
   }
@@ -629,11 +626,10 @@ export class FiberTask<T = unknown> implements Runnable, Waiter, LocalsHolder, C
     this.gen = null;
     this.value = value;
     this.waitable = null;
+    const keepToken = this.firstChild !== null && this.leaveChildren();
     unregister(this);
     if (tracer !== null) tracer.instant('fiber', 'finish', this.id, state);
     if (state === FAILED && (this.flags & JOINED) === 0) reportUnjoinedLater(this);
-    const keepToken = this.firstChild !== null && this.leaveChildren();
-    if (this.treeParent !== null) unlinkChild(this);
     // Every joiner (and every wait on halt()) is settled even if waking one throws (a
     // broken Waiter, an executor that refuses): one error must not leave the others waiting.
     let errors = this.cancelState?.end(keepToken) ?? null;
