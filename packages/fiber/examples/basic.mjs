@@ -1,5 +1,5 @@
-// Fibers in a few lines: spawn, sleep, join from async code, halt with a waiting finally,
-// fiber-locals, and the live-fiber listing. Run `pnpm build` first, then `node examples/basic.mjs`.
+// Fibers in a few lines: spawn, sleep, join from async code, halt with a waiting finally
+// (and the fibers it spawned), fiber-locals, and the live-fiber listing. Run `pnpm build` first, then `node examples/basic.mjs`.
 import { FiberLocal, liveFibers, sleep, spawn, spawnWith, waitPromise } from '@spindle/fiber';
 
 const requestId = new FiberLocal('none');
@@ -15,6 +15,14 @@ function* worker(name, delay) {
 }
 
 function* server() {
+  // A fiber spawned by the server is halted with it (its token is a child of the server's).
+  spawnWith({ name: 'connection' }, function* () {
+    try {
+      for (;;) yield* sleep(1000);
+    } finally {
+      console.log('connection: halted with its server');
+    }
+  });
   try {
     for (;;) yield* sleep(1000);
   } finally {
@@ -32,7 +40,8 @@ console.log(await a);
 
 await sleep(1);
 for (const f of liveFibers()) console.log(`live: ${f.name} ${f.status} on ${f.waitingOn}`);
-srv.halt();
+await srv.halt(); // completes once the server's cleanup has finished
+console.log(`server ${srv.status}`);
 try {
   await srv;
 } catch (error) {

@@ -1,17 +1,22 @@
 import {
   Cancelled,
+  type CancelToken,
   type Executor,
+  faultPoint,
   InvalidStateError,
   isWaitable,
   List,
+  type Operation,
   type Runnable,
   tracer,
   type Waitable,
   type Waiter,
 } from '@spindle/core-context';
-import { faultPoint, loopExecutor } from '@spindle/executor';
+import { loopExecutor } from '@spindle/executor';
 import { FiberFailedError } from './errors.js';
 import type { Fiber } from './fiber.js';
+import { ALREADY_ENDED, type CancelTarget, FiberCancel } from './fiber-cancel.js';
+import { handChildrenOn, type TreeNode } from './fiber-tree.js';
 import { childLineage, type Lineage } from './lineage.js';
 import { type LocalsHolder, rootLocals, setLocalsSource } from './locals.js';
 import { isPromiseLike, PromiseWait } from './promise-wait.js';
@@ -56,6 +61,16 @@ const RELEASED = 128;
 const OWN_LINEAGE = 256;
 /** Parked and claimed by a waitable that will settle or release it before it returns. */
 const CLAIMED = 512;
+/**
+ * Cancelled while one final outcome is still coming (its waitable's unpark answered
+ * 'pending', or a claim was held): it stays parked until that outcome, then unwinds.
+ */
+const SHIELDED = 1024;
+/** Its cleanup's grace token was cancelled: the cleanup's waits end with its Cancelled. */
+const GRACE_CUT = 2048;
+
+/** Fibers whose cancellation still has to reach their children, with its reason (pairs), drained in a loop. */
+const cascading: unknown[] = [];
 
 let running: FiberTask | null = null;
 let nextId = 1;
@@ -82,8 +97,17 @@ setLocalsSource((): LocalsHolder => running ?? rootLocals);
  *
  * The driver reads what the generator yields: a Waitable parks the fiber on it; a promise
  * is waited on; `undefined` (a bare `yield`) or `yieldNow()` reschedules it.
+ *
+ * Why it drives its generator itself rather than through core-context's `Coroutine`: the
+ * run state, the wait state and the cancellation state share one flags word here, read
+ * together on every step (a wake, a halt and a claim must see one another), and the
+ * cancellation differs: a halt unwinds at the next step and its cleanup's waits are cut by
+ * a grace token (thrown at the wait), where `Coroutine.cancel()` returns at once and a
+ * second call skips the rest of a `finally`. A Coroutine per fiber would add an object and
+ * a second status to keep in step on the hottest path (measured budget: a handoff is tens
+ * of ns).
  */
-export class FiberTask<T = unknown> implements Runnable, Waiter, LocalsHolder {
+export class FiberTask<T = unknown> implements Runnable, Waiter, LocalsHolder, CancelTarget, TreeNode {
   next: (Runnable & Waiter) | null = null;
   prev: Waiter | null = null;
   owner: object | null = null;
@@ -93,9 +117,13 @@ export class FiberTask<T = unknown> implements Runnable, Waiter, LocalsHolder {
   executor: Executor = loopExecutor;
   /** Fiber-local values (see FiberLocal), possibly shared with the parent until written. */
   locals: unknown[] = rootLocals.locals;
-  /** Links of the live-fiber registry. */
-  liveNext: FiberTask | null = null;
-  livePrev: FiberTask | null = null;
+  /** Links of the spawn tree, which is also the live-fiber registry (see fiber-tree.ts). */
+  treeParent: FiberTask | null = null;
+  firstChild: FiberTask | null = null;
+  nextSibling: FiberTask | null = null;
+  prevSibling: FiberTask | null = null;
+  /** Its token, grace and `halt()` waits, made when first needed (see FiberCancel). */
+  private cancelState: FiberCancel | null = null;
   private label: string | null = null;
   private state = READY;
   private flags = 0;
@@ -133,20 +161,96 @@ export class FiberTask<T = unknown> implements Runnable, Waiter, LocalsHolder {
     this.flags = owns ? this.flags | OWNS_LOCALS : this.flags & ~OWNS_LOCALS;
   }
 
-  /** See `Fiber.halt`. */
-  halt(): void {
-    const state = this.state;
-    if (state >= DONE || (this.flags & HALT) !== 0) return;
-    this.flags |= HALT;
-    if (tracer !== null) tracer.instant('fiber', 'halt', this.id);
-    // A waitable whose unpark or restore throws leaves its error for the fiber (withdraw):
-    // the fiber still runs and unwinds, it is never stuck 'halting'.
-    if (state === SUSPENDED) {
-      this.withdraw();
-      this.reschedule();
-    } else if (state === READY) {
-      this.withdraw();
+  /**
+   * See `Fiber.halt`: the first call cancels the fiber's token, a second one its cleanup's
+   * grace token. Returns the end of the fiber as an operation.
+   */
+  halt(reason: unknown): Operation<void> {
+    if (this.state >= DONE) return ALREADY_ENDED;
+    const cancel = this.cancelState ?? this.makeCancelState();
+    if ((this.flags & HALT) === 0) {
+      const source = cancel.source ?? this.makeSource(cancel);
+      source.cancel(reason === undefined ? this.haltReason(source.token) : reason);
+    } else {
+      cancel.graceSource().cancel(reason);
     }
+    return cancel.endOp();
+  }
+
+  /** The fiber's own token (made on first read, a child of its spawner's). */
+  get ownToken(): CancelToken {
+    const cancel = this.cancelState ?? this.makeCancelState();
+    return (cancel.source ?? this.makeSource(cancel)).token;
+  }
+
+  /**
+   * The cancellation it waits under (Waiter.token): its own token, and in the cleanup after
+   * a halt its grace token, so a waitable can still tell a select's losing case (not
+   * cancelled) from a cleanup wait cut short.
+   */
+  get token(): CancelToken {
+    return (this.flags & UNWINDING) !== 0 ? this.graceToken() : this.ownToken;
+  }
+
+  /** @internal its own token was cancelled: halt it (once), and its children. */
+  tokenCancelled(reason: Cancelled): void {
+    const state = this.state;
+    if (state < DONE && (this.flags & HALT) === 0) {
+      this.flags |= HALT;
+      this.cancelState!.haltedAt = Date.now();
+      if (tracer !== null) tracer.instant('fiber', 'halt', this.id);
+      // A waitable whose unpark or restore throws leaves its error for the fiber (withdraw):
+      // the fiber still runs and unwinds, it is never stuck 'halting'.
+      if (state === SUSPENDED) {
+        this.withdraw();
+        if ((this.flags & SHIELDED) === 0) this.reschedule();
+      } else if (state === READY) {
+        this.withdraw();
+      }
+    }
+    if (this.firstChild !== null) cascade(this, reason);
+  }
+
+  /** @internal the grace of its cleanup ended: its waits end with `reason`, and so do its children's. */
+  graceCancelled(reason: Cancelled): void {
+    if (this.state >= DONE) return;
+    this.flags |= GRACE_CUT;
+    if (this.state === SUSPENDED && (this.flags & (PARKED | SHIELDED)) === PARKED) {
+      this.withdraw();
+      if ((this.flags & SHIELDED) === 0) this.resumeCancelled();
+    }
+    if (this.firstChild !== null) cascade(this, reason);
+  }
+
+  /** @internal a halt reaching it from its spawner (through the spawn tree). */
+  cancelFromParent(reason: Cancelled): void {
+    const cancel = this.cancelState ?? this.makeCancelState();
+    (cancel.source ?? cancel.makeSource(null)).cancel(reason);
+  }
+
+  private makeCancelState(): FiberCancel {
+    const cancel = new FiberCancel(this);
+    this.cancelState = cancel;
+    return cancel;
+  }
+
+  /** Makes its token: a child of its live spawner's (of its grace token while that one halts), else a root. */
+  private makeSource(cancel: FiberCancel) {
+    const parent = this.treeParent;
+    let parentToken: CancelToken | null = null;
+    if (parent !== null && this.state < DONE) {
+      parentToken = (parent.flags & HALT) !== 0 ? parent.graceToken() : parent.ownToken;
+    }
+    return cancel.makeSource(parentToken);
+  }
+
+  /** The token its cleanup waits under once halted. */
+  private graceToken(): CancelToken {
+    return this.cancelState!.graceSource().token;
+  }
+
+  private haltReason(token: CancelToken): Cancelled {
+    return new Cancelled(`${this.describe()} was halted`, { token });
   }
 
   /** A readable account of what the fiber waits on, or null when it does not wait. */
@@ -173,6 +277,10 @@ export class FiberTask<T = unknown> implements Runnable, Waiter, LocalsHolder {
     parent: FiberTask | null,
     /** In debug mode: the spawn function, the top frame left out of the recorded site. */
     siteBelow: Function | null,
+    /** What its token is a child of instead of its spawner's (`spawnWith({ token | signal })`). */
+    cancelParent: CancelToken | AbortSignal | undefined,
+    /** Its cleanup's grace after a halt (`spawnWith({ graceMs })`). */
+    graceMs: number | undefined,
   ): this {
     this.id = nextId++;
     this.gen = gen;
@@ -181,15 +289,37 @@ export class FiberTask<T = unknown> implements Runnable, Waiter, LocalsHolder {
     this.state = READY;
     this.flags = 0;
     this.value = undefined;
+    this.cancelState = null;
     this.origin = parent === null ? null : parent.lineage();
     if (siteBelow !== null) Error.captureStackTrace(this.lineage(), siteBelow);
     const localsSource = parent ?? rootLocals;
     this.locals = localsSource.locals;
     localsSource.ownsLocals = false;
-    register(this);
+    // A fiber given its own token or signal is a root: its spawner's halt does not reach it.
+    const spawner = cancelParent === undefined ? parent : null;
+    register(this, spawner);
     if (tracer !== null) tracer.instant('fiber', 'spawn', this.id);
+    if (cancelParent !== undefined || graceMs !== undefined) {
+      const cancel = this.makeCancelState();
+      if (graceMs !== undefined) cancel.graceMs = graceMs;
+      if (cancelParent !== undefined) {
+        cancel.external = true;
+        cancel.makeSource(cancelParent);
+      }
+    }
+    if (spawner !== null && (spawner.flags & HALT) !== 0) this.bornToHalted(spawner);
     executor.submit(this);
     return this;
+  }
+
+  /**
+   * Spawned by a halted fiber: halted at once when that one is not yet unwinding or its
+   * cleanup's grace ended; a child spawned by a cleanup lives under its grace.
+   */
+  private bornToHalted(parent: FiberTask): void {
+    const flags = parent.flags;
+    if ((flags & UNWINDING) === 0) this.cancelFromParent(parent.ownToken.reason!);
+    else if ((flags & GRACE_CUT) !== 0) this.cancelFromParent(parent.graceToken().reason!);
   }
 
   /** Marks the record as handed back to a pool; false if it was already. */
@@ -203,6 +333,7 @@ export class FiberTask<T = unknown> implements Runnable, Waiter, LocalsHolder {
     this.flags |= RELEASED;
     this.value = undefined;
     this.origin = null;
+    this.cancelState = null;
     return true;
   }
 
@@ -228,27 +359,84 @@ export class FiberTask<T = unknown> implements Runnable, Waiter, LocalsHolder {
     return this;
   }
 
+  /** Reserves the parked fiber for one outcome; false when it is not parked or already claimed. */
   claim(): boolean {
-    if ((this.flags & (PARKED | CLAIMED)) !== PARKED) return false;
-    this.flags |= CLAIMED;
+    const flags = this.flags;
+    if ((flags & (PARKED | CLAIMED)) !== PARKED) return false;
+    this.flags = flags | CLAIMED;
     return true;
   }
 
+  /** Gives a claim back: it accepts again, or, halted meanwhile, leaves its wait now. */
   release(): void {
-    this.flags &= ~CLAIMED;
+    const flags = this.flags;
+    if ((flags & CLAIMED) === 0) return;
+    this.flags = flags & ~CLAIMED;
+    if ((flags & SHIELDED) !== 0) {
+      this.flags &= ~SHIELDED;
+      this.withdraw();
+      if ((this.flags & SHIELDED) === 0) this.resumeCancelled();
+    }
   }
 
+  /** Delivers the claimed outcome. */
   settle(ok: boolean, outcome: unknown): void {
-    this.flags &= ~CLAIMED;
-    this.endWait(outcome, ok ? 0 : THROW);
+    const flags = this.flags;
+    if ((flags & CLAIMED) === 0) {
+      throw new InvalidStateError(`${this.describe()} was settled without a claim`);
+    }
+    this.flags = flags & ~CLAIMED;
+    if ((flags & SHIELDED) !== 0) this.finalOutcome(ok, outcome);
+    else this.endWait(outcome, ok ? 0 : THROW);
   }
 
   wake(value: unknown): boolean {
-    return (this.flags & CLAIMED) === 0 && this.endWait(value, 0);
+    // One test on the fast path: parked, not claimed, not shielded.
+    if ((this.flags & (PARKED | CLAIMED | SHIELDED)) === PARKED) return this.endWait(value, 0);
+    return this.lateOutcome(true, value);
   }
 
   fail(error: unknown): boolean {
-    return (this.flags & CLAIMED) === 0 && this.endWait(error, THROW);
+    if ((this.flags & (PARKED | CLAIMED | SHIELDED)) === PARKED) return this.endWait(error, THROW);
+    return this.lateOutcome(false, error);
+  }
+
+  /** A wake or fail off the fast path: the one outcome a shielded fiber waits for, else refused. */
+  private lateOutcome(ok: boolean, outcome: unknown): boolean {
+    if ((this.flags & (PARKED | CLAIMED | SHIELDED)) !== (PARKED | SHIELDED)) return false;
+    this.finalOutcome(ok, outcome);
+    return true;
+  }
+
+  /**
+   * The final outcome of a wait the fiber was cancelled out of: a value goes back to the
+   * waitable (restore), a failure is dropped, and the fiber goes on unwinding.
+   */
+  private finalOutcome(ok: boolean, outcome: unknown): void {
+    const waitable = this.waitable;
+    this.waitable = null;
+    this.flags &= ~(PARKED | SHIELDED);
+    if (ok && waitable !== null) {
+      try {
+        waitable.restore?.(outcome);
+      } catch (error) {
+        this.value = error;
+        this.flags |= THROW;
+      }
+    }
+    this.resumeCancelled();
+  }
+
+  /**
+   * Resumes a fiber taken out of its wait by a cancellation: a halt unwinds it at its next
+   * step (drive); in the cleanup, the grace token's Cancelled is thrown at the wait.
+   */
+  private resumeCancelled(): void {
+    if ((this.flags & (UNWINDING | THROW)) === UNWINDING) {
+      this.value = this.graceToken().reason;
+      this.flags |= THROW;
+    }
+    if (this.state === SUSPENDED) this.reschedule();
   }
 
   /** Joins `waiter` to the result (the Fiber's `park`). */
@@ -291,19 +479,29 @@ export class FiberTask<T = unknown> implements Runnable, Waiter, LocalsHolder {
           step = gen.next(input);
         }
       } catch (error) {
-        // A wait interrupted by the halt may end the unwinding with Cancelled (a `yield*`
-        // cannot resume a `return()` after it waited): that is still the halt finishing.
-        const halted = (this.flags & UNWINDING) !== 0 && error instanceof Cancelled;
+        // Once its token is cancelled, a Cancelled ends the fiber halted however it
+        // surfaced: thrown at a wait the halt interrupted (a `yield*` cannot resume a
+        // `return()` after it waited), by the grace's end, or by a wait on its own token.
+        const halted = (this.flags & HALT) !== 0 && error instanceof Cancelled;
         this.finish(halted ? HALTED : FAILED, error);
         return;
       }
       if (step.done === true) {
-        this.finish((this.flags & UNWINDING) !== 0 ? HALTED : DONE, step.value);
+        // Halted, even when the body caught its Cancelled and returned.
+        this.finish((this.flags & HALT) !== 0 ? HALTED : DONE, step.value);
         return;
       }
       input = undefined;
-      // Halted by its own code while it ran: unwind instead of waiting.
-      if ((this.flags & (HALT | UNWINDING)) === HALT) continue;
+      if ((this.flags & HALT) !== 0) {
+        // Halted by its own code while it ran: unwind instead of waiting.
+        if ((this.flags & UNWINDING) === 0) continue;
+        // In the cleanup after the grace ended: the wait fails at once.
+        if ((this.flags & GRACE_CUT) !== 0) {
+          input = this.graceToken().reason;
+          this.flags |= THROW;
+          continue;
+        }
+      }
       const yielded = step.value;
       if (yielded === undefined || yielded === RESCHEDULE) {
         this.reschedule();
@@ -335,9 +533,17 @@ export class FiberTask<T = unknown> implements Runnable, Waiter, LocalsHolder {
         continue;
       }
       if ((this.flags & PARKED) !== 0) {
-        if ((this.flags & (HALT | UNWINDING)) === HALT) {
-          // Halted by its own code inside park; an unpark error goes into the generator.
+        if ((this.flags & HALT) !== 0 && this.haltedInPark()) {
+          // Cancelled by its own code inside park; an unpark error goes into the generator.
           this.withdraw();
+          if ((this.flags & SHIELDED) !== 0) {
+            this.state = SUSPENDED; // the one outcome still coming resumes it
+            return;
+          }
+          if ((this.flags & (UNWINDING | THROW)) === UNWINDING) {
+            this.value = this.graceToken().reason;
+            this.flags |= THROW;
+          }
           input = this.value;
           this.value = undefined;
           continue;
@@ -356,6 +562,17 @@ export class FiberTask<T = unknown> implements Runnable, Waiter, LocalsHolder {
       this.value = undefined;
       this.waitable = null;
     }
+  }
+
+  /**
+   * Whether a halt (or, in the cleanup, the grace's end) came while it parked. A cleanup
+   * wait that may go on parks under the grace token, made (and its deadline armed) here.
+   */
+  private haltedInPark(): boolean {
+    const flags = this.flags;
+    if ((flags & UNWINDING) === 0 || (flags & GRACE_CUT) !== 0) return true;
+    this.graceToken();
+    return (this.flags & GRACE_CUT) !== 0;
   }
 
   /** Hands a parked fiber what its wait produced (`throwIt` is THROW for an error) and reschedules it once it has suspended. */
@@ -381,13 +598,23 @@ export class FiberTask<T = unknown> implements Runnable, Waiter, LocalsHolder {
     const waitable = this.waitable;
     if (waitable === null) return;
     const flags = this.flags;
+    if ((flags & CLAIMED) !== 0) {
+      // A waitable holds a claim and will settle or release it before it returns: wait for that.
+      this.flags = flags | SHIELDED;
+      return;
+    }
     const unused = this.value;
     this.waitable = null;
     this.flags = flags & ~(PARKED | THROW);
     this.value = undefined;
     try {
-      if ((flags & PARKED) !== 0) waitable.unpark(this);
-      else if ((flags & THROW) === 0) waitable.restore?.(unused);
+      if ((flags & PARKED) !== 0) {
+        if (waitable.unpark(this) === 'pending') {
+          // One final outcome is still coming: stay parked, shielded, until it arrives.
+          this.waitable = waitable;
+          this.flags |= PARKED | SHIELDED;
+        }
+      } else if ((flags & THROW) === 0) waitable.restore?.(unused);
     } catch (error) {
       this.value = error;
       this.flags |= THROW;
@@ -399,19 +626,21 @@ export class FiberTask<T = unknown> implements Runnable, Waiter, LocalsHolder {
     this.gen = null;
     this.value = value;
     this.waitable = null;
+    const keepToken = this.firstChild !== null && this.leaveChildren();
     unregister(this);
     if (tracer !== null) tracer.instant('fiber', 'finish', this.id, state);
     if (state === FAILED && (this.flags & JOINED) === 0) reportUnjoinedLater(this);
+    // Every joiner (and every wait on halt()) is settled even if waking one throws (a
+    // broken Waiter, an executor that refuses): one error must not leave the others waiting.
+    let errors = this.cancelState?.end(keepToken) ?? null;
     const joiners = this.joiners;
-    if (joiners === null) return;
-    // Every joiner is settled even if waking one throws (a broken Waiter, an executor that
-    // refuses): one joiner's error must not leave the others waiting on a finished fiber.
-    let errors: unknown[] | null = null;
-    for (let waiter = joiners.popFront(); waiter !== null; waiter = joiners.popFront()) {
-      try {
-        this.settleJoiner(waiter);
-      } catch (error) {
-        (errors ??= []).push(error);
+    if (joiners !== null) {
+      for (let waiter = joiners.popFront(); waiter !== null; waiter = joiners.popFront()) {
+        try {
+          this.settleJoiner(waiter);
+        } catch (error) {
+          (errors ??= []).push(error);
+        }
       }
     }
     if (errors !== null) {
@@ -419,6 +648,27 @@ export class FiberTask<T = unknown> implements Runnable, Waiter, LocalsHolder {
         ? errors[0]
         : new AggregateError(errors, `Waking the joiners of ${this.describe()} failed`);
     }
+  }
+
+  /**
+   * Hands its running children to its own spawner. A root spawned with a token or signal
+   * hands them to that instead: their tokens become children of its token, which stays a
+   * child of that token (returns true: keep it). Other roots' children become roots.
+   */
+  private leaveChildren(): boolean {
+    const heir = this.treeParent;
+    const own = heir === null ? this.cancelState?.source : undefined;
+    const external = own !== undefined && own !== null && this.cancelState!.external;
+    handChildrenOn<FiberTask>(this, heir, (child) => {
+      if (external) child.adoptToken(own.token);
+    });
+    return external;
+  }
+
+  /** Makes its token, if it has none yet, a child of `parent`. */
+  private adoptToken(parent: CancelToken): void {
+    const cancel = this.cancelState ?? this.makeCancelState();
+    if (cancel.source === null) cancel.makeSource(parent);
   }
 
   private settleJoiner(waiter: Waiter<T>): void {
@@ -429,10 +679,14 @@ export class FiberTask<T = unknown> implements Runnable, Waiter, LocalsHolder {
   /** The error joiners receive (built once, on first use). */
   outcomeError(): Error {
     if ((this.flags & WRAPPED) === 0) {
+      const token = this.cancelState?.source?.token;
       this.value =
         this.state === FAILED
           ? new FiberFailedError(this.lineage(), this.value)
-          : new Cancelled(`Fiber #${this.id} "${this.name}" was halted before it finished`);
+          : new Cancelled(`Fiber #${this.id} "${this.name}" was halted before it finished`, {
+              cause: token?.reason,
+              token,
+            });
       this.flags |= WRAPPED;
     }
     return this.value as Error;
@@ -469,5 +723,34 @@ export function describeWaitable(waitable: Waitable): string {
   } catch {
     // A listing or the report at exit must not fail over one waitable's broken describe().
     return 'a waitable (its describe() threw)';
+  }
+}
+
+/**
+ * Hands `reason` down the spawn tree below `task`: each child's token is cancelled (which
+ * halts it and, through this, its own children). A loop over a queue, not recursion, so a
+ * deep tree cannot overflow the stack.
+ */
+function cascade(task: FiberTask, reason: Cancelled): void {
+  cascading.push(task, reason);
+  if (cascading.length > 2) return; // an outer call is draining
+  let errors: unknown[] | null = null;
+  for (let index = 0; index < cascading.length; index += 2) {
+    const parent = cascading[index] as FiberTask;
+    const parentReason = cascading[index + 1] as Cancelled;
+    // A snapshot: on an inline executor a halted child may end, and leave the list, at once.
+    const children: FiberTask[] = [];
+    for (let child = parent.firstChild; child !== null; child = child.nextSibling) children.push(child);
+    for (const child of children) {
+      try {
+        child.cancelFromParent(parentReason);
+      } catch (error) {
+        (errors ??= []).push(error);
+      }
+    }
+  }
+  cascading.length = 0;
+  if (errors !== null) {
+    throw errors.length === 1 ? errors[0] : new AggregateError(errors, 'Halting spawned fibers failed');
   }
 }

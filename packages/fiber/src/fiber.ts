@@ -1,4 +1,4 @@
-import { type Executor, Operation, type Waiter } from '@spindle/core-context';
+import { type CancelToken, type Executor, Operation, type Waiter } from '@spindle/core-context';
 import { currentTask, type FiberStatus, FiberTask } from './fiber-task.js';
 
 let makeTask: <T>() => FiberTask<T>;
@@ -55,14 +55,30 @@ export class Fiber<T = unknown> extends Operation<T> {
   }
 
   /**
-   * Stops the fiber: a parked fiber is withdrawn from its wait (a result it was handed but
-   * did not consume goes back through `restore`), then its generator unwinds with
-   * `return()`, running `finally` blocks, which may wait themselves (status `halting`).
-   * Joiners then fail with `Cancelled`. Halting a running fiber (itself) takes effect at its
-   * next `yield`. Halting a finished fiber does nothing.
+   * The fiber's cancellation token: a child of its spawner's token (or of the `token` or
+   * `signal` it was spawned with), cancelled by `halt()`. Hand it to waits and APIs that
+   * should stop with the fiber (`token.signal` for `fetch`). Made on first read.
    */
-  halt(): void {
-    this.#task.halt();
+  get token(): CancelToken {
+    return this.#task.ownToken;
+  }
+
+  /**
+   * Stops the fiber by cancelling its token (`reason` becomes the cause of the token's
+   * `Cancelled`); the fibers it spawned are halted with it. A parked fiber is withdrawn
+   * from its wait (a result it was handed but did not consume goes back through
+   * `restore`), then its generator unwinds with `return()`, running `finally` blocks
+   * (status `halting`). Those may wait, under a grace token: a second `halt()`, or the
+   * grace deadline (`spawnWith({ graceMs })`, default 5 s), cancels the cleanup's waits
+   * too. Joiners then fail with `Cancelled`. Halting a running fiber (itself) takes effect
+   * at its next `yield`. Halting a finished fiber does nothing.
+   *
+   * Returns the fiber's end as an operation: `yield* fiber.halt()` or
+   * `await fiber.halt()` completes once the fiber has really ended (its cleanup done),
+   * whatever its outcome (join it for that). Not waiting on it still halts.
+   */
+  halt(reason?: unknown): Operation<void> {
+    return this.#task.halt(reason);
   }
 
   /** A readable account of what the fiber waits on, or null when it does not wait. */

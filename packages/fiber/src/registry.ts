@@ -1,30 +1,18 @@
 import type { Fiber } from './fiber.js';
 import type { FiberStatus, FiberTask } from './fiber-task.js';
+import { firstRoot, linkChild, unlinkChild } from './fiber-tree.js';
 
-/**
- * Every fiber that has not ended, in an intrusive list threaded through the fibers'
- * `liveNext`/`livePrev` fields (registering allocates nothing). It is what `liveFibers()`
- * and the stuck-fiber report read.
- */
-let head: FiberTask | null = null;
 let count = 0;
 
-/** @internal */
-export function register(fiber: FiberTask): void {
-  fiber.livePrev = null;
-  fiber.liveNext = head;
-  if (head !== null) head.livePrev = fiber;
-  head = fiber;
+/** @internal a new fiber joins the spawn tree (under `parent`, null for a root) */
+export function register(fiber: FiberTask, parent: FiberTask | null): void {
+  linkChild(parent, fiber);
   count++;
 }
 
-/** @internal */
+/** @internal an ended fiber, whose children were handed on, leaves the tree */
 export function unregister(fiber: FiberTask): void {
-  const { livePrev, liveNext } = fiber;
-  if (livePrev === null) head = liveNext;
-  else livePrev.liveNext = liveNext;
-  if (liveNext !== null) liveNext.livePrev = livePrev;
-  fiber.liveNext = fiber.livePrev = null;
+  unlinkChild(fiber);
   count--;
 }
 
@@ -45,15 +33,22 @@ export function liveFiberCount(): number {
 
 /** Every live fiber, oldest first, with its name, status and what it waits on. */
 export function liveFibers(): FiberInfo[] {
-  const list: FiberInfo[] = [];
-  for (let fiber = head; fiber !== null; fiber = fiber.liveNext) {
-    list.push({
-      id: fiber.id,
-      name: fiber.name,
-      status: fiber.status,
-      waitingOn: fiber.waitingOn(),
-      fiber: fiber.handle,
-    });
+  const fibers: FiberTask[] = [];
+  // Depth first through the spawn tree, with an explicit stack (trees can be deep).
+  const pending: (FiberTask | null)[] = [firstRoot() as FiberTask | null];
+  while (pending.length > 0) {
+    for (let fiber: FiberTask | null = pending.pop()!; fiber !== null; fiber = fiber.nextSibling) {
+      fibers.push(fiber);
+      if (fiber.firstChild !== null) pending.push(fiber.firstChild);
+    }
   }
-  return list.reverse();
+  // Ids grow with every spawn (a pooled record gets a new one), so they order by age.
+  fibers.sort((a, b) => a.id - b.id);
+  return fibers.map((fiber) => ({
+    id: fiber.id,
+    name: fiber.name,
+    status: fiber.status,
+    waitingOn: fiber.waitingOn(),
+    fiber: fiber.handle,
+  }));
 }

@@ -1,4 +1,4 @@
-import { type Executor, waitFor } from '@spindle/core-context';
+import { CancelToken, type Executor, waitFor } from '@spindle/core-context';
 import { loopExecutor } from '@spindle/executor';
 import { fiberDebugEnabled } from './debug.js';
 import { type Fiber, newTask } from './fiber.js';
@@ -12,6 +12,18 @@ export interface SpawnOptions {
   name?: string;
   /** Record the spawn site for error stacks even when debug mode is off. */
   debug?: boolean;
+  /**
+   * Make the fiber's token a child of this token instead of the spawner's: the fiber is
+   * halted when it is cancelled (and not when the spawner is halted).
+   */
+  token?: CancelToken;
+  /** Like `token`, for an AbortSignal: the fiber is halted when it aborts. */
+  signal?: AbortSignal;
+  /**
+   * Milliseconds its cleanup (the `finally` blocks run after a halt) may wait before its
+   * waits are cancelled too. Default 5000; `Infinity` waits as long as the cleanup does.
+   */
+  graceMs?: number;
 }
 
 let defaultExecutor: Executor = loopExecutor;
@@ -87,7 +99,10 @@ export function spawnFrom<T>(
   const parent = currentTask();
   const executor = options?.executor ?? (parent !== null ? parent.executor : defaultExecutor);
   const siteBelow = options?.debug === true || fiberDebugEnabled() ? below : null;
-  return records.take<T>().start(gen, executor, options?.name ?? null, parent, siteBelow).handle;
+  const cancelParent = options === undefined ? undefined : (options.token ?? options.signal);
+  return records
+    .take<T>()
+    .start(gen, executor, options?.name ?? null, parent, siteBelow, cancelParent, options?.graceMs).handle;
 }
 
 /** @internal `fn`, once it is known to be callable */
@@ -103,6 +118,23 @@ export function checkedOptions(options: SpawnOptions): SpawnOptions {
   if (options.executor !== undefined) checkExecutor(options.executor);
   if (options.name !== undefined && typeof options.name !== 'string') {
     throw new TypeError(`name must be a string, got ${typeof options.name}`);
+  }
+  const { token, signal, graceMs } = options;
+  if (token !== undefined && !(token instanceof CancelToken)) {
+    throw new TypeError("token must be a CancelToken (a CancelSource's .token)");
+  }
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    throw new TypeError('signal must be an AbortSignal');
+  }
+  if (token !== undefined && signal !== undefined) {
+    throw new TypeError(
+      'spawnWith takes a token or a signal, not both (bridge the signal with new CancelSource(signal))',
+    );
+  }
+  if (graceMs !== undefined && (typeof graceMs !== 'number' || !(graceMs >= 0))) {
+    throw new RangeError(
+      `graceMs must be a number of milliseconds >= 0 (or Infinity), got ${String(graceMs)}`,
+    );
   }
   return options;
 }

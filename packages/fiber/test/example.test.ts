@@ -10,7 +10,10 @@ describe('examples/basic.mjs', () => {
       'hello from b; child of b sees b-request',
       'hello from a; child of a sees a-request',
       'live: server suspended on sleep(1000 ms)',
+      'live: connection suspended on sleep(1000 ms)',
+      'connection: halted with its server',
       'server: closed cleanly',
+      'server halted',
       expect.stringMatching(
         /^join after halt: Cancelled: Fiber #\d+ "server" was halted before it finished$/,
       ),

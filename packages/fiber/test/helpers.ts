@@ -59,3 +59,37 @@ export class TokenLock extends Operation<number> {
     this.held = false;
   }
 }
+
+/**
+ * A waitable whose withdrawal finishes later, like an io_uring cancel: `unpark` answers
+ * 'pending' and the final outcome comes when the test calls `complete` (a value: the
+ * operation won the race; a failure: the cancel took effect). Values given back are
+ * counted in `restored`.
+ */
+export class LateCancel<T> extends Operation<T> {
+  readonly waiters = new List<Waiter<T>>();
+  /** Waiters withdrawn with 'pending' whose final outcome has not come yet. */
+  readonly cancelling: Waiter<T>[] = [];
+  readonly restored: T[] = [];
+
+  park(waiter: Waiter<T>): void {
+    this.waiters.pushBack(waiter);
+  }
+
+  unpark(waiter: Waiter<T>): 'pending' | false {
+    if (!this.waiters.remove(waiter)) return false;
+    this.cancelling.push(waiter);
+    return 'pending';
+  }
+
+  restore(value: T): void {
+    this.restored.push(value);
+  }
+
+  /** Delivers the final outcome of the oldest pending cancel; returns what the waiter answered. */
+  complete(outcome: { value: T } | { error: unknown }): boolean {
+    const waiter = this.cancelling.shift();
+    if (waiter === undefined) throw new Error('no cancel is pending');
+    return 'value' in outcome ? waiter.wake(outcome.value) : waiter.fail(outcome.error);
+  }
+}

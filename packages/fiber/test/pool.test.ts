@@ -1,7 +1,7 @@
 import { InvalidStateError } from '@spindle/core-context';
 import { ManualExecutor } from '@spindle/executor';
 import { describe, expect, it } from 'vitest';
-import { FiberPool } from '../src/index.js';
+import { FiberPool, spawn, spawnWith } from '../src/index.js';
 import { TestEvent } from './helpers.js';
 
 describe('FiberPool', () => {
@@ -32,6 +32,46 @@ describe('FiberPool', () => {
     expect(pool.available).toBe(0);
     exec.drain();
     expect(await second).toBe('again');
+  });
+
+  it('gives a reused record a fresh token and grace, outside the tree of its former spawner', async () => {
+    const exec = new ManualExecutor();
+    const pool = new FiberPool();
+    const event = new TestEvent();
+    let grandchild: ReturnType<typeof spawn<[], void>> | null = null;
+    let first: ReturnType<typeof pool.spawn<[], void>> | null = null;
+    const parent = spawnWith({ executor: exec }, function* () {
+      first = pool.spawnWith({ graceMs: 0 }, function* () {
+        grandchild = spawn(function* () {
+          yield event;
+        });
+        yield event;
+      });
+      yield event;
+    });
+    exec.drain();
+    const oldToken = first!.token;
+    first!.halt('first life');
+    exec.drain();
+    expect(first!.status).toBe('halted');
+    expect(grandchild!.status).toBe('halted');
+    pool.release(first!);
+    const second = pool.spawnWith({ executor: exec }, function* () {
+      yield event;
+      return 'second life';
+    });
+    expect(second).toBe(first);
+    expect(second.token).not.toBe(oldToken);
+    expect(second.token.cancelled).toBe(false);
+    // Not a child of `parent` any more (spawned from outside fibers): its halt does not reach it.
+    parent.halt();
+    exec.drain();
+    expect(second.status).toBe('suspended');
+    event.wakeOne();
+    exec.drain();
+    expect(await second).toBe('second life');
+    // The finished second life: halting it does nothing and completes at once.
+    await expect(second.halt()).resolves.toBeUndefined();
   });
 
   it('refuses to release a fiber that has not finished and keeps at most capacity records', () => {

@@ -29,6 +29,7 @@ const PUBLIC_MEMBERS = [
   'park',
   'status',
   'then',
+  'token',
   'unpark',
   'waitingOn',
 ];
@@ -63,6 +64,7 @@ describe('the public Fiber', () => {
       | 'park'
       | 'status'
       | 'then'
+      | 'token'
       | 'unpark'
       | 'waitingOn'
     >();
