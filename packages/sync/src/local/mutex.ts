@@ -17,11 +17,16 @@ type LockWake = typeof RETRY | undefined;
 
 const DONE: IteratorResult<never, void> = { done: true, value: undefined };
 
+/** The two places a LockStep parks its fiber. */
+interface FiberQueue {
+  readonly back: Operation<LockWake>;
+  readonly front: Operation<LockWake>;
+}
+
 // What the helpers below the class may do to a mutex; set by its static block, so the
 // mutex's state stays #private and nothing outside this file can reach it.
 let acquireFor: (mutex: Mutex, waiter: Waiter<void>) => void;
 let leaveQueue: (mutex: Mutex, waiter: Waiter<void>) => boolean;
-let fiberQueue: (mutex: Mutex, atFront: boolean) => Operation<LockWake>;
 let parkFiber: (mutex: Mutex, fiber: Waiter<LockWake>, atFront: boolean) => void;
 let fiberLeft: (mutex: Mutex, fiber: Waiter<LockWake>) => boolean;
 let claimAfterRetry: (mutex: Mutex) => boolean;
@@ -62,8 +67,6 @@ export class Mutex {
   /** Direct hand-offs in a row while fibers waited. */
   #directStreak = 0;
   readonly #lock = new LockOperation(this);
-  /** Where LockStep parks a fiber: a new wait at the back, a fiber that lost its retry at the front. */
-  readonly #fiberQueue = { back: new FiberQueueWait(this, false), front: new FiberQueueWait(this, true) };
 
   /** True while someone holds the lock. */
   get locked(): boolean {
@@ -130,8 +133,12 @@ export class Mutex {
    * BARGE_LIMIT times, with the lock. False when none accepts.
    */
   #wakeHeadFiber(): boolean {
-    const head = claimFirst(this.#fibers);
+    const fibers = this.#fibers;
+    let head = fibers.first();
     if (head === null) return false;
+    // The head accepts (the usual case) or the first one behind it that does.
+    if (head.claim()) fibers.popFront();
+    else if ((head = claimFirst(fibers)) === null) return false;
     // Fault point "mutex.unlock": a seeded test hands the lock straight to the head fiber
     // instead of letting it retry (the interleaving where it owns the lock before it runs).
     if (this.#headLosses < Mutex.BARGE_LIMIT && !faultPoint('mutex.unlock')) {
@@ -151,7 +158,6 @@ export class Mutex {
       else if (!waiter.wake(undefined)) mutex.unlock(); // refused (rule 3): the next one gets it
     };
     leaveQueue = (mutex, waiter) => mutex.#waiters.remove(waiter);
-    fiberQueue = (mutex, atFront) => (atFront ? mutex.#fiberQueue.front : mutex.#fiberQueue.back);
     parkFiber = (mutex, fiber, atFront) => {
       if (mutex.tryLock()) {
         if (!fiber.wake(undefined)) mutex.unlock();
@@ -197,9 +203,12 @@ export class Mutex {
  */
 class LockOperation extends Operation<void> {
   readonly selectable = true;
+  /** Where LockStep parks a fiber: a new wait at the back, a fiber that lost its retry at the front. */
+  readonly queue: FiberQueue;
 
   constructor(private readonly mutex: Mutex) {
     super();
+    this.queue = { back: new FiberQueueWait(mutex, false), front: new FiberQueueWait(mutex, true) };
   }
 
   /** What a waiting fiber waits on, for debugging listings. */
@@ -208,7 +217,7 @@ class LockOperation extends Operation<void> {
   }
 
   override [Symbol.iterator](): Iterator<Operation<void>, void, void> {
-    return new LockStep(this.mutex) as Iterator<Operation<void>, void, void>;
+    return new LockStep(this.mutex, this.queue) as Iterator<Operation<void>, void, void>;
   }
 
   park(waiter: Waiter<void>): void {
@@ -234,16 +243,19 @@ class LockOperation extends Operation<void> {
 class LockStep implements Iterator<Operation<LockWake>, void, LockWake> {
   private started = false;
 
-  constructor(private readonly mutex: Mutex) {}
+  constructor(
+    private readonly mutex: Mutex,
+    private readonly queue: FiberQueue,
+  ) {}
 
   next(woken: LockWake): IteratorResult<Operation<LockWake>, void> {
     const mutex = this.mutex;
     if (!this.started) {
       this.started = true;
-      return mutex.tryLock() ? DONE : { done: false, value: fiberQueue(mutex, false) };
+      return mutex.tryLock() ? DONE : { done: false, value: this.queue.back };
     }
     if (woken !== RETRY || claimAfterRetry(mutex)) return DONE;
-    return { done: false, value: fiberQueue(mutex, true) };
+    return { done: false, value: this.queue.front };
   }
 
   /** A halted fiber: its wait was already withdrawn (unpark or restore) before this. */
