@@ -121,6 +121,23 @@ describe('claims (rule 3: a refused claim keeps the result)', () => {
     expect(semaphore.available).toBe(1);
   });
 
+  it('RwLock: a withdrawn writer admits readers re-entrantly, passing over one that refuses its claim', () => {
+    const lock = new RwLock();
+    lock.tryReadLock();
+    const writer = new Recorder('writer');
+    const refusing = new Recorder('refusing reader');
+    const reader = new Recorder('reader');
+    lock.writeLock().park(writer);
+    lock.readLock().park(refusing);
+    lock.readLock().park(reader);
+    refusing.accepting = false;
+    expect(lock.writeLock().unpark(writer)).toBe(true);
+    expect(reader.outcomes).toEqual([{ ok: true, outcome: undefined }]);
+    expect(refusing.settled).toBe(false);
+    expect(lock.readerCount).toBe(2); // no read lock counted for the refusing reader
+    expect(lock.readLock().unpark(refusing)).toBe(true); // it kept its place until withdrawn
+  });
+
   it('Mutex: unlock passes over a refusing waiter, which keeps its place', () => {
     const mutex = new Mutex();
     mutex.tryLock();
