@@ -160,6 +160,38 @@ describe('Condition', () => {
     });
   });
 
+  it('a fiber halted inside wait(mutex) runs its finally holding the mutex, and no catch block sees the halt', () => {
+    runSeeded([1, 2, 3], (executor) => {
+      const mutex = new Mutex();
+      const condition = new Condition();
+      const log: string[] = [];
+      const [victim] = spawnAll(executor, 1, function* () {
+        yield* mutex.lock();
+        try {
+          yield* condition.wait(mutex);
+          log.push('woken');
+        } catch {
+          log.push('caught');
+        } finally {
+          log.push(mutex.locked ? 'finally holding the mutex' : 'finally without the mutex');
+          mutex.unlock();
+        }
+      });
+      executor.drain();
+      expect(mutex.tryLock()).toBe(true); // another holds it when the halt comes
+      victim!.halt();
+      executor.drain();
+      expect(log).toEqual([]); // the wait takes the mutex back first
+      expect(victim!.status).toBe('halting');
+      mutex.unlock();
+      executor.drain();
+      expect(log).toEqual(['finally holding the mutex']);
+      expect(victim!.status).toBe('halted');
+      expect(mutex.locked).toBe(false);
+      expectEndedByHalt(victim!);
+    });
+  });
+
   it('needs the mutex held, and one mutex for all current waiters', async () => {
     const condition = new Condition();
     const first = new Mutex();

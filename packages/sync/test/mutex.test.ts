@@ -1,5 +1,5 @@
 import { NotHeldError, TimeoutError, type Waitable } from '@spindle/core-context';
-import { ManualExecutor, runSeeded } from '@spindle/executor';
+import { ManualExecutor, runSeeded, withFaultSource } from '@spindle/executor';
 import { type Fiber, spawnWith } from '@spindle/fiber';
 import { describe, expect, it } from 'vitest';
 import { Mutex } from '../src/index.js';
@@ -102,6 +102,16 @@ describe('Mutex', () => {
     const race = bargeAgainstOneWaiter(executor);
     executor.drain();
     expect(race.overtaken).toBe(Mutex.BARGE_LIMIT);
+  });
+
+  it('fault point "mutex.unlock": a seeded schedule can hand the lock straight to the woken fiber', () => {
+    // Every fault point says yes: each unlock hands the lock to the waiting fiber before it
+    // runs, so the barger never overtakes it (it does BARGE_LIMIT times without faults, above).
+    const executor = new ManualExecutor({ faults: { yieldProbability: 1 } });
+    const race = bargeAgainstOneWaiter(executor);
+    withFaultSource(executor, () => executor.drain());
+    expect(race.overtaken).toBe(0);
+    expect(race.mutex.locked).toBe(false);
   });
 
   it('keeps counting the losses of a woken waiter when the fiber queued behind it is halted', () => {

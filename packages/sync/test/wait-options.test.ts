@@ -24,6 +24,7 @@ import {
 const BAD_OPTIONS: [string, unknown, typeof TypeError | typeof RangeError][] = [
   ['a signal that is a plain object', { signal: {} }, TypeError],
   ['a signal that is a string', { signal: 'abort' }, TypeError],
+  ['a token that is a plain object', { token: { cancelled: false } }, TypeError],
   ['a negative timeout', { timeout: -1 }, RangeError],
   ['a NaN timeout', { timeout: Number.NaN }, RangeError],
   ['a string timeout', { timeout: '10' }, RangeError],

@@ -1,87 +1,107 @@
 import {
   bounded,
+  Cancelled,
   checkWaitOptions,
   InvalidStateError,
   List,
   NotHeldError,
   Operation,
-  type Waitable,
+  Relay,
+  type UnparkResult,
   type Waiter,
   type WaitOptions,
 } from '@spindle/core-context';
-import { type RelockingWait, relockOnHalt } from '../relock-on-halt.js';
 import type { Mutex } from './mutex.js';
-import { Relay } from './relay.js';
+import { claimFirst } from './waiter-list.js';
 
 /**
  * A condition variable used with a {@link Mutex}. `wait(mutex)` releases the mutex, waits
- * for `signal` or `broadcast`, and takes the mutex again before it returns in every case,
- * so `try { yield* condition.wait(mutex) } finally { mutex.unlock() }` holds: after a
- * timeout or an abort it throws with the mutex held, and a fiber halted in the wait
- * waits for the mutex before its `finally` blocks run (the wait then throws Cancelled,
- * see RelockingWait).
+ * for `signal` or `broadcast`, and takes the mutex again before its outcome in every case,
+ * so `try { yield* condition.wait(mutex) } finally { mutex.unlock() }` holds.
+ *
+ * A wait withdrawn after it released the mutex (a halted fiber, a timeout, an abort, a
+ * cancelled token) takes the mutex back before it ends: `unpark` answers `'pending'` and
+ * the one final outcome, a failure (the cancellation's Cancelled, or the limit's error for a
+ * bounded wait), comes once the mutex is held again; when the mutex is free at that moment
+ * it is taken at once and `unpark` answers true. So a halted fiber runs its `finally`
+ * blocks holding the mutex, whichever way the wait was parked (`yield*`, a combinator).
+ * Withdrawing changes the mutex for others, so a condition wait is not selectable.
  */
 export class Condition {
-  /** @internal */ readonly waiters = new List<Waiter<void>>();
-  private current: ConditionWait | null = null;
+  readonly #waiters = new List<Waiter<void>>();
+  #current: ConditionWait | null = null;
 
   /** Number of waiters not yet signalled. */
   get waiting(): number {
-    return this.waiters.size;
+    return this.#waiters.size;
   }
 
   /**
    * Waits for a signal; the caller must hold `mutex`. All waiters at one time use the same
-   * mutex. Without options the operation is cached per mutex and allocates nothing.
+   * mutex. Options `{ timeout, signal, token }` bound the wait (it still takes the mutex back
+   * before it fails). Without options the operation is cached per mutex and allocates nothing.
    */
   wait(mutex: Mutex, options?: WaitOptions): Operation<void> {
     checkWaitOptions(options, 'Condition.wait');
     if (!mutex.locked) throw new NotHeldError('Condition.wait(mutex) needs the mutex locked by the caller');
-    let operation = this.current;
+    let operation = this.#current;
     if (operation === null || operation.mutex !== mutex) {
-      if (!this.waiters.isEmpty) {
+      if (!this.#waiters.isEmpty) {
         throw new InvalidStateError(
           'Condition.wait(mutex) was given another mutex than the current waiters use',
         );
       }
-      operation = this.current = new ConditionWait(this, mutex);
+      operation = this.#current = new ConditionWait(this, this.#waiters, mutex);
     }
-    return options === undefined ? operation : new ReacquireOnError(bounded(operation, options), this, mutex);
+    return bounded(operation, options);
   }
 
   /** Wakes the longest waiter, which then takes the mutex again. */
   signal(): void {
-    const waiter = this.waiters.popFront();
-    if (waiter !== null) this.moveToMutex(waiter);
+    this.#moveFirstToMutex();
   }
 
   /** Wakes every waiter; they take the mutex one after another. */
   broadcast(): void {
-    for (let waiter = this.waiters.popFront(); waiter !== null; waiter = this.waiters.popFront()) {
-      this.moveToMutex(waiter);
-    }
+    while (this.#moveFirstToMutex()) {}
   }
 
-  private moveToMutex(waiter: Waiter<void>): void {
-    // A waiter that refused the mutex was cancelled: the signal goes to the next one.
-    if (!this.current!.mutex.acquireFor(waiter)) this.signal();
+  /**
+   * Moves the first waiter that accepts to the mutex's queue (or hands it the mutex when it
+   * is free); false when none accepts. The claim only asks whether the waiter accepts
+   * (rule 3: a signal is never spent on one that refuses); the mutex claims it again when it
+   * hands the lock over.
+   */
+  #moveFirstToMutex(): boolean {
+    const waiter = claimFirst(this.#waiters);
+    if (waiter === null) return false;
+    waiter.release();
+    this.#current!.lock.park(waiter);
+    return true;
   }
 }
 
 /**
- * The wait on one (condition, mutex) pair, cached so a repeated wait allocates nothing.
- * Its waiter is first in the condition's list, then (signalled) in the mutex's list.
+ * The wait on one (condition, mutex) pair, cached so a repeated wait allocates nothing. Its
+ * waiter is first in the condition's list, then (signalled) in the mutex's queue, and is
+ * handed the mutex there. A withdrawn waiter that cannot take the mutex back at once waits
+ * for it through a Relock (below).
  */
-class ConditionWait extends Operation<void> implements RelockingWait {
-  get primitive(): string {
-    return 'Condition';
-  }
+class ConditionWait extends Operation<void> {
+  /** Withdrawing takes the mutex back, and a signalled waiter's signal goes to another. */
+  readonly selectable = false;
+  /** The mutex's lock operation, on which a signalled waiter waits. */
+  readonly lock: Operation<void>;
+  /** Withdrawn waiters waiting to hold the mutex again, made on the first such withdrawal. */
+  #relocks: Map<Waiter<void>, Relock> | null = null;
 
   constructor(
     private readonly condition: Condition,
+    private readonly waiters: List<Waiter<void>>,
     readonly mutex: Mutex,
   ) {
     super();
+    this.lock = mutex.lock();
   }
 
   /** What a waiting fiber waits on, for debugging listings. */
@@ -90,100 +110,83 @@ class ConditionWait extends Operation<void> implements RelockingWait {
   }
 
   park(waiter: Waiter<void>): void {
-    this.condition.waiters.pushBack(waiter);
+    this.waiters.pushBack(waiter);
     this.mutex.unlock();
   }
 
-  unpark(waiter: Waiter<void>): boolean {
-    if (this.condition.waiters.remove(waiter)) return true;
-    if (!this.mutex.waiters.remove(waiter)) return false;
-    // It was signalled but leaves before taking the mutex: pass the signal on.
-    this.condition.signal();
-    return true;
+  /**
+   * Withdraws the waiter and takes the mutex back for it: true when the mutex was free and
+   * is held again now, `'pending'` when the waiter waits for it (its final outcome, a
+   * failure, comes with the mutex), false when it was already handed the mutex.
+   */
+  unpark(waiter: Waiter<void>): UnparkResult {
+    if (this.#relocks?.has(waiter)) return 'pending';
+    if (!this.waiters.remove(waiter)) {
+      if (this.lock.unpark(waiter) !== true) return false;
+      // It was signalled but leaves before taking the mutex: the signal goes to another waiter.
+      this.condition.signal();
+    }
+    if (this.mutex.tryLock()) return true;
+    const relock = new Relock(waiter, this, withdrawnError(waiter));
+    (this.#relocks ??= new Map()).set(waiter, relock);
+    relock.begin();
+    return 'pending';
   }
 
-  /** A halted waiter was handed the mutex: it gives it back and passes its signal on. */
+  /**
+   * A waiter cancelled after it was handed the mutex passes its signal on. It keeps the
+   * mutex: a condition wait ends holding it whatever its outcome, so the caller's `finally`
+   * (a halted fiber's cleanup) unlocks it.
+   */
   restore(): void {
     this.condition.signal();
-    this.mutex.unlock();
   }
 
-  /** A halted waiter never holds the mutex: a lock handed to it went back through `restore`. */
-  relockAfterHalt(): Operation<void> {
-    return this.mutex.lock();
-  }
-
-  override [Symbol.iterator](): Iterator<Operation<void>, void, void> {
-    return relockOnHalt(this);
+  /** @internal a Relock ended */
+  relocked(waiter: Waiter<void>): void {
+    this.#relocks?.delete(waiter);
   }
 }
 
-/** Ends a bounded condition wait that failed by taking the mutex back first, then failing. */
-class ReacquireOnError extends Relay<void> implements RelockingWait {
-  get primitive(): string {
-    return 'Condition';
-  }
-
-  private error: unknown = null;
-  private reacquiring = false;
-  /** The caller accepted the failure, so it holds the mutex. */
-  private failedHolding = false;
-
+/**
+ * A withdrawn condition wait taking the mutex back: it queues for the mutex for the caller
+ * and, once handed the mutex, ends the caller's wait with `error` (the caller holds the
+ * mutex then). It cannot be withdrawn: the mutex must come back first.
+ */
+class Relock extends Relay<void> {
   constructor(
-    private readonly inner: Waitable<void>,
-    private readonly condition: Condition,
-    private readonly mutex: Mutex,
+    private readonly waiter: Waiter<void>,
+    private readonly wait: ConditionWait,
+    private readonly error: unknown,
   ) {
-    super();
+    super(waiter);
   }
 
-  /** What a waiting fiber waits on, for debugging listings. */
-  describe(): string {
-    return this.reacquiring
-      ? 'Condition.wait(mutex): taking the mutex back'
-      : 'Condition.wait(mutex, options)';
+  begin(): void {
+    this.wait.lock.park(this);
   }
 
-  /** A timer ends the wait until it fails; taking the mutex back after that is not timed. */
-  get timed(): boolean {
-    return !this.reacquiring && this.inner.timed === true;
+  protected leave(): UnparkResult {
+    return 'pending';
   }
 
-  protected enter(): void {
-    this.inner.park(this);
+  /** Handed the mutex: the caller's final outcome is the withdrawal's failure. */
+  override settle(ok: boolean, outcome: unknown): void {
+    super.settle(false, ok ? this.error : outcome);
   }
 
-  protected leave(): boolean {
-    return this.reacquiring ? this.mutex.waiters.remove(this) : this.inner.unpark(this) === true;
-  }
-
-  /** Only a woken waiter (it consumed a signal) is restored; a failed one keeps the mutex. */
-  restore(): void {
-    this.condition.signal();
-    this.mutex.unlock();
-  }
-
-  relockAfterHalt(): Operation<void> | null {
-    return this.failedHolding ? null : this.mutex.lock();
-  }
-
-  override [Symbol.iterator](): Iterator<Operation<void>, void, void> {
-    return relockOnHalt(this);
-  }
-
-  /** The mutex came back: a signalled wait ends, a failed one fails now. */
   override wake(): boolean {
-    if (!this.reacquiring) return super.wake(undefined);
-    this.failedHolding = super.fail(this.error);
-    return this.failedHolding;
+    return super.fail(this.error);
   }
 
-  /** The wait timed out or was aborted: take the mutex back before failing. */
-  override fail(error: unknown): boolean {
-    if (!this.pending) return false;
-    this.error = error;
-    this.reacquiring = true;
-    this.mutex.acquireFor(this);
-    return true;
+  protected override detached(): void {
+    this.wait.relocked(this.waiter);
   }
+}
+
+/** What a withdrawn wait fails with: its waiter's cancellation, else a Cancelled of its own. */
+function withdrawnError(waiter: Waiter<void>): Cancelled {
+  const token = waiter.token;
+  if (token?.cancelled) return token.reason!;
+  return new Cancelled('Condition.wait(mutex) was withdrawn; the mutex is held again');
 }

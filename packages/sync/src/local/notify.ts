@@ -1,37 +1,60 @@
-import { List, Operation, type Waiter, type WaitOptions } from '@spindle/core-context';
-import { withOptions } from '../wait-options.js';
-import { wakeAll } from './waiter-list.js';
+import {
+  bounded,
+  checkWaitOptions,
+  List,
+  Operation,
+  type UnparkResult,
+  type Waiter,
+  type WaitOptions,
+} from '@spindle/core-context';
+import { claimFirst, wakeAll } from './waiter-list.js';
 
 /**
  * A wake-up signal without data. `notifyOne` wakes one waiter, or stores one permit when
  * nobody waits so the next `notified()` returns at once; `notifyAll` wakes every current
- * waiter and stores nothing.
+ * waiter and stores nothing. `notified()` is selectable: a withdrawn wait only leaves the queue.
  */
 export class Notify {
-  /** @internal */ permit = false;
-  /** @internal */ readonly waiters = new List<Waiter<void>>();
-  private readonly notifiedOperation = new NotifiedOperation(this);
+  #permit = false;
+  readonly #waiters = new List<Waiter<void>>();
+  readonly #notified = new NotifiedOperation(this);
 
   /** Wakes the longest waiter that accepts, else stores the permit. */
   notifyOne(): void {
-    for (let waiter = this.waiters.popFront(); waiter !== null; waiter = this.waiters.popFront()) {
-      if (waiter.wake(undefined)) return;
-    }
-    this.permit = true;
+    const waiter = claimFirst(this.#waiters);
+    if (waiter === null) this.#permit = true;
+    else waiter.settle(true, undefined);
   }
 
   /** Wakes every waiter parked now. */
   notifyAll(): void {
-    wakeAll(this.waiters, undefined);
+    wakeAll(this.#waiters, undefined);
   }
 
-  /** Waits for a notification (takes the stored permit when there is one). */
+  /** Waits for a notification (takes the stored permit when there is one); options bound the wait. */
   notified(options?: WaitOptions): Operation<void> {
-    return withOptions(this.notifiedOperation, options, 'Notify.notified');
+    return bounded(this.#notified, checkWaitOptions(options, 'Notify.notified'));
+  }
+
+  /** @internal parks `waiter`, or hands it the stored permit (NotifiedOperation, below) */
+  park(waiter: Waiter<void>): void {
+    if (!this.#permit) {
+      this.#waiters.pushBack(waiter);
+      return;
+    }
+    this.#permit = false;
+    if (!waiter.wake(undefined)) this.#permit = true;
+  }
+
+  /** @internal */
+  leave(waiter: Waiter<void>): boolean {
+    return this.#waiters.remove(waiter);
   }
 }
 
 class NotifiedOperation extends Operation<void> {
+  readonly selectable = true;
+
   constructor(private readonly notify: Notify) {
     super();
   }
@@ -42,17 +65,11 @@ class NotifiedOperation extends Operation<void> {
   }
 
   park(waiter: Waiter<void>): void {
-    const notify = this.notify;
-    if (!notify.permit) {
-      notify.waiters.pushBack(waiter);
-      return;
-    }
-    notify.permit = false;
-    if (!waiter.wake(undefined)) notify.permit = true;
+    this.notify.park(waiter);
   }
 
-  unpark(waiter: Waiter<void>): boolean {
-    return this.notify.waiters.remove(waiter);
+  unpark(waiter: Waiter<void>): UnparkResult {
+    return this.notify.leave(waiter);
   }
 
   /** A notification taken by a waiter cancelled before it resumed goes to the next one. */

@@ -1,5 +1,11 @@
-import { List, type Operation, type Waiter, type WaitOptions } from '@spindle/core-context';
-import { withOptions } from '../wait-options.js';
+import {
+  bounded,
+  checkWaitOptions,
+  List,
+  type Operation,
+  type Waiter,
+  type WaitOptions,
+} from '@spindle/core-context';
 import { WaitUntilReady, wakeAll } from './waiter-list.js';
 
 /** A manual-reset event: `wait` returns at once while set, else waits for `set`. */
@@ -25,6 +31,6 @@ export class ResetEvent {
 
   /** Waits until the event is set. */
   wait(options?: WaitOptions): Operation<void> {
-    return withOptions(this.waitOperation, options, 'ResetEvent.wait');
+    return bounded(this.waitOperation, checkWaitOptions(options, 'ResetEvent.wait'));
   }
 }

@@ -1,10 +1,23 @@
-import { List, NotHeldError, Operation, type Waiter, type WaitOptions } from '@spindle/core-context';
-import { withOptions } from '../wait-options.js';
+import {
+  bounded,
+  checkWaitOptions,
+  List,
+  NotHeldError,
+  Operation,
+  type UnparkResult,
+  type Waiter,
+  type WaitOptions,
+} from '@spindle/core-context';
+import { claimFirst } from './waiter-list.js';
 
 /**
  * A readers-writer lock for fibers and async code on one thread. Many readers or one
  * writer hold it. Writers are not starved: once a writer waits, new readers queue behind
  * it. Readers are not starved either: a writer's unlock admits every reader waiting then.
+ *
+ * Both waits are selectable: a withdrawn reader only leaves its queue; a withdrawn writer
+ * that was the last one waiting admits the readers it held back, as if it had never queued
+ * (synchronously, inside `unpark`; a reader that refuses its claim there keeps its place).
  */
 export class RwLock {
   private readers = 0;
@@ -38,12 +51,12 @@ export class RwLock {
 
   /** Takes a shared (read) lock, waiting while a writer holds or waits for the lock. */
   readLock(options?: WaitOptions): Operation<void> {
-    return withOptions(this.readOperation, options, 'RwLock.readLock');
+    return bounded(this.readOperation, checkWaitOptions(options, 'RwLock.readLock'));
   }
 
   /** Takes the exclusive (write) lock, waiting while anyone holds it. */
   writeLock(options?: WaitOptions): Operation<void> {
-    return withOptions(this.writeOperation, options, 'RwLock.writeLock');
+    return bounded(this.writeOperation, checkWaitOptions(options, 'RwLock.writeLock'));
   }
 
   readUnlock(): void {
@@ -80,24 +93,28 @@ export class RwLock {
   /** Grants the lock to the next writer when it is free, else to waiting readers when no writer waits. */
   private dispatch(): void {
     if (this.writer || this.readers > 0) return;
-    for (let next = this.waitingWriters.popFront(); next !== null; next = this.waitingWriters.popFront()) {
+    const next = claimFirst(this.waitingWriters);
+    if (next !== null) {
       this.writer = true;
-      if (next.wake(undefined)) return;
-      this.writer = false;
+      next.settle(true, undefined);
+      return;
     }
     this.admitReaders();
   }
 
   private admitReaders(): void {
     if (this.writer) return;
-    for (let next = this.waitingReaders.popFront(); next !== null; next = this.waitingReaders.popFront()) {
+    for (let next = claimFirst(this.waitingReaders); next !== null; next = claimFirst(this.waitingReaders)) {
       this.readers++;
-      if (!next.wake(undefined)) this.readers--;
+      next.settle(true, undefined);
+      if (this.writer) return; // a settle re-entered and a writer took the lock meanwhile
     }
   }
 }
 
 class ReadLockOperation extends Operation<void> {
+  readonly selectable = true;
+
   constructor(private readonly lock: RwLock) {
     super();
   }
@@ -111,7 +128,7 @@ class ReadLockOperation extends Operation<void> {
     this.lock.parkReader(waiter);
   }
 
-  unpark(waiter: Waiter<void>): boolean {
+  unpark(waiter: Waiter<void>): UnparkResult {
     return this.lock.waitingReaders.remove(waiter);
   }
 
@@ -121,6 +138,8 @@ class ReadLockOperation extends Operation<void> {
 }
 
 class WriteLockOperation extends Operation<void> {
+  readonly selectable = true;
+
   constructor(private readonly lock: RwLock) {
     super();
   }
@@ -134,7 +153,7 @@ class WriteLockOperation extends Operation<void> {
     this.lock.parkWriter(waiter);
   }
 
-  unpark(waiter: Waiter<void>): boolean {
+  unpark(waiter: Waiter<void>): UnparkResult {
     if (!this.lock.waitingWriters.remove(waiter)) return false;
     this.lock.writerLeft();
     return true;

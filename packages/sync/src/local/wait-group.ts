@@ -1,5 +1,12 @@
-import { List, NotHeldError, type Operation, type Waiter, type WaitOptions } from '@spindle/core-context';
-import { withOptions } from '../wait-options.js';
+import {
+  bounded,
+  checkWaitOptions,
+  List,
+  NotHeldError,
+  type Operation,
+  type Waiter,
+  type WaitOptions,
+} from '@spindle/core-context';
 import { WaitUntilReady, wakeAll } from './waiter-list.js';
 
 /** Counts outstanding work: `add` before starting, `done` after, `wait` until zero. */
@@ -35,6 +42,6 @@ export class WaitGroup {
 
   /** Waits until the count is zero. */
   wait(options?: WaitOptions): Operation<void> {
-    return withOptions(this.waitOperation, options, 'WaitGroup.wait');
+    return bounded(this.waitOperation, checkWaitOptions(options, 'WaitGroup.wait'));
   }
 }

@@ -9,7 +9,7 @@ import { checkInteger } from '../validate.js';
 import { blockingTimeout } from '../wait-options.js';
 import { impossibleState, initializing, SharedCells, withoutReset } from './cells.js';
 import { THREAD_TABLE_CELLS, ThreadTable } from './thread-table.js';
-import { QUIET_SLICE_MS, SharedWait } from './wait-engine.js';
+import { CellAttempt, QUIET_SLICE_MS, SharedWait } from './wait-engine.js';
 
 const STATE = 0;
 const PARTIES = 1;
@@ -154,9 +154,9 @@ export class SharedBarrier extends SharedCells {
   }
 }
 
+/** A barrier wait; not selectable: leaving breaks the generation for the other parties. */
 class SharedBarrierWait extends SharedWait<boolean> {
-  private generation = -1;
-  private leader = false;
+  readonly selectable = false;
 
   constructor(
     private readonly barrier: SharedBarrier,
@@ -169,7 +169,20 @@ class SharedBarrierWait extends SharedWait<boolean> {
     return 'SharedBarrier.wait()';
   }
 
-  protected attempt(): boolean {
+  protected newAttempt(): ArrivalAttempt {
+    return new ArrivalAttempt(this.barrier);
+  }
+}
+
+class ArrivalAttempt extends CellAttempt<boolean> {
+  private generation = -1;
+  private leader = false;
+
+  constructor(private readonly barrier: SharedBarrier) {
+    super();
+  }
+
+  attempt(): boolean {
     const state = Atomics.load(this.barrier.view, this.barrier.index + STATE);
     if (this.generation === -1) return this.arrive(state);
     if (generationOf(state) === this.generation) {
@@ -183,16 +196,16 @@ class SharedBarrierWait extends SharedWait<boolean> {
   }
 
   /** A party of this generation whose thread died breaks it. */
-  protected override afterQuietSlice(): void {
+  override afterQuietSlice(): void {
     if (this.barrier.partyDied(this.generation, false)) this.barrier.breakGeneration(this.generation);
   }
 
-  protected result(): boolean {
+  result(): boolean {
     return this.leader;
   }
 
   /** Leaving breaks the generation, unless it completed first (then the wait must finish). */
-  protected override leave(): boolean {
+  override leave(): boolean {
     return this.barrier.breakGeneration(this.generation);
   }
 

@@ -1,30 +1,35 @@
 import { isMainThread } from 'node:worker_threads';
 import {
   BlockingCallError,
+  Cancelled,
   checkWaitOptions,
   futexWait,
   futexWaitAsync,
   futexWake,
   NotHeldError,
-  Operation,
+  type Operation,
   OwnerDiedError,
+  Relay,
+  RelayingOperation,
   TimeoutError,
+  type UnparkResult,
   type Waiter,
   type WaitOptions,
 } from '@spindle/core-context';
-import { type RelockingWait, relockOnHalt } from '../relock-on-halt.js';
 import { blockingTimeout } from '../wait-options.js';
 import { cellSleeps, sleepAbandoned, sleepEnded } from './abandoned-sleeps.js';
+import { CancelLink, type CancelTarget } from './cancel-link.js';
 import { initializing, SharedCells, withoutReset } from './cells.js';
 import type { SharedMutex } from './shared-mutex.js';
 
 /**
  * A condition variable for a {@link SharedMutex}, in one Int32 cell (a sequence number
  * that each signal bumps). `wait` releases the mutex, sleeps until a signal, and takes the
- * mutex again before it returns in every case: after a timeout or an abort it throws with
- * the mutex held, and a fiber halted in the wait waits for the mutex before its `finally`
- * blocks run (the wait then throws Cancelled, see RelockingWait). Like any condition
- * variable it may wake without a signal: wait in a loop over your predicate.
+ * mutex again before its outcome in every case: a wait withdrawn after it released the
+ * mutex (a halted fiber, a timeout, an abort, a cancelled token) answers `'pending'` and
+ * fails once the mutex is held again, so a halted fiber runs its `finally` blocks holding
+ * it. Not selectable. Like any condition variable it may wake without a signal: wait in a
+ * loop over your predicate.
  */
 export class SharedCondition extends SharedCells {
   static readonly INT32_SLOTS = 1;
@@ -42,7 +47,10 @@ export class SharedCondition extends SharedCells {
     return withoutReset(() => new SharedCondition(view, index));
   }
 
-  /** Waits for a signal without blocking the thread; the caller must hold `mutex`. */
+  /**
+   * Waits for a signal without blocking the thread; the caller must hold `mutex`. Options
+   * `{ timeout, signal, token }` bound the wait; it takes the mutex back before it fails.
+   */
   wait(mutex: SharedMutex, options?: WaitOptions): Operation<void> {
     checkWaitOptions(options, 'SharedCondition.wait');
     if (!mutex.locked)
@@ -77,131 +85,172 @@ export class SharedCondition extends SharedCells {
   }
 }
 
-/** One condition wait: sleep on the sequence, then take the mutex back, then report. */
-class SharedConditionWait extends Operation<void> implements RelockingWait {
-  get primitive(): string {
-    return 'SharedCondition';
-  }
-
-  private outer: Waiter<void> | null = null;
-  /** The caller accepted a failure that came with the mutex held. */
-  private failedHolding = false;
-  /** A signal woke this wait: if the caller leaves without it, it goes to another waiter. */
-  private signalled = false;
-  /** The sleep is over and the wait takes the mutex back. */
-  private retaking = false;
-  private readonly controller = new AbortController();
+/**
+ * The operation of `wait(mutex)`; each wait on it is a new wait (its own relay), not
+ * selectable: withdrawing one takes the mutex back, which others see. It owns its limits
+ * (rather than `bounded()`) so a timeout goes to the futex sleep itself: a wait given up by
+ * a timer would leave an abandoned V8 waiter, whose passed-on wake reaches the next wait
+ * as a spurious one.
+ */
+class SharedConditionWait extends RelayingOperation<void> {
+  readonly selectable = false;
 
   constructor(
-    private readonly condition: SharedCondition,
-    private readonly mutex: SharedMutex,
-    private readonly options: WaitOptions | undefined,
+    /** @internal */ readonly condition: SharedCondition,
+    /** @internal */ readonly mutex: SharedMutex,
+    /** @internal */ readonly options: WaitOptions | undefined,
   ) {
     super();
   }
 
-  park(waiter: Waiter<void>): void {
-    this.outer = waiter;
-    this.run().then(
-      () => this.finish(null),
-      (error: unknown) => this.finish(error),
-    );
-  }
-
-  /** A halted fiber leaves at once; its `yield*` step then takes the mutex back (relockAfterHalt). */
-  unpark(waiter: Waiter<void>): boolean {
-    if (this.outer !== waiter) return false;
-    this.outer = null;
-    this.controller.abort();
-    return true;
-  }
-
-  /** A halted waiter was handed the mutex: it gives it back and passes its signal on. */
-  restore(): void {
-    this.mutex.unlock();
-    this.condition.signal();
-  }
-
-  relockAfterHalt(): Operation<void> | null {
-    return this.failedHolding ? null : this.mutex.lock();
-  }
-
-  override [Symbol.iterator](): Iterator<Operation<void>, void, void> {
-    return relockOnHalt(this);
+  /** A timeout ends the sleep by itself (taking the mutex back after it is not timed). */
+  get timed(): boolean {
+    return this.options?.timeout !== undefined;
   }
 
   /** What a waiting fiber waits on, for debugging listings. */
-  describe(): string {
-    return this.retaking
-      ? 'SharedCondition.wait(mutex): taking the mutex back'
-      : 'SharedCondition.wait(mutex)';
+  override describe(): string {
+    return 'SharedCondition.wait(mutex)';
   }
 
-  /** A timeout ends the sleep by itself; taking the mutex back after it is not timed. */
-  get timed(): boolean {
-    return !this.retaking && this.options?.timeout !== undefined;
+  protected relay(outer: Waiter<void>): ConditionSleep {
+    return new ConditionSleep(this, outer);
   }
 
-  /** Sleeps, then takes the mutex back; settles with the sleep's failure once the mutex is held. */
-  private async run(): Promise<void> {
-    const { view, index } = this.condition;
-    const seen = Atomics.load(view, index);
-    this.mutex.unlock();
-    const halt = this.controller.signal;
-    const userSignal = this.options?.signal;
-    let failure: unknown = null;
-    const sleeps = cellSleeps(view, index);
-    sleeps.live++;
-    try {
-      const outcome = await futexWaitAsync(view, index, seen, {
-        timeout: this.options?.timeout,
-        signal: userSignal === undefined ? halt : AbortSignal.any([userSignal, halt]),
-      });
-      sleepEnded(view, index, sleeps);
-      // 'not-equal': a signal landed between reading the sequence and sleeping; it is ours too.
-      this.signalled = outcome !== 'timed-out';
-      if (outcome === 'timed-out')
-        failure = new TimeoutError(`The wait timed out after ${this.options?.timeout} ms`);
-    } catch (error) {
-      // Only an abort rejects the sleep. V8 keeps the abandoned futex waiter until a wake,
-      // which lets go of the abandoned ones once they outnumber the live ones; the others
-      // wake as a condition may, spuriously.
-      sleepAbandoned(view, index, sleeps);
-      if (halt.aborted) throw error;
-      failure = error;
-    }
-    this.retaking = true;
-    try {
-      await this.mutex.lock({ signal: halt });
-    } catch (error) {
-      // OwnerDiedError comes with the mutex held: the caller gets it instead of the sleep's outcome.
-      if (error instanceof OwnerDiedError) throw new HeldFailure(error);
-      throw error;
-    }
-    if (failure !== null) throw new HeldFailure(failure);
-  }
-
-  /** Hands the outcome over; a mutex taken for a waiter that left or refused is released. */
-  private finish(error: unknown): void {
-    const outer = this.outer;
-    this.outer = null;
-    const held = error === null || error instanceof HeldFailure;
-    let accepted = false;
-    if (outer !== null) {
-      accepted =
-        error === null
-          ? outer.wake(undefined)
-          : outer.fail(error instanceof HeldFailure ? error.cause : error);
-    }
-    this.failedHolding = accepted && error instanceof HeldFailure;
-    if (held && !accepted) this.mutex.unlock();
-    if (!accepted && this.signalled) this.condition.signal();
+  /**
+   * A waiter cancelled after it was handed the mutex passes its signal on. It keeps the
+   * mutex: a condition wait ends holding it whatever its outcome, so the caller's `finally`
+   * unlocks it.
+   */
+  restore(): void {
+    this.condition.signal();
   }
 }
 
-/** A failure (timeout, abort) that ended the wait after the mutex was taken back. */
-class HeldFailure extends Error {
-  constructor(override readonly cause: unknown) {
-    super('condition wait failed with the mutex held');
+/**
+ * One condition wait: it releases the mutex, sleeps on the sequence, takes the mutex back,
+ * then reports. A timeout, an abort or a cancelled token ends the sleep with that error,
+ * reported once the mutex is held again. Withdrawn (unpark: a halted fiber), it stops
+ * sleeping too: `unpark` answers 'pending' and the final outcome, the withdrawal's
+ * Cancelled, comes with the mutex held. It is its own abort listener (`handleEvent`).
+ */
+class ConditionSleep extends Relay<void> implements CancelTarget {
+  private readonly controller = new AbortController();
+  /** A signal woke this wait: if the caller does not take it, it goes to another waiter. */
+  private signalled = false;
+  /** The failure the caller gets once the mutex is held again (a limit, a withdrawal). */
+  private failure: unknown = null;
+  private tokenLink: CancelLink | null = null;
+
+  constructor(
+    private readonly wait: SharedConditionWait,
+    private readonly waiter: Waiter<void>,
+  ) {
+    super(waiter);
   }
+
+  begin(): void {
+    const { signal, token } = this.wait.options ?? {};
+    if (signal?.aborted || token?.cancelled) {
+      // Given up before it started: the caller still holds the mutex.
+      this.fail(signal?.aborted ? abortedError(signal) : token!.reason);
+      return;
+    }
+    signal?.addEventListener('abort', this, ONCE);
+    if (token !== undefined) {
+      this.tokenLink = new CancelLink(this);
+      token.listen(this.tokenLink);
+    }
+    this.run().then(
+      (held) => this.finish(held, null),
+      (error: unknown) => this.finish(false, error),
+    );
+  }
+
+  /** Stops the sleep; the mutex is still taken back before the final outcome. */
+  protected leave(): UnparkResult {
+    this.stop(withdrawnError(this.waiter));
+    return 'pending';
+  }
+
+  /** The caller's signal aborted (EventTarget calls `handleEvent` on listener objects). */
+  handleEvent(): void {
+    this.stop(abortedError(this.wait.options!.signal!));
+  }
+
+  /** The caller's token was cancelled. */
+  giveUp(reason: Cancelled): void {
+    this.stop(reason);
+  }
+
+  /** Ends the sleep with `failure` (the first one counts). */
+  private stop(failure: unknown): void {
+    if (this.failure !== null) return;
+    this.failure = failure;
+    this.controller.abort();
+  }
+
+  /** Sleeps, then takes the mutex back; resolves true once it is held. */
+  private async run(): Promise<boolean> {
+    const { condition, mutex, options } = this.wait;
+    const { view, index } = condition;
+    const seen = Atomics.load(view, index);
+    mutex.unlock();
+    const sleeps = cellSleeps(view, index);
+    sleeps.live++;
+    try {
+      const timeout = options?.timeout;
+      const outcome = await futexWaitAsync(view, index, seen, { timeout, signal: this.controller.signal });
+      sleepEnded(view, index, sleeps);
+      // 'not-equal': a signal landed between reading the sequence and sleeping; it is ours too.
+      if (outcome === 'timed-out')
+        this.failure ??= new TimeoutError(`The wait timed out after ${timeout} ms`);
+      else this.signalled = true;
+    } catch {
+      // Only a stop aborts the sleep. V8 keeps the abandoned futex waiter until a wake,
+      // which lets go of the abandoned ones once they outnumber the live ones; the others
+      // wake as a condition may, spuriously.
+      sleepAbandoned(view, index, sleeps);
+    }
+    try {
+      await mutex.lock();
+    } catch (error) {
+      // OwnerDiedError comes with the mutex held: the caller gets it instead of the sleep's outcome.
+      if (!(error instanceof OwnerDiedError)) throw error;
+      this.failure = error;
+    }
+    return true;
+  }
+
+  /**
+   * Hands the outcome over; a mutex taken for a caller that refused is released, and a
+   * signal it did not take goes to another waiter.
+   */
+  private finish(held: boolean, error: unknown): void {
+    const failure = held ? this.failure : error;
+    const accepted = failure === null ? this.wake(undefined) : this.fail(failure);
+    if (held && !accepted) this.wait.mutex.unlock();
+    if (this.signalled && (!accepted || failure !== null)) this.wait.condition.signal();
+  }
+
+  protected override detached(): void {
+    this.wait.options?.signal?.removeEventListener('abort', this);
+    if (this.tokenLink !== null) {
+      this.wait.options!.token!.unlisten(this.tokenLink);
+      this.tokenLink = null;
+    }
+  }
+}
+
+const ONCE = { once: true } as const;
+
+function abortedError(signal: AbortSignal): Cancelled {
+  return new Cancelled('The wait was aborted by its signal', { cause: signal.reason });
+}
+
+/** What a withdrawn wait fails with: its waiter's cancellation, else a Cancelled of its own. */
+function withdrawnError(waiter: Waiter<void>): Cancelled {
+  const token = waiter.token;
+  if (token?.cancelled) return token.reason!;
+  return new Cancelled('SharedCondition.wait(mutex) was withdrawn; the mutex is held again');
 }

@@ -11,7 +11,7 @@ import {
 import { blockingTimeout } from '../wait-options.js';
 import { impossibleState, initializing, SharedCells, withoutReset } from './cells.js';
 import { HolderWatch, selfId, THREAD_ID_MASK } from './thread-identity.js';
-import { SharedWait } from './wait-engine.js';
+import { CellAttempt, SharedWait } from './wait-engine.js';
 
 // The cell: the holder's thread id (bits 0-21, 0 when free), "someone may sleep on the
 // cell, unlock must wake" (bit 22), and "a holder died holding it and nobody marked it
@@ -140,10 +140,9 @@ function ownerDied(): OwnerDiedError {
   );
 }
 
+/** A lock wait; selectable (a withdrawn wait takes nothing; the CONTENDED bit it may leave costs one spare wake). */
 class SharedLockWait extends SharedWait<void> {
-  private contended = false;
-  private holderDied = false;
-  private watch: HolderWatch | null = null;
+  readonly selectable = true;
 
   constructor(
     private readonly mutex: SharedMutex,
@@ -156,7 +155,25 @@ class SharedLockWait extends SharedWait<void> {
     return 'SharedMutex.lock()';
   }
 
-  protected attempt(): boolean {
+  protected newAttempt(): LockAttempt {
+    return new LockAttempt(this.mutex);
+  }
+
+  override restore(): void {
+    this.mutex.unlock();
+  }
+}
+
+class LockAttempt extends CellAttempt<void> {
+  private contended = false;
+  private holderDied = false;
+  private watch: HolderWatch | null = null;
+
+  constructor(private readonly mutex: SharedMutex) {
+    super();
+  }
+
+  attempt(): boolean {
     const { view, index } = this.mutex;
     if (!this.contended) {
       if (Atomics.compareExchange(view, index, FREE, selfId) === FREE) return true;
@@ -177,16 +194,12 @@ class SharedLockWait extends SharedWait<void> {
     }
   }
 
-  protected result(): void {
+  result(): void {
     if (this.holderDied) throw ownerDied();
   }
 
-  protected override afterQuietSlice(): void {
+  override afterQuietSlice(): void {
     this.watch ??= new HolderWatch();
     this.mutex.releaseIfHolderDied(this.watch);
-  }
-
-  override restore(): void {
-    this.mutex.unlock();
   }
 }

@@ -9,7 +9,7 @@ import {
 import { blockingTimeout } from '../wait-options.js';
 import { impossibleState, initializing, SharedCells, withoutReset } from './cells.js';
 import { THREAD_TABLE_CELLS, ThreadTable } from './thread-table.js';
-import { SharedWait } from './wait-engine.js';
+import { CellAttempt, SharedWait } from './wait-engine.js';
 
 // One cell packs readers (bits 0-14), "a writer holds it" (bit 15) and waiting writers
 // (bits 16-30): one word, so a reader's check of "no writer waits" and its entry are one CAS.
@@ -270,8 +270,12 @@ function writeNotHeld(): NotHeldError {
   return new NotHeldError('SharedRwLock.writeUnlock() but no writer holds it');
 }
 
+/**
+ * A read or write lock wait; selectable: a withdrawn writer takes back its registration as a
+ * waiting writer (and wakes the readers it held back), a withdrawn reader took nothing.
+ */
 class SharedRwWait extends SharedWait<void> {
-  private registered = false;
+  readonly selectable = true;
 
   constructor(
     private readonly lock: SharedRwLock,
@@ -285,8 +289,28 @@ class SharedRwWait extends SharedWait<void> {
     return this.writer ? 'SharedRwLock.writeLock()' : 'SharedRwLock.readLock()';
   }
 
-  protected attempt(): boolean {
-    if (!this.writer) return this.settle(this.lock.enterRead());
+  protected newAttempt(): RwAttempt {
+    return new RwAttempt(this.lock, this.writer);
+  }
+
+  override restore(): void {
+    if (this.writer) this.lock.writeUnlock();
+    else this.lock.readUnlock();
+  }
+}
+
+class RwAttempt extends CellAttempt<void> {
+  private registered = false;
+
+  constructor(
+    private readonly lock: SharedRwLock,
+    private readonly writer: boolean,
+  ) {
+    super();
+  }
+
+  attempt(): boolean {
+    if (!this.writer) return this.entered(this.lock.enterRead());
     if (!this.registered) {
       if (this.lock.enterWrite(false) === true) return true;
       // Count ourselves as a waiting writer so new readers queue behind us, then look
@@ -294,18 +318,18 @@ class SharedRwWait extends SharedWait<void> {
       this.registered = true;
       this.lock.registerWriter();
     }
-    return this.settle(this.lock.enterWrite(true));
+    return this.entered(this.lock.enterWrite(true));
   }
 
-  protected result(): void {
+  result(): void {
     this.lock.throwIfInconsistent();
   }
 
-  protected override afterQuietSlice(): void {
+  override afterQuietSlice(): void {
     this.lock.sweepDeadHolders();
   }
 
-  protected override leave(): boolean {
+  override leave(): boolean {
     if (this.registered) {
       this.registered = false;
       this.lock.unregisterWriter();
@@ -313,12 +337,7 @@ class SharedRwWait extends SharedWait<void> {
     return true;
   }
 
-  override restore(): void {
-    if (this.writer) this.lock.writeUnlock();
-    else this.lock.readUnlock();
-  }
-
-  private settle(outcome: true | number): boolean {
+  private entered(outcome: true | number): boolean {
     if (outcome === true) return true;
     this.expected = outcome;
     return false;

@@ -8,7 +8,7 @@ import {
 import { checkInteger, type SemaphoreInit, semaphoreLimits } from '../validate.js';
 import { blockingTimeout } from '../wait-options.js';
 import { impossibleState, initializing, SharedCells, withoutReset } from './cells.js';
-import { SharedWait } from './wait-engine.js';
+import { CellAttempt, SharedWait } from './wait-engine.js';
 
 const AVAILABLE = 0;
 const CAPACITY = 1;
@@ -119,7 +119,10 @@ export class SharedSemaphore extends SharedCells {
   }
 }
 
+/** An acquire; selectable (a withdrawn wait takes nothing). Each wait on it takes its own permits. */
 class SharedAcquireWait extends SharedWait<void> {
+  readonly selectable = true;
+
   constructor(
     private readonly semaphore: SharedSemaphore,
     private readonly permits: number,
@@ -132,16 +135,29 @@ class SharedAcquireWait extends SharedWait<void> {
     return `SharedSemaphore.acquire(${this.permits})`;
   }
 
-  protected attempt(): boolean {
+  protected newAttempt(): AcquireAttempt {
+    return new AcquireAttempt(this.semaphore, this.permits);
+  }
+
+  override restore(): void {
+    this.semaphore.release(this.permits);
+  }
+}
+
+class AcquireAttempt extends CellAttempt<void> {
+  constructor(
+    private readonly semaphore: SharedSemaphore,
+    private readonly permits: number,
+  ) {
+    super();
+  }
+
+  attempt(): boolean {
     const taken = this.semaphore.take(this.permits);
     if (taken === true) return true;
     this.expected = taken;
     return false;
   }
 
-  protected result(): void {}
-
-  override restore(): void {
-    this.semaphore.release(this.permits);
-  }
+  result(): void {}
 }

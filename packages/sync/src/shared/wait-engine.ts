@@ -4,13 +4,15 @@ import {
   Cancelled,
   futexWait,
   futexWaitAsync,
-  InvalidStateError,
-  Operation,
+  Relay,
+  RelayingOperation,
   TimeoutError,
+  type UnparkResult,
   type Waiter,
   type WaitOptions,
 } from '@spindle/core-context';
 import { type CellSleeps, cellSleeps, sleepAbandoned, sleepEnded } from './abandoned-sleeps.js';
+import { CancelLink, type CancelTarget } from './cancel-link.js';
 import { QuietWatch } from './quiet-watch.js';
 import { holderDeathVisible } from './thread-identity.js';
 
@@ -22,32 +24,54 @@ import { holderDeathVisible } from './thread-identity.js';
 export const QUIET_SLICE_MS = 100;
 
 // biome-ignore lint/suspicious/noExplicitAny: the waits of any result type
-const asyncSleepers = new QuietWatch<SharedWait<any>>(QUIET_SLICE_MS);
+const asyncSleepers = new QuietWatch<CellSleep<any>>(QUIET_SLICE_MS);
 
 /**
- * One wait on a shared primitive, in both forms: an Operation (fibers and async code,
- * parking on `futexWaitAsync`, never blocking the thread) and `block()` (workers only,
- * on `futexWait`). A subclass says how to try (`attempt`) and which cell value to sleep
- * on while it cannot (`expected` at `cell`). Each call of a waiting method makes one.
+ * What one wait on a shared primitive tries, with that wait's own registrations (a writer
+ * counted as waiting, a barrier arrival): a fresh one per wait. `attempt` says whether the
+ * wait can complete now, else sets `expected`, the cell value to sleep on.
+ */
+export abstract class CellAttempt<T> {
+  expected = 0;
+  /** Tries to complete; false sets `expected`. May throw a typed error (a broken barrier). */
+  abstract attempt(): boolean;
+  /**
+   * The result once `attempt` returned true. It may throw a typed error that comes with
+   * the result (OwnerDiedError comes with the lock held): a caller that cannot take it
+   * any more gets the result restored.
+   */
+  abstract result(): T;
+  /** Undoes what earlier attempts registered; false when the wait completed meanwhile and cannot leave. */
+  leave(): boolean {
+    return true;
+  }
+  /**
+   * Called while the wait sleeps, about every QUIET_SLICE_MS, and once more before it
+   * times out: the place to notice a dead thread. What it changes in the cells it must
+   * wake the cell for.
+   */
+  afterQuietSlice(): void {}
+}
+
+/**
+ * A wait on a shared primitive, in both forms: an Operation (fibers and async code, parking
+ * on `futexWaitAsync`, never blocking the thread) and `block()` (workers only, on
+ * `futexWait`). A subclass makes the attempt of each wait (`newAttempt`) and says how to
+ * give back a result a cancelled caller accepted (`restore`). Each wait on the operation
+ * is a new wait (its own relay and attempt), so two callers may wait on one at once.
  *
- * The wait owns its timeout and signal (checked by the caller) and hands the timeout to
- * the futex sleep itself, so a timed-out wait leaves no V8 waiter behind. V8 cannot
- * withdraw an async waiter, so the abandoned waiters of aborted or halted waits are let go
- * by a wake of the whole cell once they outnumber the thread's live ones (see
+ * The wait owns its timeout, signal and token (checked by the caller) and hands the
+ * timeout to the futex sleep itself, so a timed-out wait leaves no V8 waiter behind. V8
+ * cannot withdraw an async waiter, so the abandoned waiters of aborted or halted waits are
+ * let go by a wake of the whole cell once they outnumber the thread's live ones (see
  * abandoned-sleeps.ts); the live ones look again and sleep on (every wait here re-checks
  * after a wake).
  */
-export abstract class SharedWait<T> extends Operation<T> {
-  /** The cell value to sleep on when `attempt` fails. */
-  protected expected = 0;
-  private outer: Waiter<T> | null = null;
-  private controller: AbortController | null = null;
-  private sleeps: CellSleeps | null = null;
-
+export abstract class SharedWait<T> extends RelayingOperation<T> {
   protected constructor(
-    private readonly view: Int32Array,
-    private readonly cell: number,
-    private readonly options: WaitOptions | undefined,
+    /** @internal */ readonly view: Int32Array,
+    /** @internal */ readonly cell: number,
+    /** @internal */ readonly options: WaitOptions | undefined,
   ) {
     super();
   }
@@ -58,62 +82,14 @@ export abstract class SharedWait<T> extends Operation<T> {
   }
 
   /** What a waiting fiber waits on, for debugging listings (`"SharedMutex.lock()"`). */
-  abstract describe(): string;
-  /** Tries to complete; false sets `expected`. May throw a typed error (a broken barrier). */
-  protected abstract attempt(): boolean;
-  /**
-   * The result once `attempt` returned true. It may throw a typed error that comes with
-   * the result (OwnerDiedError comes with the lock held): a caller that cannot take it
-   * any more gets the result restored.
-   */
-  protected abstract result(): T;
-  /** Undoes what earlier attempts registered; false when the wait completed meanwhile and cannot leave. */
-  protected leave(): boolean {
-    return true;
-  }
-  /**
-   * Called while the wait sleeps, about every QUIET_SLICE_MS, and once more before it
-   * times out: the place to notice a dead thread. What it changes in the cells it must
-   * wake the cell for.
-   */
-  protected afterQuietSlice(): void {}
+  abstract override describe(): string;
+  /** The attempt of one new wait. */
+  protected abstract newAttempt(): CellAttempt<T>;
   /** Gives back a result a cancelled waiter accepted (a lock is unlocked again). */
   restore(_value: T): void {}
 
-  park(waiter: Waiter<T>): void {
-    if (this.outer !== null) {
-      throw new InvalidStateError(
-        'This shared wait is already in progress: call the waiting method again for another wait',
-      );
-    }
-    const signal = this.options?.signal;
-    if (signal?.aborted) {
-      waiter.fail(abortedError(signal));
-      return;
-    }
-    this.outer = waiter;
-    try {
-      if (this.attempt()) {
-        this.deliver();
-        return;
-      }
-    } catch (error) {
-      this.deliverError(error);
-      return;
-    }
-    signal?.addEventListener('abort', this, ONCE);
-    this.sleep(new AbortController());
-  }
-
-  unpark(waiter: Waiter<T>): boolean {
-    if (this.outer !== waiter || !this.abandon()) return false;
-    this.outer = null;
-    return true;
-  }
-
-  /** The caller's signal aborted (EventTarget calls `handleEvent` on listener objects). */
-  handleEvent(): void {
-    if (this.outer !== null && this.abandon()) this.deliverError(abortedError(this.options!.signal!));
+  protected relay(outer: Waiter<T>): CellSleep<T> {
+    return new CellSleep(this, this.newAttempt(), outer);
   }
 
   /**
@@ -123,75 +99,143 @@ export abstract class SharedWait<T> extends Operation<T> {
    */
   block(what: string, timeout?: number): T {
     if (isMainThread) throw new BlockingCallError(what);
+    const attempt = this.newAttempt();
     // The first attempt reads no clock: an uncontended lock must stay one compare-exchange.
-    if (!this.attempt()) this.blockUntilDone(what, timeout);
-    return this.result();
+    if (!attempt.attempt()) this.blockUntilDone(attempt, what, timeout);
+    return attempt.result();
   }
 
   /** The rest of `block` once a first attempt failed: sleeps, looks for dead threads, times out. */
-  private blockUntilDone(what: string, timeout: number | undefined): void {
+  private blockUntilDone(attempt: CellAttempt<T>, what: string, timeout: number | undefined): void {
     let lookedAt = performance.now();
     const deadline = timeout === undefined ? Number.POSITIVE_INFINITY : lookedAt + timeout;
     do {
       const now = performance.now();
       if (now - lookedAt >= QUIET_SLICE_MS) {
         lookedAt = now;
-        this.afterQuietSlice();
+        attempt.afterQuietSlice();
         continue;
       }
       const remaining = deadline - now;
       if (remaining > 0) {
-        futexWait(this.view, this.cell, this.expected, Math.min(remaining, lookedAt + QUIET_SLICE_MS - now));
+        futexWait(
+          this.view,
+          this.cell,
+          attempt.expected,
+          Math.min(remaining, lookedAt + QUIET_SLICE_MS - now),
+        );
         continue;
       }
-      this.afterQuietSlice();
-      if (this.attempt()) return;
-      if (this.leave()) throw new TimeoutError(`${what} timed out after ${timeout} ms`);
-    } while (!this.attempt());
+      attempt.afterQuietSlice();
+      if (attempt.attempt()) return;
+      if (attempt.leave()) throw new TimeoutError(`${what} timed out after ${timeout} ms`);
+    } while (!attempt.attempt());
+  }
+}
+
+/**
+ * One async wait on a shared primitive, relayed to the caller's waiter (claims pass
+ * through, so a refused result is restored). It is its own abort listener (`handleEvent`)
+ * and, with a token, listens through a small link.
+ */
+class CellSleep<T> extends Relay<T> implements CancelTarget {
+  private controller: AbortController | null = null;
+  private sleeps: CellSleeps | null = null;
+  private tokenLink: CancelLink | null = null;
+
+  constructor(
+    private readonly wait: SharedWait<T>,
+    private readonly attempt: CellAttempt<T>,
+    outer: Waiter<T>,
+  ) {
+    super(outer);
+  }
+
+  begin(): void {
+    const { signal, token } = this.wait.options ?? {};
+    if (signal?.aborted) {
+      this.fail(abortedError(signal));
+      return;
+    }
+    if (token?.cancelled) {
+      this.fail(token.reason);
+      return;
+    }
+    try {
+      if (this.attempt.attempt()) {
+        this.deliver();
+        return;
+      }
+    } catch (error) {
+      this.fail(error);
+      return;
+    }
+    signal?.addEventListener('abort', this, ONCE);
+    if (token !== undefined) {
+      this.tokenLink = new CancelLink(this);
+      token.listen(this.tokenLink);
+    }
+    this.sleep(new AbortController());
+  }
+
+  protected leave(): UnparkResult {
+    return this.abandon();
+  }
+
+  /** The caller's signal aborted (EventTarget calls `handleEvent` on listener objects). */
+  handleEvent(): void {
+    this.giveUp(abortedError(this.wait.options!.signal!));
+  }
+
+  /** @internal the wait ends with `error` unless it completed meanwhile (abort, token) */
+  giveUp(error: unknown): void {
+    if (this.waiting && this.abandon()) this.fail(error);
   }
 
   /** The thread's quiet watch looks at this sleeping wait. @internal */
   checkQuiet(): void {
-    if (this.controller !== null) this.afterQuietSlice();
+    if (this.controller !== null) this.attempt.afterQuietSlice();
   }
 
   /** The buffer of the cell this wait sleeps on. @internal */
   get quietBuffer(): ArrayBufferLike {
-    return this.view.buffer;
+    return this.wait.view.buffer;
   }
 
   /** The cell this wait sleeps on, within quietBuffer. @internal */
   get quietCell(): number {
-    return this.view.byteOffset / Int32Array.BYTES_PER_ELEMENT + this.cell;
+    return this.wait.view.byteOffset / Int32Array.BYTES_PER_ELEMENT + this.wait.cell;
   }
 
   private async sleep(controller: AbortController): Promise<void> {
+    const { view, cell } = this.wait;
     this.controller = controller;
-    this.sleeps = cellSleeps(this.view, this.cell);
+    this.sleeps = cellSleeps(view, cell);
     this.sleeps.live++;
     if (holderDeathVisible) asyncSleepers.add(this);
     const { signal } = controller;
-    const timeout = this.options?.timeout;
+    const timeout = this.wait.options?.timeout;
     const deadline = timeout === undefined ? Number.POSITIVE_INFINITY : performance.now() + timeout;
+    const attempt = this.attempt;
     try {
       for (;;) {
         const remaining = timeout === undefined ? undefined : deadline - performance.now();
         const outcome =
           remaining === undefined || remaining > 0
-            ? await futexWaitAsync(this.view, this.cell, this.expected, { timeout: remaining, signal })
+            ? await futexWaitAsync(view, cell, attempt.expected, { timeout: remaining, signal })
             : 'timed-out';
         if (signal.aborted) return;
-        if (this.attempt()) break;
+        if (attempt.attempt()) break;
         if (outcome !== 'timed-out') continue;
-        this.afterQuietSlice();
-        if (this.attempt()) break;
-        if (this.leave()) {
-          this.deliverError(new TimeoutError(`${this.describe()} timed out after ${timeout} ms`));
+        attempt.afterQuietSlice();
+        if (attempt.attempt()) break;
+        if (attempt.leave()) {
+          this.fail(new TimeoutError(`${this.wait.describe()} timed out after ${timeout} ms`));
           return;
         }
       }
     } catch (error) {
-      if (!signal.aborted) this.deliverError(error);
+      if (!signal.aborted) this.fail(error);
       return;
     }
     this.deliver();
@@ -199,41 +243,40 @@ export abstract class SharedWait<T> extends Operation<T> {
 
   /** Leaves the wait and lets go of its sleep; false when the wait completed meanwhile. */
   private abandon(): boolean {
-    if (this.controller === null || !this.leave()) return false;
-    this.controller.abort();
+    const controller = this.controller;
+    if (controller === null || !this.attempt.leave()) return false;
     this.controller = null;
+    controller.abort();
     asyncSleepers.delete(this);
-    this.options?.signal?.removeEventListener('abort', this);
-    sleepAbandoned(this.view, this.cell, this.sleeps!);
+    sleepAbandoned(this.wait.view, this.wait.cell, this.sleeps!);
     return true;
   }
 
+  /** Hands the result over; a caller that refuses it gets it restored (rule 3). */
   private deliver(): void {
-    const outer = this.take();
     let value: T;
     try {
-      value = this.result();
+      value = this.attempt.result();
     } catch (error) {
       // The error came with the result (a lock whose owner died): give it back if refused.
-      if (!outer.fail(error)) this.restore(undefined as T);
+      if (!this.fail(error)) this.wait.restore(undefined as T);
       return;
     }
-    if (!outer.wake(value)) this.restore(value);
+    if (!this.wake(value)) this.wait.restore(value);
   }
 
-  private deliverError(error: unknown): void {
-    this.take().fail(error);
-  }
-
-  private take(): Waiter<T> {
-    const outer = this.outer!;
+  /** The wait ended, whichever way: a live sleep is counted out, listeners are removed. */
+  protected override detached(): void {
     if (this.controller !== null) {
       asyncSleepers.delete(this);
-      sleepEnded(this.view, this.cell, this.sleeps!);
+      sleepEnded(this.wait.view, this.wait.cell, this.sleeps!);
+      this.controller = null;
     }
-    this.outer = this.controller = null;
-    this.options?.signal?.removeEventListener('abort', this);
-    return outer;
+    this.wait.options?.signal?.removeEventListener('abort', this);
+    if (this.tokenLink !== null) {
+      this.wait.options!.token!.unlisten(this.tokenLink);
+      this.tokenLink = null;
+    }
   }
 }
 
