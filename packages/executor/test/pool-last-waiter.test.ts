@@ -1,4 +1,4 @@
-import { bounded, Cancelled, CancelSource, TimeoutError } from '@spindle/core-context';
+import { bounded, Cancelled, CancelSource, type CancelToken, TimeoutError } from '@spindle/core-context';
 import { describe, expect, it } from 'vitest';
 import { ThreadPool } from '../dist/pool/index.js';
 import { gate, TASKS, TokenWaiter, waitForWord, within, withPool } from './pool-helpers.js';
@@ -183,35 +183,52 @@ describe('TaskResult: what counts as a halted waiter', () => {
 });
 
 describe("TaskResult: a task cancelled by its call's token while a halted waiter waits", () => {
-  it('hands the halted waiter the Cancelled only once the worker stopped; other waiters get it at once', async () => {
+  /**
+   * Runs a task that cleans up after its cancel under `callToken`, parks a waiter under
+   * `waiterToken(source)` and one under a token nobody cancels, then cancels `source`.
+   */
+  async function cancelWhileWaited(pool: ThreadPool, waiterToken: (call: CancelSource) => CancelToken) {
+    const marker = new SharedArrayBuffer(8);
+    const flag = new Int32Array(marker);
+    const call = new CancelSource();
+    const result = pool.run(pool.task(TASKS, 'cleanUpAfterTokenCancel'), [marker], { token: call.token });
+    await within(5_000, 'the task start', waitForWord(flag, 0));
+    const halted = new TokenWaiter(waiterToken(call));
+    const bystander = new TokenWaiter(new CancelSource().token);
+    result.park(halted);
+    result.park(bystander);
+    call.cancel(); // the call's listener runs before anything withdraws the waiters
+    expect(result.settled, 'the result rejects at the cancel').toBe(true);
+    const cancelled = await within(1_000, 'the Cancelled of a waiter that was not halted', bystander.outcome);
+    expect(cancelled).toEqual({ ok: false, value: call.token.reason });
+    expect(halted.delivered, 'a halted waiter was handed the Cancelled while the worker cleans up').toBe(
+      false,
+    );
+    return { result, halted, flag, call };
+  }
+
+  it("keeps a waiter halted by the call's own token until the worker stopped", async () => {
     await withPool({ workers: 1 }, async (pool) => {
-      const marker = new SharedArrayBuffer(8);
-      const flag = new Int32Array(marker);
-      const halted = new CancelSource(); // a fiber's token, passed to the call it waits on
-      const result = pool.run(pool.task(TASKS, 'cleanUpAfterTokenCancel'), [marker], { token: halted.token });
-      await within(5_000, 'the task start', waitForWord(flag, 0));
-      const withdrawnLater = new TokenWaiter(halted.token);
-      const neverWithdrawn = new TokenWaiter(halted.token);
-      const bystander = new TokenWaiter(new CancelSource().token);
-      result.park(withdrawnLater);
-      result.park(neverWithdrawn);
-      result.park(bystander);
-      halted.cancel(); // the call's listener runs before anything withdraws the waiters
-      expect(result.settled, 'the result rejects at the cancel').toBe(true);
-      expect(bystander.delivered, 'a waiter that was not halted gets the Cancelled at once').toBe(true);
-      expect(
-        withdrawnLater.delivered || neverWithdrawn.delivered,
-        'handed out while the worker cleans up',
-      ).toBe(false);
-      expect(result.unpark(withdrawnLater), 'its halt arrives after the cancel').toBe('pending');
-      const finals = await within(
-        5_000,
-        'the final outcomes',
-        Promise.all([withdrawnLater.outcome, neverWithdrawn.outcome]),
+      const { result, halted, flag, call } = await cancelWhileWaited(pool, (call) => call.token);
+      expect(result.unpark(halted), 'its halt arrives after the cancel').toBe('pending');
+      const final = await within(5_000, 'the final outcome', halted.outcome);
+      expect(Atomics.load(flag, 0), 'the outcome came before the worker stopped').toBe(2);
+      expect(final).toEqual({ ok: false, value: call.token.reason });
+      expect(result.unpark(halted), 'not parked any more').toBe(false);
+      await within(1_000, 'ended', result.ended);
+    });
+  });
+
+  it("keeps a waiter whose token is a grandchild of the call's, made after the call (a fiber's lazy token)", async () => {
+    await withPool({ workers: 1 }, async (pool) => {
+      const { result, halted, flag, call } = await cancelWhileWaited(
+        pool,
+        (call) => new CancelSource(new CancelSource(call.token).token).token,
       );
-      expect(Atomics.load(flag, 0), 'an outcome came before the worker stopped').toBe(2);
-      for (const final of finals) expect(final).toEqual({ ok: false, value: halted.token.reason });
-      expect(result.unpark(withdrawnLater), 'not parked any more').toBe(false);
+      // Never withdrawn: it still gets the outcome, at the end.
+      const final = await within(5_000, 'the final outcome', halted.outcome);
+      expect(Atomics.load(flag, 0), 'the outcome came before the worker stopped').toBe(2);
+      expect(final).toEqual({ ok: false, value: call.token.reason });
       await within(1_000, 'ended', result.ended);
     });
   });

@@ -8,6 +8,7 @@ export interface EndHold {
 
 let finishEnd: (end: TaskEnd, result: SharedOutcome<unknown>) => void;
 let keepWaiter: (end: TaskEnd, waiter: Waiter, told: boolean) => void;
+let releaseUnhalted: (end: TaskEnd, result: SharedOutcome<unknown>) => void;
 let withdrawKept: (end: TaskEnd, waiter: Waiter) => UnparkResult | null;
 /** The end being finished: SharedOutcome's settleOutcome is reachable from JavaScript. */
 let finishing: TaskEnd | null = null;
@@ -40,25 +41,36 @@ export class TaskEnd extends SharedOutcome<void> {
         end.settleOutcome(true, undefined);
       } finally {
         finishing = outer;
+        const kept = end.#kept;
+        end.#kept = null;
+        end.#updateHold();
+        if (kept !== null) for (const waiter of kept.keys()) result.park(waiter);
       }
-      const kept = end.#kept;
-      end.#kept = null;
-      end.#updateHold();
-      if (kept !== null) for (const waiter of kept.keys()) result.park(waiter);
     };
     keepWaiter = (end, waiter, told) => {
       (end.#kept ??= new Map()).set(waiter, told);
       end.#updateHold();
     };
+    releaseUnhalted = (end, result) => {
+      const kept = end.#kept;
+      if (kept === null) return;
+      for (const [waiter, told] of kept) {
+        if (told || waiter.token?.cancelled) continue;
+        kept.delete(waiter);
+        result.park(waiter); // the settled result's outcome, now
+      }
+      end.#updateHold();
+    };
     withdrawKept = (end, waiter) => {
       const told = end.#kept?.get(waiter);
       if (told === undefined) return null;
-      if (!told) {
-        // Its withdrawal is news to it: from now on it waits for the end, as it was told.
+      if (!told && waiter.token?.cancelled) {
+        // Its halt comes after the cancel: from now on it waits for the end, as it is told.
         end.#kept!.set(waiter, true);
         return 'pending';
       }
-      end.#kept!.delete(waiter); // withdrawn again (a forced halt): it lets go at once
+      // Withdrawn again (a forced halt), or not halted at all: it lets go at once.
+      end.#kept!.delete(waiter);
       end.#updateHold();
       return true;
     };
@@ -110,15 +122,21 @@ export function finish(end: TaskEnd, result: SharedOutcome<unknown>): void {
 
 /**
  * Keeps `waiter` (withdrawn from the task's result) until the end. `told`: its withdrawal
- * answered `'pending'` already; otherwise its first withdrawal here answers `'pending'`.
+ * answered `'pending'` already; otherwise it is held back from a cancel (see TaskResult)
+ * and its first withdrawal here answers `'pending'` when it was halted.
  */
 export function keep(end: TaskEnd, waiter: Waiter, told: boolean): void {
   keepWaiter(end, waiter, told);
 }
 
+/** Hands the settled `result`'s outcome to the held-back waiters that turned out not halted. */
+export function releaseNotHalted(end: TaskEnd, result: SharedOutcome<unknown>): void {
+  releaseUnhalted(end, result);
+}
+
 /**
- * Withdraws a kept waiter: `'pending'` the first time it hears of it, true (let go at once)
- * when it was told already; null when `end` does not keep it.
+ * Withdraws a kept waiter: `'pending'` for a halted one the first time it hears of it, true
+ * (let go at once) when it was told already or is not halted; null when `end` does not keep it.
  */
 export function withdrawFromEnd(end: TaskEnd, waiter: Waiter): UnparkResult | null {
   return withdrawKept(end, waiter);

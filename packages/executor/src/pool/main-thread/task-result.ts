@@ -6,7 +6,7 @@ import {
   type UnparkResult,
   type Waiter,
 } from '@spindle/core-context';
-import { type EndHold, finish, keep, TaskEnd, withdrawFromEnd } from './task-end.js';
+import { type EndHold, finish, keep, releaseNotHalted, TaskEnd, withdrawFromEnd } from './task-end.js';
 
 let settleResult: (result: TaskResult<unknown>, ok: boolean, outcome: unknown) => boolean;
 let endResult: (result: TaskResult<unknown>) => void;
@@ -31,8 +31,11 @@ let settling: TaskResult<unknown> | null = null;
  * - the last-waiter rule: when a halted waiter is withdrawn and no other waiter remains,
  *   nobody wants the task any more, so it is cancelled, and the withdrawal answers
  *   `'pending'`: the waiter gets the result's outcome (the Cancelled) once the task ended;
- * - when the task is cancelled by its call while a worker runs it, halted waiters are kept
- *   (not handed the Cancelled) until the task ended; their withdrawal answers `'pending'`.
+ * - when the task is cancelled by its call while a worker runs it, the waiters that wait
+ *   under a token are held back until the cancellation has gone through the token tree
+ *   (a microtask: a waiter's token may be a grandchild of the call's, cancelled later in
+ *   the same cancel); then those halted stay until the task ended (their withdrawal answers
+ *   `'pending'`) and the others get the Cancelled.
  * Any other withdrawal (a select's losing case, a timed-out wait, or a wait that began
  * under a token cancelled already, such as cleanup code's) leaves the task running: no trace.
  */
@@ -110,15 +113,18 @@ export class TaskResult<T> extends SharedOutcome<T> {
     return watched !== null && watched.delete(waiter) && waiter.token!.cancelled;
   }
 
-  /** Moves the halted waiters out of the result, to get its outcome at the task's end. */
+  /**
+   * Holds back the waiters under a live token from the outcome about to be settled; a
+   * microtask later, once the cancellation went through the token tree, those not halted
+   * get it, and the halted ones wait for the task's end.
+   */
   #keepHalted(): void {
     const watched = this.#underLiveToken;
     if (watched === null) return;
-    for (const waiter of watched) {
-      if (!waiter.token!.cancelled) continue;
-      watched.delete(waiter);
-      if (super.unpark(waiter) === true) keep(this.#endOf(), waiter, false);
-    }
+    this.#underLiveToken = null;
+    const end = this.#endOf();
+    for (const waiter of watched) if (super.unpark(waiter) === true) keep(end, waiter, false);
+    queueMicrotask(() => releaseNotHalted(end, this));
   }
 
   #endOf(): TaskEnd {
@@ -145,8 +151,8 @@ export function settle(result: TaskResult<unknown>, ok: boolean, outcome: unknow
 }
 
 /**
- * Before a task a worker still runs is settled by a cancel: its halted waiters leave the
- * result and get its outcome only at the task's end (see TaskResult).
+ * Call before a task a worker still runs is settled by a cancel: its waiters under a live
+ * token are held back, and those halted by then get its outcome only at its end (see TaskResult).
  */
 export function keepHaltedWaiters(result: TaskResult<unknown>): void {
   keepHalted(result);
