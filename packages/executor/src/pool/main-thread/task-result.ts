@@ -94,11 +94,13 @@ export class TaskResult<T> extends SharedOutcome<T> {
     return super.unpark(waiter);
   }
 
+  /** @internal */
   protected override parked(waiter: Waiter<T>): void {
     const token = waiter.token;
     if (token !== undefined && !token.cancelled) (this.#underLiveToken ??= new Set()).add(waiter);
   }
 
+  /** @internal */
   protected override withdrawn(waiter: Waiter<T>): UnparkResult {
     // Settled: it was taken out before its turn in the delivery, no trace.
     if (this.settled || !this.#wasHalted(waiter) || this.waiterCount > 0) return true;
@@ -120,7 +122,7 @@ export class TaskResult<T> extends SharedOutcome<T> {
    */
   #keepHalted(): void {
     const watched = this.#underLiveToken;
-    if (watched === null) return;
+    if (watched === null || watched.size === 0) return;
     this.#underLiveToken = null;
     const end = this.#endOf();
     for (const waiter of watched) if (super.unpark(waiter) === true) keep(end, waiter, false);
