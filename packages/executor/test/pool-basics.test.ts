@@ -251,6 +251,7 @@ describe('ThreadPool lifecycle and memory', () => {
       expect(await done).toBe(2);
       const ended = done.ended;
       expect(Object.isFrozen(ended)).toBe(true);
+      expect('ALREADY_ENDED' in ended.constructor, 'replaceable through the class').toBe(false);
       expect(() => {
         (ended as unknown as { lingering: unknown }).lingering = {};
       }).toThrow(TypeError);

@@ -76,9 +76,6 @@ export class TaskEnd extends SharedOutcome<void> {
     };
   }
 
-  /** One shared, already completed (and frozen) end for every task that ended before anyone asked. */
-  static readonly ALREADY_ENDED: TaskEnd = TaskEnd.completed();
-
   describe(): string {
     return this.settled ? 'the end of a pool task (ended)' : 'the end of a running pool task';
   }
@@ -106,13 +103,20 @@ export class TaskEnd extends SharedOutcome<void> {
     if (wanted) this.#hold.holdForEnd();
     else this.#hold.releaseForEnd();
   }
+}
 
-  private static completed(): TaskEnd {
-    const end = new TaskEnd(null);
-    finishEnd(end, end);
-    Object.freeze(end); // shared by every pool: nothing may be added to it
-    return end;
-  }
+/**
+ * One shared, completed end for every task that ended before anyone asked: frozen, and a
+ * module constant rather than a static (which the class, reachable from any `ended`,
+ * would let anyone replace).
+ */
+export const ALREADY_ENDED: TaskEnd = completedEnd();
+
+function completedEnd(): TaskEnd {
+  const end = new TaskEnd(null);
+  finishEnd(end, end);
+  Object.freeze(end);
+  return end;
 }
 
 /** Completes `end`, then hands each kept waiter the (settled) `result`'s outcome. */

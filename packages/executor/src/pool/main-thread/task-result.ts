@@ -6,7 +6,15 @@ import {
   type UnparkResult,
   type Waiter,
 } from '@spindle/core-context';
-import { type EndHold, finish, keep, releaseNotHalted, TaskEnd, withdrawFromEnd } from './task-end.js';
+import {
+  ALREADY_ENDED,
+  type EndHold,
+  finish,
+  keep,
+  releaseNotHalted,
+  TaskEnd,
+  withdrawFromEnd,
+} from './task-end.js';
 
 let settleResult: (result: TaskResult<unknown>, ok: boolean, outcome: unknown) => boolean;
 let endResult: (result: TaskResult<unknown>) => void;
@@ -57,7 +65,7 @@ export class TaskResult<T> extends SharedOutcome<T> {
     };
     endResult = (result) => {
       const end = result.#end;
-      if (end === null) result.#end = TaskEnd.ALREADY_ENDED;
+      if (end === null) result.#end = ALREADY_ENDED;
       else finish(end, result);
     };
     hasEndedResult = (result) => result.#end !== null && result.#end.settled;
