@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Cancelled, ClosedError, InvalidStateError, setTracer, type Tracer } from '@spindle/core-context';
 import { describe, expect, it } from 'vitest';
 import { ThreadPool } from '../dist/pool/index.js';
-import { outcome, TASKS, viaYield, within, withPool } from './pool-helpers.js';
+import { outcome, TASKS, TokenWaiter, viaYield, within, withPool } from './pool-helpers.js';
 
 describe.each(['global', 'stealing'] as const)('ThreadPool (%s mode)', (mode) => {
   it('runs tasks by handle and by module + name, awaited or yielded', async () => {
@@ -198,22 +198,18 @@ describe('ThreadPool lifecycle and memory', () => {
   it('lets only the pool settle a task result: it has no resolve, reject or settle to call', async () => {
     await withPool({ workers: 1 }, async (pool) => {
       const result = pool.run(pool.task(TASKS, 'later'), ['from the worker', 20]);
-      for (const name of [
-        'resolve',
-        'reject',
-        'settle',
-        'finish',
-        'isSettled',
-        'outcome',
-        'waiter',
-        'lingering',
-      ]) {
+      for (const name of ['resolve', 'reject', 'settle', 'isSettled', 'outcome', 'waiter']) {
         expect(name in result, name).toBe(false);
       }
+      const ended = result.ended;
+      for (const name of ['finish', 'lingering', 'kept', 'hold', 'keep'])
+        expect(name in ended, name).toBe(false);
       // SharedOutcome's protected settleOutcome is reachable from JavaScript, but refuses.
       const settleOutcome = (result as unknown as { settleOutcome(ok: boolean, v: unknown): boolean })
         .settleOutcome;
       expect(() => settleOutcome.call(result, true, 'forged')).toThrow(InvalidStateError);
+      expect(() => settleOutcome.call(ended, true, undefined)).toThrow(InvalidStateError);
+      expect((ended as unknown as { settled: boolean }).settled, 'ended was not completed early').toBe(false);
       // `settled` (from SharedOutcome) can be read, never written.
       expect(result.settled).toBe(false);
       expect(() => {
@@ -226,11 +222,64 @@ describe('ThreadPool lifecycle and memory', () => {
     });
   });
 
+  it('lets no waiter settle another result from inside its own delivery', async () => {
+    await withPool({ workers: 1 }, async (pool) => {
+      const first = pool.run(pool.task(TASKS, 'later'), ['first', 1]);
+      const second = pool.run(pool.task(TASKS, 'later'), ['second', 50]);
+      const settleOutcome = (second as unknown as { settleOutcome(ok: boolean, v: unknown): boolean })
+        .settleOutcome;
+      const forgeries: unknown[] = [];
+      const forger = new TokenWaiter(undefined, () => {
+        try {
+          forgeries.push(settleOutcome.call(second, true, 'forged'));
+        } catch (error) {
+          forgeries.push(error);
+        }
+      });
+      first.park(forger);
+      expect(await within(10_000, 'the first task', forger.outcome)).toEqual({ ok: true, value: 'first' });
+      expect(forgeries).toHaveLength(1);
+      expect(forgeries[0]).toBeInstanceOf(InvalidStateError);
+      expect(await within(10_000, 'the second task', second)).toBe('second');
+    });
+  });
+
+  it('shares one frozen end between the results that ended before anyone asked', async () => {
+    await withPool({ workers: 1 }, async (pool) => {
+      const addOne = pool.task(TASKS, 'addOne');
+      const done = pool.run(addOne, [1]);
+      expect(await done).toBe(2);
+      const ended = done.ended;
+      expect(Object.isFrozen(ended)).toBe(true);
+      expect('ALREADY_ENDED' in ended.constructor, 'replaceable through the class').toBe(false);
+      expect(() => {
+        (ended as unknown as { lingering: unknown }).lingering = {};
+      }).toThrow(TypeError);
+      const other = pool.run(addOne, [2]);
+      await other;
+      expect(other.ended).toBe(ended);
+      await ended;
+    });
+  });
+
   it('rejects bad arguments at the call', () => {
     expect(() => new ThreadPool({ workers: 0 })).toThrow(RangeError);
     expect(() => new ThreadPool({ mode: 'lifo' as never })).toThrow(TypeError);
     expect(() => new ThreadPool({ pin: [-1] })).toThrow(TypeError);
     expect(() => new ThreadPool({ slotBytes: 100 })).toThrow(RangeError);
     expect(() => new ThreadPool({ maxQueue: -1 })).toThrow(RangeError);
+  });
+});
+
+describe('ThreadPool: waits that only the pool can end hold the process open', () => {
+  const fixture = fileURLToPath(new URL('./fixtures/awaits-end.mjs', import.meta.url));
+  it.each([
+    ['ended', "a cancelled task's ended"],
+    ['pending', 'a waiter told pending by the last-waiter rule'],
+    ['kept', "a halted waiter kept when the call's token cancelled the task"],
+  ])('%s: the script waits for %s (nothing else holds the event loop)', (mode) => {
+    // execFileSync throws when the script ends with an unsettled top-level await (exit code 13).
+    const output = execFileSync(process.execPath, [fixture, mode], { encoding: 'utf8', timeout: 60_000 });
+    expect(JSON.parse(output.trim().split('\n').at(-1) ?? '')).toEqual({ cleanedUp: true });
   });
 });

@@ -1,3 +1,4 @@
+import { type CancelToken, SingleWaiter } from '@spindle/core-context';
 import { ThreadPool, type ThreadPoolOptions } from '../dist/pool/index.js';
 
 export const TASKS = new URL('./fixtures/tasks.mjs', import.meta.url);
@@ -62,5 +63,32 @@ export async function waitForWord(words: Int32Array, index: number): Promise<voi
   while (Atomics.load(words, index) === 0) {
     const wait = Atomics.waitAsync(words, index, 0, 100);
     if (wait.async) await wait.value;
+  }
+}
+
+/**
+ * A plain waiter that waits under a token (or none), as a fiber does (the fiber package adds the real
+ * fiber test): `outcome` resolves with what it was handed.
+ */
+export class TokenWaiter extends SingleWaiter<unknown> {
+  readonly outcome: Promise<{ ok: boolean; value: unknown }>;
+  private record!: (outcome: { ok: boolean; value: unknown }) => void;
+  delivered = false;
+
+  constructor(
+    readonly token: CancelToken | undefined,
+    /** Runs inside the delivery, before `outcome` resolves (re-entrant calls). */
+    private readonly onDeliver: (() => void) | null = null,
+  ) {
+    super();
+    this.outcome = new Promise((resolve) => {
+      this.record = resolve;
+    });
+  }
+
+  protected deliver(ok: boolean, value: unknown): void {
+    this.delivered = true;
+    this.onDeliver?.();
+    this.record({ ok, value });
   }
 }

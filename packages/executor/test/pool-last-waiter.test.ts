@@ -1,35 +1,7 @@
-import {
-  bounded,
-  Cancelled,
-  CancelSource,
-  type CancelToken,
-  SingleWaiter,
-  TimeoutError,
-} from '@spindle/core-context';
+import { bounded, Cancelled, CancelSource, type CancelToken, TimeoutError } from '@spindle/core-context';
 import { describe, expect, it } from 'vitest';
-import { gate, TASKS, waitForWord, within, withPool } from './pool-helpers.js';
-
-/**
- * A plain waiter that waits under a token, as a fiber does (the fiber package adds the real
- * fiber test): `outcome` resolves with what it was handed.
- */
-class TokenWaiter extends SingleWaiter<unknown> {
-  readonly outcome: Promise<{ ok: boolean; value: unknown }>;
-  private record!: (outcome: { ok: boolean; value: unknown }) => void;
-  delivered = false;
-
-  constructor(readonly token: CancelToken) {
-    super();
-    this.outcome = new Promise((resolve) => {
-      this.record = resolve;
-    });
-  }
-
-  protected deliver(ok: boolean, value: unknown): void {
-    this.delivered = true;
-    this.record({ ok, value });
-  }
-}
+import { ThreadPool } from '../dist/pool/index.js';
+import { gate, TASKS, TokenWaiter, waitForWord, within, withPool } from './pool-helpers.js';
 
 describe('TaskResult: the last waiter withdrawn under a cancelled token cancels the task', () => {
   it('cancels the running task, answers pending, and hands the waiter its Cancelled once the worker stopped', async () => {
@@ -161,5 +133,160 @@ describe('TaskResult: the last waiter withdrawn under a cancelled token cancels 
       expect(waiter.delivered).toBe(false);
       await expect(result).rejects.toBeInstanceOf(Cancelled);
     });
+  });
+});
+
+describe('TaskResult: what counts as a halted waiter', () => {
+  it('leaves the task running when a wait that began under a cancelled token is withdrawn (cleanup code)', async () => {
+    await withPool({ workers: 1 }, async (pool) => {
+      const blocker = gate();
+      const result = pool.run(pool.task(TASKS, 'hold'), [blocker.buffer]);
+      await blocker.started();
+      const cleanup = new CancelSource(); // the token of code that runs after its own cancel
+      cleanup.cancel();
+      const losingCase = new TokenWaiter(cleanup.token);
+      result.park(losingCase);
+      expect(result.unpark(losingCase), 'a select case that lost in cleanup code').toBe(true);
+      const timedOut = new TokenWaiter(cleanup.token);
+      bounded(result, { timeout: 1 }).park(timedOut);
+      const gaveUp = await within(5_000, 'the timed-out wait', timedOut.outcome);
+      expect(gaveUp.value).toBeInstanceOf(TimeoutError);
+      expect(result.settled, 'neither withdrawal cancelled the task').toBe(false);
+      expect(pool.pending).toBe(1);
+      blocker.release();
+      expect(await within(5_000, 'the task', result)).toBe('released');
+    });
+  });
+
+  it('leaves no trace when a waiter is withdrawn while the outcome is being handed out', async () => {
+    await withPool({ workers: 1 }, async (pool) => {
+      const blocker = gate();
+      const result = pool.run(pool.task(TASKS, 'hold'), [blocker.buffer]);
+      await blocker.started();
+      const halted = new CancelSource();
+      const second = new TokenWaiter(halted.token);
+      const answers: unknown[] = [];
+      // The first waiter's delivery halts the second one before its turn comes.
+      const first = new TokenWaiter(undefined, () => {
+        halted.cancel();
+        answers.push(result.unpark(second));
+      });
+      result.park(first);
+      result.park(second);
+      blocker.release();
+      expect(await within(5_000, 'the first waiter', first.outcome)).toEqual({ ok: true, value: 'released' });
+      expect(answers, 'withdrawn before its turn: no final outcome comes').toEqual([true]);
+      await within(5_000, 'ended', result.ended);
+      expect(second.delivered).toBe(false);
+    });
+  });
+});
+
+describe("TaskResult: a task cancelled by its call's token while a halted waiter waits", () => {
+  /**
+   * Runs a task that cleans up after its cancel under `callToken`, parks a waiter under
+   * `waiterToken(source)` and one under a token nobody cancels, then cancels `source`.
+   */
+  async function cancelWhileWaited(pool: ThreadPool, waiterToken: (call: CancelSource) => CancelToken) {
+    const marker = new SharedArrayBuffer(8);
+    const flag = new Int32Array(marker);
+    const call = new CancelSource();
+    const result = pool.run(pool.task(TASKS, 'cleanUpAfterTokenCancel'), [marker], { token: call.token });
+    await within(5_000, 'the task start', waitForWord(flag, 0));
+    const halted = new TokenWaiter(waiterToken(call));
+    const bystander = new TokenWaiter(new CancelSource().token);
+    result.park(halted);
+    result.park(bystander);
+    call.cancel(); // the call's listener runs before anything withdraws the waiters
+    expect(result.settled, 'the result rejects at the cancel').toBe(true);
+    const cancelled = await within(1_000, 'the Cancelled of a waiter that was not halted', bystander.outcome);
+    expect(cancelled).toEqual({ ok: false, value: call.token.reason });
+    expect(halted.delivered, 'a halted waiter was handed the Cancelled while the worker cleans up').toBe(
+      false,
+    );
+    return { result, halted, flag, call };
+  }
+
+  it("keeps a waiter halted by the call's own token until the worker stopped", async () => {
+    await withPool({ workers: 1 }, async (pool) => {
+      const { result, halted, flag, call } = await cancelWhileWaited(pool, (call) => call.token);
+      expect(result.unpark(halted), 'its halt arrives after the cancel').toBe('pending');
+      const final = await within(5_000, 'the final outcome', halted.outcome);
+      expect(Atomics.load(flag, 0), 'the outcome came before the worker stopped').toBe(2);
+      expect(final).toEqual({ ok: false, value: call.token.reason });
+      expect(result.unpark(halted), 'not parked any more').toBe(false);
+      await within(1_000, 'ended', result.ended);
+    });
+  });
+
+  it("keeps a waiter whose token is a grandchild of the call's, made after the call (a fiber's lazy token)", async () => {
+    await withPool({ workers: 1 }, async (pool) => {
+      const { result, halted, flag, call } = await cancelWhileWaited(
+        pool,
+        (call) => new CancelSource(new CancelSource(call.token).token).token,
+      );
+      // Never withdrawn: it still gets the outcome, at the end.
+      const final = await within(5_000, 'the final outcome', halted.outcome);
+      expect(Atomics.load(flag, 0), 'the outcome came before the worker stopped').toBe(2);
+      expect(final).toEqual({ ok: false, value: call.token.reason });
+      await within(1_000, 'ended', result.ended);
+    });
+  });
+});
+
+describe('TaskResult: a waiter told pending, and the pool ending the task another way', () => {
+  /** Starts a task that cleans up after its cancel, and halts its only waiter: the withdrawal answers 'pending'. */
+  async function haltedWaiterOf(pool: ThreadPool, name: string) {
+    const marker = new SharedArrayBuffer(8);
+    const flag = new Int32Array(marker);
+    const result = pool.run(pool.task(TASKS, name), [marker]);
+    await within(5_000, 'the task start', waitForWord(flag, 0));
+    const halted = new CancelSource();
+    const waiter = new TokenWaiter(halted.token);
+    result.park(waiter);
+    halted.cancel();
+    expect(result.unpark(waiter)).toBe('pending');
+    return { result, waiter, flag, reason: halted.token.reason };
+  }
+
+  it('hands it the outcome once the crash of the worker was handled', async () => {
+    await withPool({ workers: 1 }, async (pool) => {
+      const { result, waiter, reason } = await haltedWaiterOf(pool, 'exitAfterTokenCancel');
+      const final = await within(5_000, 'the final outcome', waiter.outcome);
+      expect(pool.metrics().workers[0]?.crashes, 'it came once the worker had died').toBe(1);
+      expect(final).toEqual({ ok: false, value: reason });
+      await within(1_000, 'ended', result.ended);
+      expect(
+        await within(5_000, 'a task on the replacement', pool.run(pool.task(TASKS, 'addOne'), [1])),
+      ).toBe(2);
+    });
+  });
+
+  it('hands it the outcome when destroy() has terminated the worker', async () => {
+    const pool = new ThreadPool({ workers: 1 });
+    try {
+      const { result, waiter, reason } = await haltedWaiterOf(pool, 'cleanUpAfterTokenCancel');
+      const destroyed = pool.destroy();
+      expect(waiter.delivered).toBe(false);
+      await within(5_000, 'destroy()', destroyed);
+      expect(await within(1_000, 'the final outcome', waiter.outcome)).toEqual({ ok: false, value: reason });
+      await within(1_000, 'ended', result.ended);
+    } finally {
+      await pool.destroy();
+    }
+  });
+
+  it('hands it the outcome when close() let the worker finish the cleanup', async () => {
+    const pool = new ThreadPool({ workers: 1 });
+    try {
+      const { result, waiter, flag, reason } = await haltedWaiterOf(pool, 'cleanUpAfterTokenCancel');
+      expect(pool.pending, 'close() does not wait for a settled task').toBe(0);
+      await within(10_000, 'close()', pool.close());
+      expect(await within(1_000, 'the final outcome', waiter.outcome)).toEqual({ ok: false, value: reason });
+      expect(Atomics.load(flag, 0), 'the worker finished the cleanup before it exited').toBe(2);
+      await within(1_000, 'ended', result.ended);
+    } finally {
+      await pool.destroy();
+    }
   });
 });

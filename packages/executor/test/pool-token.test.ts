@@ -108,6 +108,56 @@ describe('ThreadPool run(..., { token })', () => {
     });
   });
 
+  it('cancels a call whose token or signal is cancelled while its arguments are serialized', async () => {
+    await withPool({ workers: 1 }, async (pool) => {
+      const echo = pool.task(TASKS, 'echo');
+      // A getter that cancels: serializing the arguments runs it after the refusal check.
+      const cancelling = (cancel: () => void) => ({
+        get field() {
+          cancel();
+          return 'read';
+        },
+      });
+      const source = new CancelSource();
+      const byToken = pool.run(echo, [cancelling(() => source.cancel())], { token: source.token });
+      expect(byToken.settled, 'cancelled at the call').toBe(true);
+      expect(await outcome(byToken)).toBe(source.token.reason);
+      const controller = new AbortController();
+      const bySignal = pool.trySubmit(echo, [cancelling(() => controller.abort())], {
+        signal: controller.signal,
+      });
+      expect(await outcome(bySignal)).toBeInstanceOf(Cancelled);
+      // submit() with a transfer list serializes once there is room, after its last check.
+      const late = new CancelSource();
+      const buffer = new ArrayBuffer(8);
+      const { result } = await pool.submit(echo, [cancelling(() => late.cancel()), buffer], {
+        token: late.token,
+        transfer: [buffer],
+      });
+      expect(await outcome(result)).toBe(late.token.reason);
+      for (const cancelled of [byToken, bySignal, result]) await within(5_000, 'ended', cancelled.ended);
+      expect(pool.pending).toBe(0);
+      expect(await pool.run(echo, ['still running'])).toBe('still running');
+    });
+  });
+
+  it('rejects bad options at the call (core-context checkWaitOptions), with nothing submitted', async () => {
+    await withPool({ workers: 1 }, async (pool) => {
+      const addOne = pool.task(TASKS, 'addOne');
+      const bad = [null, 'fast', { signal: {} }, { token: {} }, { timeout: 10 }, { transfer: 'x' }];
+      for (const options of bad) {
+        expect(() => pool.run(addOne, [1], options as never), JSON.stringify(options)).toThrow(TypeError);
+        expect(() => pool.trySubmit(addOne, [1], options as never)).toThrow(TypeError);
+        await expect(pool.submit(addOne, [1], options as never)).rejects.toBeInstanceOf(TypeError);
+      }
+      expect(() => pool.run(addOne, [1], { signal: {} } as never)).toThrow(
+        /^run: signal must be an AbortSignal/,
+      );
+      expect(pool.pending).toBe(0);
+      expect(await pool.run(addOne, [1])).toBe(2);
+    });
+  });
+
   it('stops a submit() that waits for room when its token is cancelled', async () => {
     await withPool({ workers: 1, maxQueue: 0 }, async (pool) => {
       const blocker = gate();

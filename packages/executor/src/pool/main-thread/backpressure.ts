@@ -1,43 +1,34 @@
-import {
-  type CancelListener,
-  Cancelled,
-  type CancelToken,
-  type DoublyLinked,
-  List,
-} from '@spindle/core-context';
+import { CancelCallback, Cancelled, type CancelToken, type DoublyLinked, List } from '@spindle/core-context';
 import type { PendingTasks } from './pending.js';
 
-/** A `submit()` waiting for room: a node of the waiters' list, so an abort unlinks it in O(1). */
+/**
+ * A `submit()` waiting for room: a node of the waiters' list, so an abort unlinks it in
+ * O(1), and its signal's listener (`handleEvent`).
+ */
 class RoomWaiter implements DoublyLinked<RoomWaiter> {
   next: RoomWaiter | null = null;
   prev: RoomWaiter | null = null;
   owner: object | null = null;
   /** Its node in the token's listeners (its own links belong to the waiters' list). */
-  tokenLink: TokenLink | null = null;
+  tokenLink: CancelCallback | null = null;
 
   constructor(
     readonly wake: () => void,
     readonly signal: AbortSignal | undefined,
     readonly token: CancelToken | undefined,
-    readonly onAbort: (reason?: Cancelled) => void,
+    /** It stops waiting, refused with `reason`. */
+    readonly cancel: (reason: Cancelled) => void,
   ) {}
+
+  /** The signal aborted. */
+  handleEvent(): void {
+    this.cancel(abortedWhileWaiting(this.signal));
+  }
 
   /** Stops listening to the signal and the token. */
   detach(): void {
-    this.signal?.removeEventListener('abort', this.onAbort as () => void);
+    this.signal?.removeEventListener('abort', this);
     if (this.tokenLink !== null) this.token!.unlisten(this.tokenLink);
-  }
-}
-
-class TokenLink implements CancelListener {
-  next: CancelListener | null = null;
-  prev: CancelListener | null = null;
-  owner: object | null = null;
-
-  constructor(private readonly waiter: RoomWaiter) {}
-
-  onCancel(reason: Cancelled): void {
-    this.waiter.onAbort(reason);
   }
 }
 
@@ -66,10 +57,8 @@ export class Backpressure {
    */
   waitForRoom(signal: AbortSignal | undefined, token?: CancelToken): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      const cancelled = () =>
-        new Cancelled('submit() was aborted while waiting for room', { cause: signal?.reason });
       if (signal?.aborted) {
-        reject(cancelled());
+        reject(abortedWhileWaiting(signal));
         return;
       }
       if (token?.cancelled) {
@@ -86,14 +75,14 @@ export class Backpressure {
         (reason) => {
           this.roomWaiters.remove(waiter);
           waiter.detach();
-          reject(reason instanceof Cancelled ? reason : cancelled());
+          reject(reason);
         },
       );
       this.roomWaiters.pushBack(waiter);
-      signal?.addEventListener('abort', waiter.onAbort as () => void, { once: true });
+      signal?.addEventListener('abort', waiter, { once: true });
       if (token !== undefined) {
-        waiter.tokenLink = new TokenLink(waiter);
-        token.listen(waiter.tokenLink);
+        waiter.tokenLink = new CancelCallback(waiter.cancel);
+        if (!token.listen(waiter.tokenLink)) waiter.cancel(token.reason!); // cancelled by the signal's listeners
       }
     });
   }
@@ -120,4 +109,8 @@ export class Backpressure {
     this.closed = true;
     this.wake();
   }
+}
+
+function abortedWhileWaiting(signal: AbortSignal | undefined): Cancelled {
+  return new Cancelled('submit() was aborted while waiting for room', { cause: signal?.reason });
 }

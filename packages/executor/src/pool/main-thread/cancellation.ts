@@ -3,7 +3,7 @@ import type { Backpressure } from './backpressure.js';
 import type { Dispatcher } from './dispatch.js';
 import type { PendingTasks } from './pending.js';
 import type { PoolTask } from './task.js';
-import { hasEnded, isSettled, markEnded } from './task-result.js';
+import { hasEnded } from './task-result.js';
 
 /**
  * Cancels accepted tasks, whoever asks: the call's signal or token, or the last waiter of
@@ -13,27 +13,36 @@ import { hasEnded, isSettled, markEnded } from './task-result.js';
 export class TaskCancellation {
   constructor(
     private readonly dispatcher: Dispatcher,
-    private readonly pending: PendingTasks,
+    /** Also what holds the process open while a task's end is awaited (see PoolTask). */
+    readonly pending: PendingTasks,
     private readonly room: Backpressure,
   ) {}
 
   /** Cancels `task` with `reason` (a settled task is left as it is). True while a worker still runs it. */
   cancel(task: PoolTask, reason: Cancelled): boolean {
-    if (!isSettled(task)) {
-      const neverRuns = this.dispatcher.withdraw(task);
-      this.pending.settle(task, false, reason);
-      if (neverRuns) markEnded(task);
+    if (!task.settled) {
+      this.dispatcher.fail(task, reason);
       this.room.wake();
     }
     return !hasEnded(task);
   }
 
-  /** Cancels `task` when `signal` aborts or `token` is cancelled, until it settles. */
+  /**
+   * Cancels `task` when `signal` aborts or `token` is cancelled, until it settles. Call it
+   * once the task is scheduled: a signal or token cancelled meanwhile (argument getters run
+   * user code) cancels it now.
+   */
   listen(task: PoolTask, signal: AbortSignal | undefined, token: CancelToken | undefined): void {
     const hook = new CancelHook(this, task, signal, token);
     task.cancelHook = hook;
-    signal?.addEventListener('abort', hook, ONCE);
-    token?.listen(hook);
+    if (signal !== undefined) {
+      if (signal.aborted) {
+        hook.handleEvent();
+        return;
+      }
+      signal.addEventListener('abort', hook, ONCE);
+    }
+    if (token !== undefined && !token.listen(hook)) hook.onCancel(token.reason!);
   }
 }
 

@@ -5,7 +5,7 @@ import type { ToWorker } from '../protocol/messages.js';
 import { ACTIVE, CANCELLED, IDLE_WORKERS, type PoolMemory, QUEUED } from '../protocol/shared-memory.js';
 import type { PendingTasks } from './pending.js';
 import type { PoolTask } from './task.js';
-import { isSettled, markEnded } from './task-result.js';
+import { keepHaltedWaiters, markEnded } from './task-result.js';
 import type { TaskSlots } from './task-slots.js';
 import type { WorkerSet } from './workers.js';
 
@@ -40,7 +40,7 @@ export class Dispatcher {
   refill(): void {
     while (this.slots.freeSlots.length > 0 && !this.backlog.isEmpty) {
       const task = this.backlog.shift()!;
-      if (!isSettled(task)) this.dispatch(task);
+      if (!task.settled) this.dispatch(task);
       else this.cancelledInBacklog--;
     }
   }
@@ -76,18 +76,24 @@ export class Dispatcher {
     return queued;
   }
 
+  /**
+   * Takes back an unsettled task (see `withdraw`) and fails it with `error`. A worker may
+   * still run it: its halted waiters then get the error only once it ended (see TaskResult).
+   */
+  fail(task: PoolTask, error: unknown): void {
+    const neverRuns = this.withdraw(task); // a queued slot is freed when a worker meets it again
+    if (!neverRuns) keepHaltedWaiters(task);
+    this.pending.settle(task, false, error);
+    if (neverRuns) markEnded(task);
+  }
+
   /** Fails every accepted, unsettled task with `error` (no worker can start, or the pool is destroyed). */
   failUnsettled(error: unknown): void {
     this.clearBacklog((task) => {
       this.pending.settle(task, false, error);
       markEnded(task);
     });
-    for (const task of this.slots.bySlot) {
-      if (task === null || isSettled(task)) continue;
-      const neverRuns = this.withdraw(task); // a queued slot is freed when a worker meets it again
-      this.pending.settle(task, false, error);
-      if (neverRuns) markEnded(task);
-    }
+    for (const task of this.slots.bySlot) if (task !== null && !task.settled) this.fail(task, error);
   }
 
   /** Empties the backlog, passing each of its tasks to `each`. */
@@ -102,7 +108,7 @@ export class Dispatcher {
     let depth = this.backlog.size - this.cancelledInBacklog;
     for (let slot = 0; slot < bySlot.length; slot++) {
       const task = bySlot[slot];
-      if (task && !isSettled(task) && this.memory.state(slot) === QUEUED) depth++;
+      if (task && !task.settled && this.memory.state(slot) === QUEUED) depth++;
     }
     return depth;
   }

@@ -2,6 +2,7 @@ import type { TransferListItem } from 'node:worker_threads';
 import type { Cancelled, CancelToken, SinglyLinked } from '@spindle/core-context';
 import type { Encoded } from '../protocol/codec.js';
 import type { CancelHook, TaskCancellation } from './cancellation.js';
+import type { EndHold } from './task-end.js';
 import { TaskResult } from './task-result.js';
 
 let registryOf: (handle: TaskHandle) => object | null;
@@ -84,5 +85,10 @@ export class PoolTask<T = unknown> extends TaskResult<T> implements SinglyLinked
   /** The last-waiter rule (see TaskResult): nobody waits for it any more, so it is cancelled. */
   protected override abandoned(reason: Cancelled): boolean {
     return this.cancellation.cancel(this, reason);
+  }
+
+  /** While someone waits for its end, the pool's workers hold the process open. */
+  protected override endHold(): EndHold {
+    return this.cancellation.pending;
   }
 }

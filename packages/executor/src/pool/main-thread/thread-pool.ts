@@ -1,4 +1,10 @@
-import { Cancelled, CancelToken, ClosedError, QueueFullError } from '@spindle/core-context';
+import {
+  Cancelled,
+  type CancelToken,
+  ClosedError,
+  checkWaitOptions,
+  QueueFullError,
+} from '@spindle/core-context';
 import { UncloneableError } from '../protocol/errors.js';
 import { now, PoolMemory, poolMemoryBytes } from '../protocol/shared-memory.js';
 import { Backpressure } from './backpressure.js';
@@ -91,34 +97,13 @@ export class ThreadPool {
    * fiber). With `maxQueue` set, fails like `trySubmit` when the queue is full. A `signal`
    * or `token` cancels it; `result.ended` completes once the worker no longer runs it.
    */
-  run<T = unknown>(task: TaskRef, args: readonly unknown[] = [], options: RunOptions = {}): TaskResult<T> {
-    return this.trySubmit<T>(task, args, options);
+  run<T = unknown>(task: TaskRef, args: readonly unknown[] = [], options?: RunOptions): TaskResult<T> {
+    return this.submitNow<T>(task, args, options, 'run');
   }
 
   /** Like `run`, but throws `QueueFullError` at once when `maxQueue` tasks are waiting. */
-  trySubmit<T = unknown>(
-    task: TaskRef,
-    args: readonly unknown[] = [],
-    options: RunOptions = {},
-  ): TaskResult<T> {
-    const { signal, token, transfer } = options;
-    const fnId = this.check(task, args, signal, token, transfer);
-    // A cancelled call is refused as cancelled, full queue or not.
-    const refusal = cancelledBeforeSubmit(signal, token);
-    if (refusal !== null) return rejected(refusal);
-    if (this.room.isFull()) {
-      throw new QueueFullError(
-        `the pool queue is full (maxQueue ${this.maxQueue}); use submit() to wait for room`,
-      );
-    }
-    const record = new PoolTask<T>(fnId, args as unknown[], transfer, this.cancellation);
-    try {
-      prepareArguments(record as PoolTask, this.shared, this.memory.slotBytes);
-    } catch (error) {
-      if (!(error instanceof UncloneableError)) throw error;
-      return rejected(error);
-    }
-    return this.accept(record, signal, token);
+  trySubmit<T = unknown>(task: TaskRef, args: readonly unknown[] = [], options?: RunOptions): TaskResult<T> {
+    return this.submitNow<T>(task, args, options, 'trySubmit');
   }
 
   /**
@@ -131,10 +116,12 @@ export class ThreadPool {
   async submit<T = unknown>(
     task: TaskRef,
     args: readonly unknown[] = [],
-    options: RunOptions = {},
+    options?: RunOptions,
   ): Promise<Submitted<T>> {
-    const { signal, token, transfer } = options;
-    const fnId = this.check(task, args, signal, token, transfer);
+    const fnId = this.check(task, args, options, 'submit');
+    const signal = options?.signal;
+    const token = options?.token;
+    const transfer = options?.transfer;
     const refusal = cancelledBeforeSubmit(signal, token);
     if (refusal !== null) throw refusal;
     const record = new PoolTask<T>(fnId, args as unknown[], transfer, this.cancellation);
@@ -201,26 +188,59 @@ export class ThreadPool {
     this.slots.endAll();
   }
 
+  /** `run` and `trySubmit`: submits now, or throws `QueueFullError` when the queue is full. */
+  private submitNow<T>(
+    task: TaskRef,
+    args: readonly unknown[],
+    options: RunOptions | undefined,
+    what: string,
+  ): TaskResult<T> {
+    const fnId = this.check(task, args, options, what);
+    const signal = options?.signal;
+    const token = options?.token;
+    const transfer = options?.transfer;
+    // A cancelled call is refused as cancelled, full queue or not.
+    const refusal = cancelledBeforeSubmit(signal, token);
+    if (refusal !== null) return rejected(refusal);
+    if (this.room.isFull()) {
+      throw new QueueFullError(
+        `the pool queue is full (maxQueue ${this.maxQueue}); use submit() to wait for room`,
+      );
+    }
+    const record = new PoolTask<T>(fnId, args as unknown[], transfer, this.cancellation);
+    try {
+      prepareArguments(record as PoolTask, this.shared, this.memory.slotBytes);
+    } catch (error) {
+      if (!(error instanceof UncloneableError)) throw error;
+      return rejected(error);
+    }
+    return this.accept(record, signal, token);
+  }
+
   /**
-   * Checks a call's shape (throwing TypeError or ClosedError at the call) and returns its
-   * function id; counts and moves nothing.
+   * Checks a call's shape (throwing TypeError, RangeError or ClosedError at the call) and
+   * returns its function id; counts and moves nothing.
    */
   private check(
     task: TaskRef,
     args: readonly unknown[],
-    signal: AbortSignal | undefined,
-    token: CancelToken | undefined,
-    transfer: RunOptions['transfer'],
+    options: RunOptions | undefined,
+    what: string,
   ): number {
     if (this.state !== 'open')
       throw new ClosedError('the pool is closed; create a new ThreadPool to run more tasks');
+    checkWaitOptions(options, what); // the options object, its signal and its token
     const handle = task instanceof TaskHandle ? this.registry.own(task) : this.task(task.module, task.name);
-    if (!Array.isArray(args)) throw new TypeError('args must be an array of arguments');
-    if (signal !== undefined && !(signal instanceof AbortSignal))
-      throw new TypeError('signal must be an AbortSignal');
-    if (token !== undefined && !(token instanceof CancelToken))
-      throw new TypeError('token must be a CancelToken (the .token of a CancelSource)');
-    if (transfer !== undefined && !Array.isArray(transfer)) throw new TypeError('transfer must be an array');
+    if (!Array.isArray(args)) throw new TypeError(`${what}: args must be an array of arguments`);
+    if (options === undefined) return handle.id;
+    if ((options as { timeout?: unknown }).timeout !== undefined) {
+      throw new TypeError(
+        `${what} takes no timeout: bound a wait on its result instead (bounded(result, { timeout }))`,
+      );
+    }
+    if (options.transfer !== undefined && !Array.isArray(options.transfer)) {
+      throw new TypeError(`${what}: transfer must be an array`);
+    }
     return handle.id;
   }
 
@@ -233,10 +253,11 @@ export class ThreadPool {
     if (task.sharesBuffers) this.shared.announceIn(task.args!);
     this.pendingTasks.add();
     task.enqueuedAt = now();
-    if (signal !== undefined || token !== undefined) {
+    this.dispatcher.schedule(task as PoolTask);
+    // After scheduling, so a signal or token cancelled since the refusal check cancels the task.
+    if ((signal !== undefined || token !== undefined) && !task.settled) {
       this.cancellation.listen(task as PoolTask, signal, token);
     }
-    this.dispatcher.schedule(task as PoolTask);
     this.completions.arm();
     return task;
   }

@@ -39,7 +39,7 @@ export interface WorkerState {
 
 /** The parts of the pool the worker set works with when a worker starts, dies or cannot start. */
 interface WorkerSetParts {
-  /** While tasks are pending, the workers (and a pending restart) hold the process open. */
+  /** While tasks are pending or an end is awaited, the workers (and a pending restart) hold the process open. */
   pending: PendingTasks;
   /** Keeps the results a dead worker sent; delivers what can be after a worker died or was replaced. */
   completions: Completions;
@@ -84,7 +84,7 @@ export class WorkerSet {
   }
 
   private isBusy(): boolean {
-    return this.parts.pending.count > 0;
+    return this.parts.pending.holdsProcess;
   }
 
   /** After workers could not start, a new task tries again: the dead ones are started now. */
@@ -114,7 +114,7 @@ export class WorkerSet {
     }
   }
 
-  /** While tasks are pending, the workers (and a pending restart) keep the process alive. */
+  /** While tasks are pending or an end is awaited, the workers (and a pending restart) keep the process alive. */
   holdOpen(on: boolean): void {
     for (const w of this.all) {
       if (on) {

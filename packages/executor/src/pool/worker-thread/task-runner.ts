@@ -1,10 +1,4 @@
-import {
-  type CancelListener,
-  Cancelled,
-  CancelSource,
-  InvalidStateError,
-  tracer,
-} from '@spindle/core-context';
+import { CancelCallback, Cancelled, CancelSource, InvalidStateError, tracer } from '@spindle/core-context';
 import { isByMessage, readValue } from '../protocol/codec.js';
 import { ACTIVE, now, type PoolMemory, QUEUED } from '../protocol/shared-memory.js';
 import type { Inbox } from './inbox.js';
@@ -124,10 +118,14 @@ export class TaskRunner {
     return cancel;
   }
 
-  /** The main thread cancelled the async task in `slot`: cancel its token (which aborts its signal). */
+  /**
+   * The main thread cancelled the async task in `slot`: cancel its token (which aborts its
+   * signal). The message may arrive after that task finished and its slot was given to the
+   * next task (whose header cleared the flag): only the flag says the cancel is this task's.
+   */
   abort(slot: number): void {
     const cancel = this.asyncCancels.get(slot);
-    if (cancel !== undefined) cancelByCaller(cancel);
+    if (cancel !== undefined && this.memory.isAborted(slot)) cancelByCaller(cancel);
   }
 
   /**
@@ -166,7 +164,7 @@ export function isThenable(value: unknown): value is PromiseLike<unknown> {
 function settledOrCancelled(settled: Promise<void>, cancel: CancelSource): Promise<void> {
   if (cancel.token.cancelled) return Promise.resolve();
   return new Promise((resolve) => {
-    const listener = new CancelledOnce(resolve);
+    const listener = new CancelCallback(() => resolve());
     cancel.token.listen(listener);
     void settled.then(() => {
       cancel.token.unlisten(listener);
@@ -179,19 +177,6 @@ function settledOrCancelled(settled: Promise<void>, cancel: CancelSource): Promi
 function cancelByCaller(cancel: CancelSource): void {
   if (cancel.token.cancelled) return;
   cancel.cancel(new Cancelled('The task was cancelled by its caller', { token: cancel.token }));
-}
-
-/** A one-shot cancel listener that calls `then` (the loop stops waiting for the task). */
-class CancelledOnce implements CancelListener {
-  next: CancelListener | null = null;
-  prev: CancelListener | null = null;
-  owner: object | null = null;
-
-  constructor(private readonly then: () => void) {}
-
-  onCancel(): void {
-    this.then();
-  }
 }
 
 /**
