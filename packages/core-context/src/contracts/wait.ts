@@ -29,10 +29,13 @@ import type { CancelToken } from './cancel.js';
  *    itself). It settles both only when it holds both claims; otherwise it releases the
  *    claim it holds and queues the active waiter.
  * 6. A true `claim` is followed, before the waitable returns to its caller, by exactly one
- *    `settle` or `release` of that waiter. Settling a select case withdraws the select's
- *    other cases synchronously, so waitables tolerate `park`/`unpark`/`claim` re-entering
- *    from inside `settle`. A claim attempted while another claim of the same group is held
- *    returns false.
+ *    `settle` or `release` of that waiter, and in between the waitable only claims (it
+ *    wakes, dispatches or calls out to nothing else). So a claim refused because another
+ *    claim of the same group is held can only happen inside one waitable's own step, and
+ *    any other refusal is final: the waiter's wait is over (its select took another case,
+ *    or it was withdrawn). Settling a select case withdraws the select's other cases
+ *    synchronously, so waitables tolerate `park`/`unpark`/`claim` re-entering from inside
+ *    `settle`.
  * 7. A waitable whose result carries an obligation (a lock, a permit, a queued value)
  *    implements `restore`; a queue returns a restored value to its head.
  */
