@@ -1,5 +1,6 @@
 import { Operation } from '../contracts/operation.js';
 import { isWaitable, type UnparkResult, type Waitable, type Waiter } from '../contracts/wait.js';
+import { describeValue } from '../describe-value.js';
 import { InvalidStateError } from '../errors.js';
 import { type DefaultChosen, restoreChoice, type Selected } from './choice.js';
 import { SelectRun } from './select-run.js';
@@ -201,10 +202,4 @@ function describeCase(waitable: Waitable<unknown>): string {
   } catch {
     return 'a waitable (its describe() threw)';
   }
-}
-
-function describeValue(value: unknown): string {
-  if (value === null) return 'null';
-  if (typeof value !== 'object') return typeof value;
-  return (value as object).constructor?.name ?? 'an object';
 }
