@@ -1,5 +1,6 @@
 import { Operation } from '../contracts/operation.js';
 import type { UnparkResult, Waiter } from '../contracts/wait.js';
+import { describeValue } from '../describe-value.js';
 import { InvalidStateError } from '../errors.js';
 import { startTimer, stopTimer, type TimerEntry } from './timer.js';
 
@@ -23,8 +24,12 @@ export class Sleep extends Operation<void> {
   /** Entries of waits parked while the first one is. */
   #more: Map<Waiter<void>, SleepEntry> | null = null;
 
+  /** Throws a RangeError unless `ms` is a finite number of milliseconds >= 0. */
   constructor(readonly ms: number) {
     super();
+    if (typeof ms !== 'number' || !(ms >= 0) || ms === Number.POSITIVE_INFINITY) {
+      throw new RangeError(`sleep expects a finite number of milliseconds >= 0, got ${describeValue(ms)}`);
+    }
   }
 
   park(waiter: Waiter<void>): void {
@@ -82,9 +87,6 @@ class SleepEntry implements TimerEntry {
 
 /** Waits `ms` milliseconds: `yield* sleep(10)` in a fiber, `await sleep(10)` in async code. */
 export function sleep(ms: number): Sleep {
-  if (typeof ms !== 'number' || !(ms >= 0) || ms === Number.POSITIVE_INFINITY) {
-    throw new RangeError(`sleep expects a finite number of milliseconds >= 0, got ${String(ms)}`);
-  }
   return new Sleep(ms);
 }
 
