@@ -109,7 +109,7 @@ class BoundedWaiter<T> extends Relay<T> implements TimerEntry {
       return;
     }
     this.inner.park(this);
-    if (!this.waiting || this.gaveUpWith !== null) return; // completed synchronously
+    if (!this.withdrawable) return; // completed (or withdrawn) inside park
     if (timeout !== undefined) startTimer(this, timeout);
     signal?.addEventListener('abort', this, ONCE);
     if (token !== undefined) {
@@ -142,12 +142,12 @@ class BoundedWaiter<T> extends Relay<T> implements TimerEntry {
 
   /** @internal a limit fired: withdraw, or wait for a pending withdrawal's final outcome */
   giveUp(error: Error): void {
-    if (!this.waiting || this.gaveUpWith !== null) return;
+    if (!this.withdrawable) return; // ended, or a withdrawal is pending already
     const result = this.inner.unpark(this);
     if (result === true) this.fail(error);
     else if (result === 'pending') {
       this.gaveUpWith = error;
-      this.detached();
+      this.awaitFinal();
     }
   }
 

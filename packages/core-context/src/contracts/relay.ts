@@ -21,6 +21,8 @@ export abstract class Relay<T> implements Waiter<T> {
   owner: object | null = null;
   #outer: Waiter<T> | null;
   #operation: RelayingOperation<T> | null = null;
+  /** Withdrawn with 'pending': only the one final outcome is still awaited. */
+  #finalPending = false;
 
   constructor(outer: Waiter<T>) {
     this.#outer = outer;
@@ -39,18 +41,35 @@ export abstract class Relay<T> implements Waiter<T> {
     return this.#outer !== null;
   }
 
+  /** True while the wait can still be withdrawn: waiting, and no withdrawal is pending. */
+  protected get withdrawable(): boolean {
+    return this.#outer !== null && !this.#finalPending;
+  }
+
   /** Starts the wait: parks this relay where the caller's outcome will come from. */
   abstract begin(): void;
 
   /** Takes this relay out of where it waits (rule 4's answer). */
   protected abstract leave(): UnparkResult;
 
-  /** Withdraws the wait for the caller (its `unpark`). */
+  /**
+   * Withdraws the wait for the caller (its `unpark`). When the primitive answers
+   * `'pending'`, the relay disarms (`detached`) and only awaits the final outcome: a second
+   * withdrawal answers `'pending'` again without asking the primitive twice.
+   */
   withdraw(): UnparkResult {
     if (this.#outer === null) return false;
+    if (this.#finalPending) return 'pending';
     const result = this.leave();
     if (result === true) this.detach();
+    else if (result === 'pending') this.awaitFinal();
     return result;
+  }
+
+  /** The withdrawal is pending: disarm now; the final outcome still reaches the caller. */
+  protected awaitFinal(): void {
+    this.#finalPending = true;
+    this.detached();
   }
 
   claim(): boolean {
@@ -87,7 +106,7 @@ export abstract class Relay<T> implements Waiter<T> {
     return outer;
   }
 
-  /** Called once when the relay ends, whichever way (disarm timers, listeners). */
+  /** Called when the relay ends or its withdrawal turns pending (disarm timers, listeners); may run twice. */
   protected detached(): void {}
 
   static {
@@ -125,7 +144,12 @@ export abstract class RelayingOperation<T> extends Operation<T> {
     } else {
       (this.#others ??= new Map()).set(waiter, relay);
     }
-    relay.begin();
+    try {
+      relay.begin();
+    } catch (error) {
+      this.forget(waiter); // nothing waits: the caller may park again
+      throw error;
+    }
   }
 
   unpark(waiter: Waiter<T>): UnparkResult {
