@@ -1,10 +1,11 @@
+import { describeValue } from '../describe-value.js';
 import { Cancelled, TimeoutError } from '../errors.js';
 import { startTimer, stopTimer, type TimerEntry } from '../timers/timer.js';
 import { checkWaitOptions, hasLimits } from '../wait-options.js';
 import { CancelCallback } from './cancel.js';
 import { Operation, PromiseWaiter, waitOn } from './operation.js';
 import { Relay, RelayingOperation } from './relay.js';
-import type { UnparkResult, Waitable, Waiter, WaitOptions } from './wait.js';
+import { isWaitable, type UnparkResult, type Waitable, type Waiter, type WaitOptions } from './wait.js';
 
 const ONCE = { once: true } as const;
 
@@ -13,6 +14,7 @@ const ONCE = { once: true } as const;
  * withdrawn when one fires and the promise rejects with `TimeoutError` or `Cancelled`.
  */
 export function waitFor<T>(waitable: Waitable<T>, options?: WaitOptions): Promise<T> {
+  checkWaitable(waitable, 'waitFor');
   if (!hasLimits(checkWaitOptions(options, 'waitFor'))) return waitOn(waitable);
   return new Promise<T>((resolve, reject) =>
     new BoundedWaiter(waitable, options!, new PromiseWaiter(resolve, reject)).begin(),
@@ -27,6 +29,7 @@ export function waitFor<T>(waitable: Waitable<T>, options?: WaitOptions): Promis
  * counted from when it parks.
  */
 export function bounded<T>(waitable: Waitable<T>, options?: WaitOptions): Operation<T> {
+  checkWaitable(waitable, 'bounded');
   if (!hasLimits(checkWaitOptions(options, 'bounded')) && waitable instanceof Operation) return waitable;
   return new BoundedWait(waitable, options ?? {});
 }
@@ -162,5 +165,13 @@ class BoundedWaiter<T> extends Relay<T> implements TimerEntry {
 
   private abortedError(): Cancelled {
     return new Cancelled('The wait was aborted by its signal', { cause: this.options.signal?.reason });
+  }
+}
+
+function checkWaitable(waitable: unknown, what: string): void {
+  if (!isWaitable(waitable)) {
+    throw new TypeError(
+      `${what}: expected a Waitable (an object with park and unpark), got ${describeValue(waitable)}`,
+    );
   }
 }
