@@ -62,7 +62,8 @@ export function select<const C extends readonly Waitable<unknown>[], const D ext
  *
  * Like any Operation, each wait on it is a new wait; waits at the same time each get their
  * own nodes (the first uses the kept ones). The `{ index, value }` object a wait delivers is
- * the Select's own and is overwritten by its next wait: read it before waiting again.
+ * reused for the next win of the same waiter (a fiber looping on the Select: read it before
+ * waiting again); another waiter gets an object of its own.
  *
  * A select is itself selectable, so it can be a case of another select or be `bounded()`;
  * withdrawing it withdraws every case (and answers `'pending'` while a withdrawn case still
