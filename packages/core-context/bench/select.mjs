@@ -69,7 +69,13 @@ export async function run({ quick }) {
   for (const [impl, body] of Object.entries(impls)) await measure('select-ready', impl, body, n, quick);
   // In written order (the random source never swaps), so the sleep parks before the ready case wins.
   const withSleep = new Select([sleep(1000), ready], { random: () => 0.999_999 });
-  await measure('select-sleep', 'spindle', rounds((w) => withSleep.park(w)), n, quick);
+  await measure(
+    'select-sleep',
+    'spindle',
+    rounds((w) => withSleep.park(w)),
+    n,
+    quick,
+  );
 }
 
 async function measure(name, impl, body, n, quick) {
@@ -77,5 +83,13 @@ async function measure(name, impl, body, n, quick) {
   emit({ suite: 'core-context', case: name, impl, value, unit: 'ns/op', better: 'lower', n });
   // A short window: a fresh select() allocates enough that a longer one would see a GC.
   const bytes = allocatedBytesPerOp(body, 5_000);
-  emit({ suite: 'core-context', case: `${name}-alloc`, impl, value: bytes, unit: 'bytes/op', better: 'lower', n: 5_000 });
+  emit({
+    suite: 'core-context',
+    case: `${name}-alloc`,
+    impl,
+    value: bytes,
+    unit: 'bytes/op',
+    better: 'lower',
+    n: 5_000,
+  });
 }

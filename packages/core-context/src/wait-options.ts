@@ -1,6 +1,6 @@
 import { CancelToken } from './contracts/cancel.js';
-import { describeValue } from './describe-value.js';
 import type { WaitOptions } from './contracts/wait.js';
+import { describeValue } from './describe-value.js';
 
 /**
  * Checks the options of a call that may wait, before anything is taken or parked: a bad

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { Deferred, Select } from '../src/index.js';
+import { Deferred, InvalidStateError, type Operation, Select, Sleep, type Waiter } from '../src/index.js';
 import { ManualExecutor } from './support/inline-executor.js';
 import { TinyFiber } from './support/tiny-fiber.js';
 import { PolledQueue } from './support/waitables.js';
@@ -120,3 +120,44 @@ function resolved<T>(value: T): Deferred<T> {
   deferred.resolve(value);
   return deferred;
 }
+
+describe('a waiter parked in the second slot is found again', () => {
+  /** A bare waiter that records what it gets. */
+  function recorder(): Waiter & { got: unknown[] } {
+    const got: unknown[] = [];
+    let group: object;
+    const waiter = {
+      next: null,
+      prev: null,
+      owner: null,
+      got,
+      get group() {
+        return group;
+      },
+      claim: () => true,
+      release() {},
+      settle: (_ok: boolean, value: unknown) => {
+        got.push(value);
+      },
+      wake: (value: unknown) => got.push(value) > 0,
+      fail: (error: unknown) => got.push(error) > 0,
+    };
+    group = waiter;
+    return waiter;
+  }
+
+  it('a Sleep and a Select refuse a second park by a waiter still waiting behind the first slot', () => {
+    const nap = new Sleep(1000);
+    const sel = new Select([new Deferred<number>()]);
+    for (const op of [nap, sel] as Operation<unknown>[]) {
+      const first = recorder();
+      const second = recorder();
+      op.park(first);
+      op.park(second);
+      expect(op.unpark(first)).toBe(true); // the first slot is free again
+      expect(() => op.park(second)).toThrow(InvalidStateError);
+      expect(op.unpark(second)).toBe(true);
+      expect(op.unpark(second)).toBe(false);
+    }
+  });
+});

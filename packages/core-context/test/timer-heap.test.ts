@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CancelCallback, CancelSource, Deferred, Select, Sleep, sleep } from '../src/index.js';
-import { TimerHeap, type TimerEntry as Entry } from '../src/timers/timer-heap.js';
+import { type TimerEntry as Entry, TimerHeap } from '../src/timers/timer-heap.js';
 import { seededRandom, testSeeds } from './support/seeded.js';
 
 function entry(deadline: number, name: number, fired: number[]): Entry {

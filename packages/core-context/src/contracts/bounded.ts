@@ -78,7 +78,10 @@ class BoundedWait<T> extends RelayingOperation<T> {
  * One wait with a deadline, an abort signal and/or a cancel token, relayed to the caller's
  * waiter, so it can disarm its limits when the inner outcome arrives. It is its own abort
  * listener (`handleEvent`) and its own deadline entry on the thread's shared timer heap, so
- * a park allocates only itself (and a token link when it has a token).
+ * a park allocates only itself (and a token link when it has a token). Being the waiter
+ * parked on the inner waitable, it shows that waitable its timer fields and `expire` (which
+ * would end this wait with a TimeoutError early); a separate entry object would cost an
+ * allocation per wait to hide what no waitable has a reason to touch.
  *
  * When a limit fires and the inner waitable answers `'pending'` (its withdrawal finishes
  * later), the wait goes on until that final outcome: a value is delivered (the operation

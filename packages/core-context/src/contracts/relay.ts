@@ -1,6 +1,5 @@
-import { InvalidStateError } from '../errors.js';
 import type { CancelToken } from './cancel.js';
-import { Operation } from './operation.js';
+import { PerWaitOperation } from './per-wait.js';
 import type { UnparkResult, Waiter } from './wait.js';
 
 /** Set by Relay's static block: ties a relay to the operation that forgets it when it ends. */
@@ -118,58 +117,40 @@ export abstract class Relay<T> implements Waiter<T> {
 
 /**
  * An Operation whose every wait is a fresh Relay (so each wait on it is a new wait, as the
- * Operation rule says), found again by the caller's waiter when that caller withdraws. The
- * first wait at a time (usually the only one) is kept in two fields; a map is made only
- * when a second wait parks while the first is still parked.
+ * Operation rule says), found again by the caller's waiter when that caller withdraws.
  */
-export abstract class RelayingOperation<T> extends Operation<T> {
-  #firstOuter: Waiter<T> | null = null;
-  #firstRelay: Relay<T> | null = null;
-  #others: Map<Waiter<T>, Relay<T>> | null = null;
-
+export abstract class RelayingOperation<T> extends PerWaitOperation<T, Relay<T>> {
   /** Makes the relay of one wait by `outer`. */
   protected abstract relay(outer: Waiter<T>): Relay<T>;
 
   park(waiter: Waiter<T>): void {
-    if (this.#find(waiter) !== undefined) {
-      throw new InvalidStateError(
-        `${this.describe?.() ?? this.constructor.name}: this waiter is already parked here`,
-      );
-    }
-    const relay = this.relay(waiter);
-    bindOperation(relay, this);
-    if (this.#firstOuter === null) {
-      this.#firstOuter = waiter;
-      this.#firstRelay = relay;
-    } else {
-      (this.#others ??= new Map()).set(waiter, relay);
-    }
+    const relay = this.startWait(waiter);
     try {
       relay.begin();
     } catch (error) {
-      this.forget(waiter); // nothing waits: the caller may park again
+      if (this.waitOf(waiter) === relay) this.endWait(waiter); // nothing waits: the caller may park again
       throw error;
     }
   }
 
   unpark(waiter: Waiter<T>): UnparkResult {
-    return this.#find(waiter)?.withdraw() ?? false;
+    return this.waitOf(waiter)?.withdraw() ?? false;
   }
 
   describe?(): string;
 
   /** @internal a relay ended: forget it */
   forget(outer: Waiter<T>): void {
-    if (this.#firstOuter === outer) {
-      this.#firstOuter = null;
-      this.#firstRelay = null;
-    } else {
-      this.#others?.delete(outer);
-    }
+    this.endWait(outer);
   }
 
-  #find(waiter: Waiter<T>): Relay<T> | undefined {
-    if (this.#firstOuter === waiter) return this.#firstRelay ?? undefined;
-    return this.#others?.get(waiter);
+  protected newEntry(outer: Waiter<T>): Relay<T> {
+    const relay = this.relay(outer);
+    bindOperation(relay, this);
+    return relay;
+  }
+
+  protected reusesEntry(): boolean {
+    return false;
   }
 }

@@ -1,8 +1,8 @@
 import type { CancelToken } from '../contracts/cancel.js';
 import type { UnparkResult, Waitable, Waiter } from '../contracts/wait.js';
+import { describeValue } from '../describe-value.js';
 import { Cancelled, InvalidStateError } from '../errors.js';
 import { Choice, DEFAULT_CHOSEN } from './choice.js';
-import { describeValue } from '../describe-value.js';
 import { randomBelow } from './random.js';
 
 // Where a case node is.
@@ -40,7 +40,7 @@ export interface SelectOwner {
   /** The caller's random source, or null for the module's own. */
   readonly random: (() => number) | null;
   /** The run ended: `outer` no longer waits on the select. */
-  runEnded(run: SelectRun, outer: Waiter): void;
+  runEnded(outer: Waiter): void;
 }
 
 /**
@@ -374,7 +374,7 @@ export class SelectRun {
     this.state = FREE;
     const nodes = this.nodes;
     for (let i = 0; i < nodes.length; i++) nodes[i]!.waitable = null;
-    this.select.runEnded(this, outer);
+    this.select.runEnded(outer);
     if (ending === WON) {
       // The winner's claim holds the outer waiter: settle it.
       outer.settle(ok, ok ? this.choiceOf(outer).set(winner!.index, outcome, from!) : outcome);

@@ -1,10 +1,10 @@
-import { Operation } from '../contracts/operation.js';
+import type { Operation } from '../contracts/operation.js';
+import { OperationStep } from '../contracts/operation-step.js';
+import { PerWaitOperation } from '../contracts/per-wait.js';
 import { isWaitable, type UnparkResult, type Waitable, type Waiter } from '../contracts/wait.js';
 import { describeValue } from '../describe-value.js';
-import { InvalidStateError } from '../errors.js';
 import { type DefaultChosen, restoreChoice, type Selected } from './choice.js';
 import { SelectRun } from './select-run.js';
-import { SelectStep } from './select-step.js';
 
 /** Options of {@link select} and {@link Select}. */
 export interface SelectOptions<D extends boolean = boolean> {
@@ -72,7 +72,7 @@ export function select<const C extends readonly Waitable<unknown>[], const D ext
 export class Select<
   const C extends readonly Waitable<unknown>[],
   const D extends boolean = false,
-> extends Operation<SelectOutcome<C, D>> {
+> extends PerWaitOperation<SelectOutcome<C, D>, SelectRun> {
   readonly selectable = true;
   /** @internal the current cases (a run copies them into its nodes when it begins) */
   readonly caseList: Waitable<unknown>[];
@@ -80,9 +80,7 @@ export class Select<
   readonly withDefault: boolean;
   /** @internal the caller's random source, or null for the module's own */
   readonly random: (() => number) | null;
-  #run: SelectRun | null = null;
-  #more: Map<Waiter, SelectRun> | null = null;
-  #step: SelectStep<SelectOutcome<C, D>> | null = null;
+  #step: OperationStep<SelectOutcome<C, D>> | null = null;
 
   constructor(cases: C, options?: SelectOptions<D>) {
     super();
@@ -127,28 +125,23 @@ export class Select<
     SelectOutcome<C, D>,
     SelectOutcome<C, D>
   > {
-    const kept = (this.#step ??= new SelectStep(this));
-    return kept.inUse ? new SelectStep(this).begin() : kept.begin();
+    const kept = (this.#step ??= new OperationStep(this));
+    return kept.inUse ? new OperationStep(this).begin() : kept.begin();
   }
 
   park(waiter: Waiter<SelectOutcome<C, D>>): void {
-    let run = this.#run;
-    if (run === null) {
-      run = this.#run = new SelectRun(this, this.caseList.length);
-    } else if (run.outer !== null) {
-      if (run.outer === waiter || this.#more?.has(waiter)) {
-        throw new InvalidStateError(`${this.describe()}: this waiter is already parked here`);
-      }
-      run = new SelectRun(this, this.caseList.length);
-      (this.#more ??= new Map()).set(waiter, run);
+    const run = this.startWait(waiter);
+    try {
+      run.begin(waiter);
+    } catch (error) {
+      // It threw before the run was taken (a bad random source): nothing waits.
+      if (run.outer !== waiter && this.waitOf(waiter) === run) this.endWait(waiter);
+      throw error;
     }
-    run.begin(waiter);
   }
 
   unpark(waiter: Waiter<SelectOutcome<C, D>>): UnparkResult {
-    const first = this.#run;
-    const run = first !== null && first.outer === waiter ? first : this.#more?.get(waiter);
-    return run === undefined ? false : run.withdraw();
+    return this.waitOf(waiter)?.withdraw() ?? false;
   }
 
   /** Gives a delivered `{ index, value }` back to the waitable of the case it came from. */
@@ -157,8 +150,16 @@ export class Select<
   }
 
   /** @internal */
-  runEnded(run: SelectRun, outer: Waiter): void {
-    if (run !== this.#run) this.#more?.delete(outer);
+  runEnded(outer: Waiter): void {
+    this.endWait(outer);
+  }
+
+  protected newEntry(): SelectRun {
+    return new SelectRun(this, this.caseList.length);
+  }
+
+  protected reusesEntry(): boolean {
+    return true;
   }
 }
 

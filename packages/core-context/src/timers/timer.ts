@@ -1,4 +1,4 @@
-import { TimerHeap, type TimerEntry } from './timer-heap.js';
+import { type TimerEntry, TimerHeap } from './timer-heap.js';
 
 export type { TimerEntry } from './timer-heap.js';
 
