@@ -6,7 +6,7 @@
 // README, a reusable Select whose sleep case parks on the shared timer heap every round
 // and is withdrawn when the ready case wins (the Node timer must not be made per round).
 import { allocatedBytesPerOp, emit, nsPerOp } from '@spindle/bench-kit';
-import { Deferred, Select, select, sleep } from '../dist/index.js';
+import { CancelSource, Deferred, Select, select, sleep } from '../dist/index.js';
 
 /** A waiter that accepts one outcome per round, like a fiber parked on each round in turn. */
 class RoundWaiter {

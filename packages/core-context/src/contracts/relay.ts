@@ -1,6 +1,7 @@
 import type { CancelToken } from './cancel.js';
-import { PerWaitOperation } from './per-wait.js';
+import { Operation } from './operation.js';
 import type { UnparkResult, Waiter } from './wait.js';
+import { WaitTable } from './wait-table.js';
 
 /** Set by Relay's static block: ties a relay to the operation that forgets it when it ends. */
 let bindOperation: <T>(relay: Relay<T>, operation: RelayingOperation<T>) => void;
@@ -119,38 +120,33 @@ export abstract class Relay<T> implements Waiter<T> {
  * An Operation whose every wait is a fresh Relay (so each wait on it is a new wait, as the
  * Operation rule says), found again by the caller's waiter when that caller withdraws.
  */
-export abstract class RelayingOperation<T> extends PerWaitOperation<T, Relay<T>> {
+export abstract class RelayingOperation<T> extends Operation<T> {
+  readonly #waits = new WaitTable<Relay<T>>(false);
+
   /** Makes the relay of one wait by `outer`. */
   protected abstract relay(outer: Waiter<T>): Relay<T>;
 
   park(waiter: Waiter<T>): void {
-    const relay = this.startWait(waiter);
+    const waits = this.#waits;
+    waits.reuse(waiter, this); // never returns an entry (none is kept): checks the waiter
+    const relay = waits.add(waiter, this.relay(waiter));
+    bindOperation(relay, this);
     try {
       relay.begin();
     } catch (error) {
-      if (this.waitOf(waiter) === relay) this.endWait(waiter); // nothing waits: the caller may park again
+      if (waits.find(waiter) === relay) waits.end(waiter); // nothing waits: the caller may park again
       throw error;
     }
   }
 
   unpark(waiter: Waiter<T>): UnparkResult {
-    return this.waitOf(waiter)?.withdraw() ?? false;
+    return this.#waits.find(waiter)?.withdraw() ?? false;
   }
 
   describe?(): string;
 
   /** @internal a relay ended: forget it */
   forget(outer: Waiter<T>): void {
-    this.endWait(outer);
-  }
-
-  protected newEntry(outer: Waiter<T>): Relay<T> {
-    const relay = this.relay(outer);
-    bindOperation(relay, this);
-    return relay;
-  }
-
-  protected reusesEntry(): boolean {
-    return false;
+    this.#waits.end(outer);
   }
 }

@@ -1,7 +1,7 @@
-import type { Operation } from '../contracts/operation.js';
+import { Operation } from '../contracts/operation.js';
 import { OperationStep } from '../contracts/operation-step.js';
-import { PerWaitOperation } from '../contracts/per-wait.js';
 import { isWaitable, type UnparkResult, type Waitable, type Waiter } from '../contracts/wait.js';
+import { WaitTable } from '../contracts/wait-table.js';
 import { describeValue } from '../describe-value.js';
 import { type DefaultChosen, restoreChoice, type Selected } from './choice.js';
 import { SelectRun } from './select-run.js';
@@ -72,7 +72,7 @@ export function select<const C extends readonly Waitable<unknown>[], const D ext
 export class Select<
   const C extends readonly Waitable<unknown>[],
   const D extends boolean = false,
-> extends PerWaitOperation<SelectOutcome<C, D>, SelectRun> {
+> extends Operation<SelectOutcome<C, D>> {
   readonly selectable = true;
   /** @internal the current cases (a run copies them into its nodes when it begins) */
   readonly caseList: Waitable<unknown>[];
@@ -80,6 +80,7 @@ export class Select<
   readonly withDefault: boolean;
   /** @internal the caller's random source, or null for the module's own */
   readonly random: (() => number) | null;
+  readonly #waits = new WaitTable<SelectRun>(true);
   #step: OperationStep<SelectOutcome<C, D>> | null = null;
 
   constructor(cases: C, options?: SelectOptions<D>) {
@@ -130,18 +131,19 @@ export class Select<
   }
 
   park(waiter: Waiter<SelectOutcome<C, D>>): void {
-    const run = this.startWait(waiter);
+    const waits = this.#waits;
+    const run = waits.reuse(waiter, this) ?? waits.add(waiter, new SelectRun(this, this.caseList.length));
     try {
       run.begin(waiter);
     } catch (error) {
       // It threw before the run was taken (a bad random source): nothing waits.
-      if (run.outer !== waiter && this.waitOf(waiter) === run) this.endWait(waiter);
+      if (run.outer !== waiter && waits.find(waiter) === run) waits.end(waiter);
       throw error;
     }
   }
 
   unpark(waiter: Waiter<SelectOutcome<C, D>>): UnparkResult {
-    return this.waitOf(waiter)?.withdraw() ?? false;
+    return this.#waits.find(waiter)?.withdraw() ?? false;
   }
 
   /** Gives a delivered `{ index, value }` back to the waitable of the case it came from. */
@@ -151,15 +153,7 @@ export class Select<
 
   /** @internal */
   runEnded(outer: Waiter): void {
-    this.endWait(outer);
-  }
-
-  protected newEntry(): SelectRun {
-    return new SelectRun(this, this.caseList.length);
-  }
-
-  protected reusesEntry(): boolean {
-    return true;
+    this.#waits.end(outer);
   }
 }
 

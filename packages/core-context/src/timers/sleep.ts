@@ -1,5 +1,6 @@
-import { PerWaitOperation } from '../contracts/per-wait.js';
+import { Operation } from '../contracts/operation.js';
 import type { UnparkResult, Waiter } from '../contracts/wait.js';
+import { WaitTable } from '../contracts/wait-table.js';
 import { describeValue } from '../describe-value.js';
 import { startTimer, stopTimer, type TimerEntry } from './timer.js';
 
@@ -16,9 +17,10 @@ let endSleep: (sleep: Sleep, entry: SleepEntry) => void;
  * select case) takes its entry out of the heap, so a Sleep is selectable. The entry of the
  * first wait at a time is kept for the next (a loop allocates it once).
  */
-export class Sleep extends PerWaitOperation<void, SleepEntry> {
+export class Sleep extends Operation<void> {
   readonly timed = true;
   readonly selectable = true;
+  readonly #waits = new WaitTable<SleepEntry>(true);
 
   /** Throws a RangeError unless `ms` is a finite number of milliseconds >= 0. */
   constructor(readonly ms: number) {
@@ -29,14 +31,15 @@ export class Sleep extends PerWaitOperation<void, SleepEntry> {
   }
 
   park(waiter: Waiter<void>): void {
-    const entry = this.startWait(waiter);
+    const waits = this.#waits;
+    const entry = waits.reuse(waiter, this) ?? waits.add(waiter, new SleepEntry(this));
     entry.waiter = waiter;
     sleeping++;
     startTimer(entry, this.ms);
   }
 
   unpark(waiter: Waiter<void>): UnparkResult {
-    const entry = this.waitOf(waiter);
+    const entry = this.#waits.find(waiter);
     if (entry === undefined || !stopTimer(entry)) return false;
     endSleep(this, entry);
     return true;
@@ -46,18 +49,10 @@ export class Sleep extends PerWaitOperation<void, SleepEntry> {
     return `sleep(${this.ms} ms)`;
   }
 
-  protected newEntry(): SleepEntry {
-    return new SleepEntry(this);
-  }
-
-  protected reusesEntry(): boolean {
-    return true;
-  }
-
   static {
     endSleep = (sleep, entry) => {
       sleeping--;
-      sleep.endWait(entry.waiter!);
+      sleep.#waits.end(entry.waiter!);
       entry.waiter = null;
     };
   }

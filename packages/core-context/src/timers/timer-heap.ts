@@ -23,10 +23,11 @@ export interface TimerEntry {
  * A binary min-heap of deadlines behind at most one Node timer. Every sleep, timeout and
  * deadline of the thread shares it, so a million sleepers cost one timer.
  *
- * The timer is disarmed lazily: when the earliest deadline moves later or the heap empties,
- * the timer is kept (unref'd while nothing waits, so it never holds the process open) and,
- * when it fires early, re-armed for the earliest deadline. A select loop whose sleep case is
- * added and withdrawn every round so makes no Node timer per round.
+ * The timer is disarmed lazily: when the earliest deadline moves later (it was removed, or
+ * expired), the timer is kept and, when it fires early, re-armed for the earliest deadline;
+ * so a select loop whose sleep case is added and withdrawn every round, while anything else
+ * on the thread sleeps or has a deadline, makes no Node timer per round. When nothing is left
+ * in the heap the timer is cleared: no Node timer outlives the last wait.
  */
 export class TimerHeap {
   private readonly entries: TimerEntry[] = [];
@@ -36,7 +37,6 @@ export class TimerHeap {
   private clearWith: typeof clearTimeout | undefined;
   /** `Date.now()` time at which `timer` fires. */
   private firesAt = Number.POSITIVE_INFINITY;
-  private refed = false;
   private seq = 0;
   private readonly onTimer = (): void => this.fire();
 
@@ -110,28 +110,23 @@ export class TimerHeap {
     }
     const earliest = top.deadline;
     if (this.timer !== undefined && this.madeBy === setTimeout && this.firesAt <= earliest) {
-      if (!this.refed) {
-        this.timer.ref?.();
-        this.refed = true;
-      }
       return; // it fires in time (maybe early: fire() then re-arms)
     }
-    if (this.timer !== undefined) this.clearWith!(this.timer);
+    this.idle();
     const now = Date.now();
     const delay = Math.min(MAX_DELAY, Math.max(0, earliest - now));
     this.madeBy = setTimeout;
     this.clearWith = clearTimeout;
     this.timer = setTimeout(this.onTimer, delay);
     this.firesAt = now + delay;
-    this.refed = true;
   }
 
-  /** Nothing waits: keep the timer for the next entry, but never let it hold the process open. */
+  /** Clears the timer (nothing is due any more, or it is replaced by an earlier one). */
   private idle(): void {
-    if (this.timer !== undefined && this.refed) {
-      this.timer.unref?.();
-      this.refed = false;
-    }
+    if (this.timer === undefined) return;
+    this.clearWith!(this.timer);
+    this.timer = undefined;
+    this.firesAt = Number.POSITIVE_INFINITY;
   }
 
   private before(a: TimerEntry, b: TimerEntry): boolean {
