@@ -70,12 +70,21 @@ export async function run({ quick }) {
   // In written order (the random source never swaps), so the sleep parks before the ready case wins.
   const withSleep = new Select([sleep(1000), ready], { random: () => 0.999_999 });
   await measure(
+    'select-sleep-alone',
+    'spindle',
+    rounds((w) => withSleep.park(w)),
+    n,
+    quick,
+  );
+  const otherDeadline = new CancelSource(null, { timeout: 3_600_000 });
+  await measure(
     'select-sleep',
     'spindle',
     rounds((w) => withSleep.park(w)),
     n,
     quick,
   );
+  otherDeadline.dispose();
 }
 
 async function measure(name, impl, body, n, quick) {
