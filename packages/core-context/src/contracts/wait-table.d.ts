@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=wait-table.d.ts.map

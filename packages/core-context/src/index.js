@@ -1,0 +1,24 @@
+export { bounded, waitFor } from './contracts/bounded.js';
+export { CancelCallback, CancelSource, CancelToken, NEVER_CANCELLED, } from './contracts/cancel.js';
+export { FunctionRunnable } from './contracts/executor.js';
+export { faultPoint, withFaultSource } from './contracts/fault.js';
+export { Operation } from './contracts/operation.js';
+export { Relay, RelayingOperation } from './contracts/relay.js';
+export { Deferred, SharedOutcome } from './contracts/shared-outcome.js';
+export { setTracer, tracer } from './contracts/tracing.js';
+export { isWaitable, SingleWaiter, } from './contracts/wait.js';
+export { Coroutine } from './coroutine/coroutine.js';
+export * from './errors.js';
+export { ForwardList } from './intrusive/forward-list.js';
+export { List } from './intrusive/list.js';
+export { Queue } from './intrusive/queue.js';
+export * from './native/index.js';
+export { createRandom } from './random/create-random.js';
+export { Select, select } from './select/select.js';
+export { checkCells, placeCells } from './shared/cells.js';
+export { Futex, futexWait, futexWaitAsync, futexWake, } from './shared/futex.js';
+export { SharedCell } from './shared/shared-cell.js';
+export { SpinLock } from './shared/spin-lock.js';
+export { pendingSleeps, Sleep, sleep } from './timers/sleep.js';
+export { checkWaitOptions } from './wait-options.js';
+//# sourceMappingURL=index.js.map

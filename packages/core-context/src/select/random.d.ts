@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=random.d.ts.map
