@@ -1,2 +1,0 @@
-export {};
-//# sourceMappingURL=wait-table.d.ts.map

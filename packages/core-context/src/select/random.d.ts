@@ -1,2 +1,0 @@
-export {};
-//# sourceMappingURL=random.d.ts.map
