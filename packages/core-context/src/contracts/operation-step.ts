@@ -36,6 +36,7 @@ export class OperationStep<T> implements Iterator<Operation<T>, T, T> {
 
   throw(error: unknown): IteratorResult<Operation<T>, T> {
     this.inUse = false;
+    this.yielded = true; // done, as a generator is after a throw
     throw error;
   }
 
