@@ -43,5 +43,4 @@ export {
 export { SharedCell } from './shared/shared-cell.js';
 export { SpinLock } from './shared/spin-lock.js';
 export { pendingSleeps, Sleep, sleep } from './timers/sleep.js';
-export { TimerHeap, type TimerSlots } from './timers/timer-heap.js';
 export { checkWaitOptions } from './wait-options.js';

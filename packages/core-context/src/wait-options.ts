@@ -1,5 +1,6 @@
 import { CancelToken } from './contracts/cancel.js';
 import type { WaitOptions } from './contracts/wait.js';
+import { describeValue } from './describe-value.js';
 
 /**
  * Checks the options of a call that may wait, before anything is taken or parked: a bad
@@ -14,23 +15,23 @@ export function checkWaitOptions(options: WaitOptions | undefined, what: string)
   if (options === undefined) return undefined;
   if (typeof options !== 'object' || options === null) {
     throw new TypeError(
-      `${what}: options must be an object like { timeout, signal, token }, got ${describe(options)}`,
+      `${what}: options must be an object like { timeout, signal, token }, got ${describeValue(options)}`,
     );
   }
   const { timeout, signal, token } = options;
   if (timeout !== undefined && (typeof timeout !== 'number' || Number.isNaN(timeout) || timeout < 0)) {
     throw new RangeError(
-      `${what}: timeout must be a non-negative number of milliseconds, got ${describe(timeout)}`,
+      `${what}: timeout must be a non-negative number of milliseconds, got ${describeValue(timeout)}`,
     );
   }
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
     throw new TypeError(
-      `${what}: signal must be an AbortSignal (for example from new AbortController()), got ${describe(signal)}`,
+      `${what}: signal must be an AbortSignal (for example from new AbortController()), got ${describeValue(signal)}`,
     );
   }
   if (token !== undefined && !(token instanceof CancelToken)) {
     throw new TypeError(
-      `${what}: token must be a CancelToken (the .token of a CancelSource), got ${describe(token)}`,
+      `${what}: token must be a CancelToken (the .token of a CancelSource), got ${describeValue(token)}`,
     );
   }
   return options;
@@ -42,11 +43,4 @@ export function hasLimits(options: WaitOptions | undefined): options is WaitOpti
     options !== undefined &&
     (options.timeout !== undefined || options.signal !== undefined || options.token !== undefined)
   );
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value !== 'object') return String(value);
-  return (value as object).constructor?.name ?? 'an object';
 }

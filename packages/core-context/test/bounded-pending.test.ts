@@ -1,16 +1,18 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   bounded,
   Cancelled,
   CancelSource,
   checkWaitOptions,
   Operation,
+  SingleWaiter,
   type UnparkResult,
   type Waitable,
   type Waiter,
   waitFor,
 } from '../src/index.js';
+import { LateCancel as LaterCancel } from './support/late-cancel.js';
 import { Mailbox } from './support/waitables.js';
 
 /**
@@ -202,5 +204,61 @@ describe('claims through a relayed wait', () => {
     relay.settle(true, 42);
     expect(await wait).toBe(42);
     expect(relay.claim()).toBe(false);
+  });
+});
+
+/** A recording waiter for driving park/unpark by hand. */
+class Recorder extends SingleWaiter<unknown> {
+  outcome: { ok: boolean; value: unknown } | null = null;
+
+  protected deliver(ok: boolean, value: unknown): void {
+    this.outcome = { ok, value };
+  }
+}
+
+describe('a bounded wait whose caller withdrew with pending', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('disarms its limits: a later timeout neither unparks again nor replaces the final outcome', () => {
+    vi.useFakeTimers();
+    const late = new LaterCancel<string>();
+    const unpark = vi.spyOn(late, 'unpark');
+    const source = new CancelSource();
+    const op = bounded(late, { timeout: 10, token: source.token });
+    const waiter = new Recorder();
+    op.park(waiter);
+    expect(op.unpark(waiter)).toBe('pending');
+    expect(op.unpark(waiter)).toBe('pending'); // asked again: the inner is not asked twice
+    vi.advanceTimersByTime(20);
+    source.cancel();
+    expect(unpark).toHaveBeenCalledTimes(1);
+    expect(waiter.outcome).toBeNull();
+    late.finishCancelled();
+    expect(waiter.outcome).toEqual({ ok: false, value: new Error('cancelled late') });
+    expect(op.unpark(waiter)).toBe(false);
+  });
+});
+
+describe('a relayed wait whose park throws', () => {
+  it('forgets the waiter, so it can park again', () => {
+    let throws = true;
+    const mailbox = new Mailbox<number>();
+    const flaky: Waitable<number> = {
+      park(waiter) {
+        if (throws) throw new Error('park failed');
+        mailbox.park(waiter);
+      },
+      unpark: (waiter) => mailbox.unpark(waiter),
+    };
+    const op = bounded(flaky, { timeout: 1000 });
+    const waiter = new Recorder();
+    expect(() => op.park(waiter)).toThrow('park failed');
+    expect(op.unpark(waiter)).toBe(false);
+    throws = false;
+    op.park(waiter);
+    mailbox.put(7);
+    expect(waiter.outcome).toEqual({ ok: true, value: 7 });
   });
 });

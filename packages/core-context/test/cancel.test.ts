@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
+  CancelCallback,
   type CancelListener,
   Cancelled,
   CancelSource,
@@ -248,5 +249,30 @@ describe('CancelSource and CancelToken', () => {
     expect(NEVER_CANCELLED.deadline).toBe(Number.POSITIVE_INFINITY);
     const shielded = new CancelSource(NEVER_CANCELLED);
     expect(shielded.token.cancelled).toBe(false);
+  });
+});
+
+describe('review: tokens that cannot be cancelled, bad input', () => {
+  it('listening on NEVER_CANCELLED links nothing, and sources made under it are not kept by it', () => {
+    const listener = new CancelCallback(() => {});
+    expect(NEVER_CANCELLED.listen(listener)).toBe(true);
+    expect(listener.owner).toBeNull();
+    expect(NEVER_CANCELLED.unlisten(listener)).toBe(false);
+    const source = new CancelSource(NEVER_CANCELLED);
+    const child = new CancelCallback(() => {});
+    expect(source.token.listen(child)).toBe(true);
+    expect(child.owner).not.toBeNull(); // an ordinary token links
+    source.cancel();
+    expect(source.token.cancelled).toBe(true);
+    expect(NEVER_CANCELLED.cancelled).toBe(false);
+  });
+
+  it('a CancelCallback needs a function, at the call', () => {
+    expect(() => new CancelCallback(42 as never)).toThrow(TypeError);
+  });
+
+  it('a CancelToken cannot be made directly, in types or at run time', () => {
+    // @ts-expect-error the constructor is private
+    expect(() => new CancelToken(0, true)).toThrow(TypeError);
   });
 });

@@ -66,3 +66,14 @@ describe('the entry points', () => {
     expect(addon.loadBinding().usableParallelism()).toBe(main.usableParallelism());
   });
 });
+
+describe('the built types', () => {
+  it('show CancelToken as not constructible and keep the timer heap internal', async () => {
+    const types = readFileSync(join(packageDir, 'dist', 'contracts', 'cancel.d.ts'), 'utf8');
+    const tokenClass = types.slice(types.indexOf('class CancelToken'), types.indexOf('class CancelSource'));
+    expect(tokenClass).toContain('private constructor();');
+    const main = await import(join(packageDir, 'dist', 'index.js'));
+    expect(main).not.toHaveProperty('TimerHeap');
+    expect(readFileSync(join(packageDir, 'dist', 'index.d.ts'), 'utf8')).not.toMatch(/TimerHeap|TimerSlots/);
+  });
+});

@@ -524,7 +524,7 @@ describe('select: bad input', () => {
 });
 
 describe('Select (reusable)', () => {
-  it('reuses its run and its result object across rounds; setCase applies to the next wait', async () => {
+  it('setCase applies to the next wait; a new waiter never gets the object an earlier one holds', async () => {
     const channel = new Mailboxless();
     const sel = new Select([resolved('first'), channel.op]);
     const one = await sel;
@@ -533,8 +533,9 @@ describe('Select (reusable)', () => {
     const pending = sel.then((r) => r);
     channel.op.resolve('second');
     const two = await pending;
-    expect(two).toBe(one); // the same object, overwritten
+    expect(two).not.toBe(one); // another waiter (a new promise): its own object
     expect(two).toEqual({ index: 1, value: 'second' });
+    expect(one).toEqual({ index: 0, value: 'first' });
   });
 
   it('keeps the iterator of yield* for the next round; a second yield* at the same time gets its own', () => {

@@ -11,6 +11,7 @@ import {
   type WaitOptions,
   waitFor,
 } from '../src/index.js';
+import { pendingTimers } from '../src/timers/timer.js';
 import { Mailbox, OneShotEvent } from './support/waitables.js';
 
 describe('wait protocol from async code', () => {
@@ -68,6 +69,7 @@ describe('wait protocol from async code', () => {
       event.set('in time');
       await expect(wait).resolves.toBe('in time');
       expect(vi.getTimerCount()).toBe(0);
+      expect(pendingTimers()).toBe(0);
       expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
     } finally {
       vi.useRealTimers();
@@ -213,3 +215,11 @@ function recordingWaiter<T>(): Waiter<T> & { woken: T[] } {
     fail: () => true,
   };
 }
+
+describe('waitFor and bounded check what they wait on', () => {
+  it('a value that is not a Waitable is a TypeError at the call', () => {
+    expect(() => waitFor(123 as never)).toThrow(TypeError);
+    expect(() => bounded(null as never, { timeout: 5 })).toThrow(TypeError);
+    expect(() => bounded({ park() {} } as never)).toThrow(TypeError);
+  });
+});

@@ -1,10 +1,11 @@
+import { describeValue } from '../describe-value.js';
 import { Cancelled, TimeoutError } from '../errors.js';
 import { startTimer, stopTimer, type TimerEntry } from '../timers/timer.js';
 import { checkWaitOptions, hasLimits } from '../wait-options.js';
 import { CancelCallback } from './cancel.js';
 import { Operation, PromiseWaiter, waitOn } from './operation.js';
 import { Relay, RelayingOperation } from './relay.js';
-import type { UnparkResult, Waitable, Waiter, WaitOptions } from './wait.js';
+import { isWaitable, type UnparkResult, type Waitable, type Waiter, type WaitOptions } from './wait.js';
 
 const ONCE = { once: true } as const;
 
@@ -13,6 +14,7 @@ const ONCE = { once: true } as const;
  * withdrawn when one fires and the promise rejects with `TimeoutError` or `Cancelled`.
  */
 export function waitFor<T>(waitable: Waitable<T>, options?: WaitOptions): Promise<T> {
+  checkWaitable(waitable, 'waitFor');
   if (!hasLimits(checkWaitOptions(options, 'waitFor'))) return waitOn(waitable);
   return new Promise<T>((resolve, reject) =>
     new BoundedWaiter(waitable, options!, new PromiseWaiter(resolve, reject)).begin(),
@@ -27,6 +29,7 @@ export function waitFor<T>(waitable: Waitable<T>, options?: WaitOptions): Promis
  * counted from when it parks.
  */
 export function bounded<T>(waitable: Waitable<T>, options?: WaitOptions): Operation<T> {
+  checkWaitable(waitable, 'bounded');
   if (!hasLimits(checkWaitOptions(options, 'bounded')) && waitable instanceof Operation) return waitable;
   return new BoundedWait(waitable, options ?? {});
 }
@@ -75,7 +78,10 @@ class BoundedWait<T> extends RelayingOperation<T> {
  * One wait with a deadline, an abort signal and/or a cancel token, relayed to the caller's
  * waiter, so it can disarm its limits when the inner outcome arrives. It is its own abort
  * listener (`handleEvent`) and its own deadline entry on the thread's shared timer heap, so
- * a park allocates only itself (and a token link when it has a token).
+ * a park allocates only itself (and a token link when it has a token). Being the waiter
+ * parked on the inner waitable, it shows that waitable its timer fields and `expire` (which
+ * would end this wait with a TimeoutError early); a separate entry object would cost an
+ * allocation per wait to hide what no waitable has a reason to touch.
  *
  * When a limit fires and the inner waitable answers `'pending'` (its withdrawal finishes
  * later), the wait goes on until that final outcome: a value is delivered (the operation
@@ -109,7 +115,7 @@ class BoundedWaiter<T> extends Relay<T> implements TimerEntry {
       return;
     }
     this.inner.park(this);
-    if (!this.waiting || this.gaveUpWith !== null) return; // completed synchronously
+    if (!this.withdrawable) return; // completed (or withdrawn) inside park
     if (timeout !== undefined) startTimer(this, timeout);
     signal?.addEventListener('abort', this, ONCE);
     if (token !== undefined) {
@@ -142,12 +148,12 @@ class BoundedWaiter<T> extends Relay<T> implements TimerEntry {
 
   /** @internal a limit fired: withdraw, or wait for a pending withdrawal's final outcome */
   giveUp(error: Error): void {
-    if (!this.waiting || this.gaveUpWith !== null) return;
+    if (!this.withdrawable) return; // ended, or a withdrawal is pending already
     const result = this.inner.unpark(this);
     if (result === true) this.fail(error);
     else if (result === 'pending') {
       this.gaveUpWith = error;
-      this.detached();
+      this.awaitFinal();
     }
   }
 
@@ -162,5 +168,13 @@ class BoundedWaiter<T> extends Relay<T> implements TimerEntry {
 
   private abortedError(): Cancelled {
     return new Cancelled('The wait was aborted by its signal', { cause: this.options.signal?.reason });
+  }
+}
+
+function checkWaitable(waitable: unknown, what: string): void {
+  if (!isWaitable(waitable)) {
+    throw new TypeError(
+      `${what}: expected a Waitable (an object with park and unpark), got ${describeValue(waitable)}`,
+    );
   }
 }

@@ -1,3 +1,4 @@
+import { describeValue } from '../describe-value.js';
 import { Cancelled, TimeoutError } from '../errors.js';
 import type { DoublyLinked } from '../intrusive/links.js';
 import { List } from '../intrusive/list.js';
@@ -21,7 +22,11 @@ export class CancelCallback implements CancelListener {
   prev: CancelListener | null = null;
   owner: object | null = null;
 
-  constructor(private readonly callback: (reason: Cancelled) => void) {}
+  constructor(private readonly callback: (reason: Cancelled) => void) {
+    if (typeof callback !== 'function') {
+      throw new TypeError(`CancelCallback takes a function (reason) => void, got ${describeValue(callback)}`);
+    }
+  }
 
   onCancel(reason: Cancelled): void {
     this.callback(reason);
@@ -31,6 +36,8 @@ export class CancelCallback implements CancelListener {
 /** Tokens being cancelled, handled in a loop rather than by recursion (deep trees). */
 const cancelling: CancelToken[] = [];
 let internal = false;
+/** Set by CancelToken's static block: makes a token (its constructor is private). */
+let makeToken: (deadline: number, cancellable: boolean) => CancelToken;
 /** Set by CancelToken's static block: the two ways a token becomes cancelled. */
 let cancelTree: (token: CancelToken, reason: Cancelled) => void;
 let markChild: (child: CancelToken, parent: CancelToken) => void;
@@ -51,11 +58,14 @@ export class CancelToken {
   #listeners: List<CancelListener> | null = null;
   #controller: AbortController | null = null;
   #deadline: number;
+  /** False for NEVER_CANCELLED: nothing can cancel it, so listening links nothing. */
+  #cancellable: boolean;
 
-  /** @internal tokens are made by a CancelSource */
-  constructor(deadline: number) {
+  /** Tokens are made by a CancelSource: read its `.token`. */
+  private constructor(deadline: number, cancellable: boolean) {
     if (!internal) throw new TypeError('CancelToken is made by new CancelSource(); read its .token');
     this.#deadline = deadline;
+    this.#cancellable = cancellable;
   }
 
   /** True once cancelled (by its source, its parent, a deadline or a bridged signal). */
@@ -87,10 +97,13 @@ export class CancelToken {
 
   /**
    * Links `listener` to be called once at the cancellation. Returns false, without linking,
-   * when the token is cancelled already (the caller acts on `reason` itself).
+   * when the token is cancelled already (the caller acts on `reason` itself). A token that
+   * can never be cancelled ({@link NEVER_CANCELLED}) returns true without linking anything,
+   * so listening on it costs no memory (its `unlisten` then returns false).
    */
   listen(listener: CancelListener): boolean {
     if (this.#reason !== undefined) return false;
+    if (!this.#cancellable) return true;
     (this.#listeners ??= new List()).pushBack(listener);
     return true;
   }
@@ -106,6 +119,14 @@ export class CancelToken {
   }
 
   static {
+    makeToken = (deadline, cancellable) => {
+      internal = true;
+      try {
+        return new CancelToken(deadline, cancellable);
+      } finally {
+        internal = false;
+      }
+    };
     // Marks a token cancelled and calls every listener, children's included, breadth first
     // through `cancelling` rather than by recursion.
     cancelTree = (token, reason) => {
@@ -165,12 +186,7 @@ export class CancelSource {
     checkParent(parent);
     const own = ownDeadline(options);
     const inherited = parent instanceof CancelToken ? parent.deadline : Number.POSITIVE_INFINITY;
-    internal = true;
-    try {
-      this.token = new CancelToken(Math.min(own, inherited));
-    } finally {
-      internal = false;
-    }
+    this.token = makeToken(Math.min(own, inherited), true);
     if (parent instanceof CancelToken) {
       if (parent.cancelled) {
         this.cancelBecause(childReason(parent.reason!, this.token));
@@ -314,5 +330,9 @@ function ownDeadline(options: CancelSourceOptions | undefined): number {
   return Number.POSITIVE_INFINITY;
 }
 
-/** A token that is never cancelled: the root of a shield (`new CancelSource(NEVER_CANCELLED)` is a fresh root). */
-export const NEVER_CANCELLED: CancelToken = new CancelSource().token;
+/**
+ * A token that is never cancelled: the root of a shield (`new CancelSource(NEVER_CANCELLED)`
+ * is a fresh root). Nothing links to it: listening on it, or making sources under it,
+ * keeps nothing alive.
+ */
+export const NEVER_CANCELLED: CancelToken = makeToken(Number.POSITIVE_INFINITY, false);

@@ -1,7 +1,7 @@
-import { InvalidStateError } from '../errors.js';
 import type { CancelToken } from './cancel.js';
 import { Operation } from './operation.js';
 import type { UnparkResult, Waiter } from './wait.js';
+import { WaitTable } from './wait-table.js';
 
 /** Set by Relay's static block: ties a relay to the operation that forgets it when it ends. */
 let bindOperation: <T>(relay: Relay<T>, operation: RelayingOperation<T>) => void;
@@ -21,6 +21,8 @@ export abstract class Relay<T> implements Waiter<T> {
   owner: object | null = null;
   #outer: Waiter<T> | null;
   #operation: RelayingOperation<T> | null = null;
+  /** Withdrawn with 'pending': only the one final outcome is still awaited. */
+  #finalPending = false;
 
   constructor(outer: Waiter<T>) {
     this.#outer = outer;
@@ -39,18 +41,35 @@ export abstract class Relay<T> implements Waiter<T> {
     return this.#outer !== null;
   }
 
+  /** True while the wait can still be withdrawn: waiting, and no withdrawal is pending. */
+  protected get withdrawable(): boolean {
+    return this.#outer !== null && !this.#finalPending;
+  }
+
   /** Starts the wait: parks this relay where the caller's outcome will come from. */
   abstract begin(): void;
 
   /** Takes this relay out of where it waits (rule 4's answer). */
   protected abstract leave(): UnparkResult;
 
-  /** Withdraws the wait for the caller (its `unpark`). */
+  /**
+   * Withdraws the wait for the caller (its `unpark`). When the primitive answers
+   * `'pending'`, the relay disarms (`detached`) and only awaits the final outcome: a second
+   * withdrawal answers `'pending'` again without asking the primitive twice.
+   */
   withdraw(): UnparkResult {
     if (this.#outer === null) return false;
+    if (this.#finalPending) return 'pending';
     const result = this.leave();
     if (result === true) this.detach();
+    else if (result === 'pending') this.awaitFinal();
     return result;
+  }
+
+  /** The withdrawal is pending: disarm now; the final outcome still reaches the caller. */
+  protected awaitFinal(): void {
+    this.#finalPending = true;
+    this.detached();
   }
 
   claim(): boolean {
@@ -87,7 +106,7 @@ export abstract class Relay<T> implements Waiter<T> {
     return outer;
   }
 
-  /** Called once when the relay ends, whichever way (disarm timers, listeners). */
+  /** Called when the relay ends or its withdrawal turns pending (disarm timers, listeners); may run twice. */
   protected detached(): void {}
 
   static {
@@ -99,53 +118,35 @@ export abstract class Relay<T> implements Waiter<T> {
 
 /**
  * An Operation whose every wait is a fresh Relay (so each wait on it is a new wait, as the
- * Operation rule says), found again by the caller's waiter when that caller withdraws. The
- * first wait at a time (usually the only one) is kept in two fields; a map is made only
- * when a second wait parks while the first is still parked.
+ * Operation rule says), found again by the caller's waiter when that caller withdraws.
  */
 export abstract class RelayingOperation<T> extends Operation<T> {
-  #firstOuter: Waiter<T> | null = null;
-  #firstRelay: Relay<T> | null = null;
-  #others: Map<Waiter<T>, Relay<T>> | null = null;
+  readonly #waits = new WaitTable<Relay<T>>(false);
 
   /** Makes the relay of one wait by `outer`. */
   protected abstract relay(outer: Waiter<T>): Relay<T>;
 
   park(waiter: Waiter<T>): void {
-    if (this.#find(waiter) !== undefined) {
-      throw new InvalidStateError(
-        `${this.describe?.() ?? this.constructor.name}: this waiter is already parked here`,
-      );
-    }
-    const relay = this.relay(waiter);
+    const waits = this.#waits;
+    waits.reuse(waiter, this); // never returns an entry (none is kept): checks the waiter
+    const relay = waits.add(waiter, this.relay(waiter));
     bindOperation(relay, this);
-    if (this.#firstOuter === null) {
-      this.#firstOuter = waiter;
-      this.#firstRelay = relay;
-    } else {
-      (this.#others ??= new Map()).set(waiter, relay);
+    try {
+      relay.begin();
+    } catch (error) {
+      if (waits.find(waiter) === relay) waits.end(waiter); // nothing waits: the caller may park again
+      throw error;
     }
-    relay.begin();
   }
 
   unpark(waiter: Waiter<T>): UnparkResult {
-    return this.#find(waiter)?.withdraw() ?? false;
+    return this.#waits.find(waiter)?.withdraw() ?? false;
   }
 
   describe?(): string;
 
   /** @internal a relay ended: forget it */
   forget(outer: Waiter<T>): void {
-    if (this.#firstOuter === outer) {
-      this.#firstOuter = null;
-      this.#firstRelay = null;
-    } else {
-      this.#others?.delete(outer);
-    }
-  }
-
-  #find(waiter: Waiter<T>): Relay<T> | undefined {
-    if (this.#firstOuter === waiter) return this.#firstRelay ?? undefined;
-    return this.#others?.get(waiter);
+    this.#waits.end(outer);
   }
 }

@@ -46,6 +46,11 @@ export abstract class SharedOutcome<T> extends Operation<T> {
     this.parked(waiter);
   }
 
+  /** A select's first pass: delivers a settled outcome now; false (nothing kept) while pending. */
+  poll(waiter: Waiter<T>): boolean {
+    return this.#state !== PENDING && this.#deliver(waiter);
+  }
+
   unpark(waiter: Waiter<T>): UnparkResult {
     if (this.#waiter === waiter) this.#waiter = null;
     else if (this.#moreWaiters === null || !this.#moreWaiters.remove(waiter)) return false;
@@ -75,15 +80,16 @@ export abstract class SharedOutcome<T> extends Operation<T> {
   /**
    * Called after `waiter` was withdrawn from the pending outcome; its answer is `unpark`'s.
    * Override to cancel work nobody waits for (return `'pending'` when the waiter must then
-   * wait for that work to end).
+   * wait for that work to end). The base has already dropped `waiter`, so after answering
+   * `'pending'` the subclass owes it the one final outcome and must deliver it itself
+   * (`settleOutcome` no longer reaches it).
    */
   protected withdrawn(_waiter: Waiter<T>): UnparkResult {
     return true;
   }
 
-  #deliver(waiter: Waiter<T>): void {
-    if (this.#state === FULFILLED) waiter.wake(this.#outcome as T);
-    else waiter.fail(this.#outcome);
+  #deliver(waiter: Waiter<T>): boolean {
+    return this.#state === FULFILLED ? waiter.wake(this.#outcome as T) : waiter.fail(this.#outcome);
   }
 }
 

@@ -161,13 +161,6 @@ export abstract class SingleWaiter<T = unknown> implements Waiter<T> {
     return true;
   }
 
-  /** Stops accepting outcomes (the wait was withdrawn); false when one was delivered or claimed. */
-  protected abandon(): boolean {
-    if (this.#state !== 0) return false;
-    this.#state = 2;
-    return true;
-  }
-
   /** Receives the one outcome. */
   protected abstract deliver(ok: boolean, outcome: unknown): void;
 }

@@ -1,5 +1,6 @@
 import type { CancelToken } from '../contracts/cancel.js';
 import type { UnparkResult, Waitable, Waiter } from '../contracts/wait.js';
+import { describeValue } from '../describe-value.js';
 import { Cancelled, InvalidStateError } from '../errors.js';
 import { Choice, DEFAULT_CHOSEN } from './choice.js';
 import { randomBelow } from './random.js';
@@ -39,7 +40,7 @@ export interface SelectOwner {
   /** The caller's random source, or null for the module's own. */
   readonly random: (() => number) | null;
   /** The run ended: `outer` no longer waits on the select. */
-  runEnded(run: SelectRun, outer: Waiter): void;
+  runEnded(outer: Waiter): void;
 }
 
 /**
@@ -122,7 +123,9 @@ export class SelectRun {
   /** Losers not out yet: inside their waitable's park/poll, or withdrawn with 'pending'. */
   private awaiting = 0;
   private errors: unknown[] | null = null;
-  private readonly choice = new Choice();
+  /** The object the last win was delivered in, and to whom: reused only for that same waiter's next win. */
+  private choice: Choice | null = null;
+  private choiceFor: Waiter | null = null;
 
   constructor(
     private readonly select: SelectOwner,
@@ -144,8 +147,14 @@ export class SelectRun {
     return this.outer?.token ?? undefined;
   }
 
-  /** Starts a wait for `outer`: polls, then parks, every case in a random order. */
+  /**
+   * Starts a wait for `outer`. Pass 1 goes through every case in a random order, polling
+   * a case that can be polled and parking one that cannot, so the first ready case in that
+   * order wins whichever kind it is. Pass 2 parks the polled cases (unless the default ends
+   * the wait first).
+   */
   begin(outer: Waiter): void {
+    this.shuffle(); // may throw (a bad random source): before the run is taken
     const round = (this.round = (this.round + 1) & 0x3fffffff); // stays a small integer
     this.outer = outer;
     this.state = REGISTERING;
@@ -161,24 +170,26 @@ export class SelectRun {
     const order = this.order;
     const count = nodes.length;
     for (let i = 0; i < count; i++) nodes[i]!.waitable = caseList[i]!;
-    this.shuffle();
-    let unpolled = 0;
+    let polled = 0;
     for (let i = 0; i < count; i++) {
       const node = nodes[order[i]!]!;
-      if (node.waitable!.poll === undefined) unpolled++;
-      else if (!this.visit(node, POLLING, round)) return;
+      const how = node.waitable!.poll === undefined ? PARKING : POLLING;
+      if (how === POLLING) polled++;
+      if (!this.visit(node, how, round)) return;
     }
-    // Every case was polled and none was ready: the default, unless the outer waiter cannot
-    // be claimed now (it is a case of an outer select that another case holds): then park.
-    if (select.withDefault && unpolled === 0 && outer.claim()) {
+    // No case was ready: the default, unless the outer waiter cannot be claimed now (it is
+    // a case of an outer select that another case holds): then park and try again below.
+    if (select.withDefault && outer.claim()) {
       this.end(DEFAULT, null);
       return;
     }
-    for (let i = 0; i < count; i++) {
-      if (!this.visit(nodes[order[i]!]!, PARKING, round)) return;
+    if (polled > 0) {
+      for (let i = 0; i < count; i++) {
+        const node = nodes[order[i]!]!;
+        if (node.state === IDLE && !this.visit(node, PARKING, round)) return;
+      }
     }
     this.state = WAITING;
-    // No case completed in park: the default, or (outer waiter held elsewhere) stay parked.
     if (select.withDefault && outer.claim()) this.end(DEFAULT, null);
   }
 
@@ -253,11 +264,12 @@ export class SelectRun {
     this.end(WON, node);
   }
 
+  /** Fisher-Yates over the case order, with the caller's random source or the module's. */
   private shuffle(): void {
     const order = this.order;
     const random = this.select.random;
     for (let i = order.length - 1; i > 0; i--) {
-      const j = random === null ? randomBelow(i + 1) : Math.floor(random() * (i + 1));
+      const j = random === null ? randomBelow(i + 1) : Math.floor(checkedRandom(random) * (i + 1));
       const swap = order[i]!;
       order[i] = order[j]!;
       order[j] = swap;
@@ -333,6 +345,19 @@ export class SelectRun {
     if (--this.awaiting === 0) this.deliver();
   }
 
+  /**
+   * The object to deliver a win to `outer` in. The one of the last win is reused only for
+   * the same waiter (a fiber looping on its Select has read it before it waits again);
+   * another waiter may not have read it yet, so it gets a new one.
+   */
+  private choiceOf(outer: Waiter): Choice {
+    if (this.choice === null || this.choiceFor !== outer) {
+      this.choice = new Choice();
+      this.choiceFor = outer;
+    }
+    return this.choice;
+  }
+
   /** Every loser is out: hands the outcome to the outer waiter and frees the run. */
   private deliver(): void {
     const outer = this.outer!;
@@ -349,10 +374,10 @@ export class SelectRun {
     this.state = FREE;
     const nodes = this.nodes;
     for (let i = 0; i < nodes.length; i++) nodes[i]!.waitable = null;
-    this.select.runEnded(this, outer);
+    this.select.runEnded(outer);
     if (ending === WON) {
       // The winner's claim holds the outer waiter: settle it.
-      outer.settle(ok, ok ? this.choice.set(winner!.index, outcome, from!) : outcome);
+      outer.settle(ok, ok ? this.choiceOf(outer).set(winner!.index, outcome, from!) : outcome);
     } else if (ending === DEFAULT) {
       outer.settle(true, DEFAULT_CHOSEN);
     } else if (ending === BROKEN) {
@@ -364,4 +389,13 @@ export class SelectRun {
       throw errors.length === 1 ? errors[0] : new AggregateError(errors, 'Withdrawing select cases failed');
     }
   }
+}
+
+/** One number from a caller's random source, which must be in [0, 1) (else the shuffle indexes past the cases). */
+function checkedRandom(random: () => number): number {
+  const r = random();
+  if (typeof r !== 'number' || !(r >= 0 && r < 1)) {
+    throw new RangeError(`select: options.random must return numbers in [0, 1), got ${describeValue(r)}`);
+  }
+  return r;
 }

@@ -1,9 +1,10 @@
 import { Operation } from '../contracts/operation.js';
+import { OperationStep } from '../contracts/operation-step.js';
 import { isWaitable, type UnparkResult, type Waitable, type Waiter } from '../contracts/wait.js';
-import { InvalidStateError } from '../errors.js';
+import { WaitTable } from '../contracts/wait-table.js';
+import { describeValue } from '../describe-value.js';
 import { type DefaultChosen, restoreChoice, type Selected } from './choice.js';
 import { SelectRun } from './select-run.js';
-import { SelectStep } from './select-step.js';
 
 /** Options of {@link select} and {@link Select}. */
 export interface SelectOptions<D extends boolean = boolean> {
@@ -61,7 +62,8 @@ export function select<const C extends readonly Waitable<unknown>[], const D ext
  *
  * Like any Operation, each wait on it is a new wait; waits at the same time each get their
  * own nodes (the first uses the kept ones). The `{ index, value }` object a wait delivers is
- * the Select's own and is overwritten by its next wait: read it before waiting again.
+ * reused for the next win of the same waiter (a fiber looping on the Select: read it before
+ * waiting again); another waiter gets an object of its own.
  *
  * A select is itself selectable, so it can be a case of another select or be `bounded()`;
  * withdrawing it withdraws every case (and answers `'pending'` while a withdrawn case still
@@ -78,9 +80,8 @@ export class Select<
   readonly withDefault: boolean;
   /** @internal the caller's random source, or null for the module's own */
   readonly random: (() => number) | null;
-  #run: SelectRun | null = null;
-  #more: Map<Waiter, SelectRun> | null = null;
-  #step: SelectStep<SelectOutcome<C, D>> | null = null;
+  readonly #waits = new WaitTable<SelectRun>(true);
+  #step: OperationStep<SelectOutcome<C, D>> | null = null;
 
   constructor(cases: C, options?: SelectOptions<D>) {
     super();
@@ -125,28 +126,24 @@ export class Select<
     SelectOutcome<C, D>,
     SelectOutcome<C, D>
   > {
-    const kept = (this.#step ??= new SelectStep(this));
-    return kept.inUse ? new SelectStep(this).begin() : kept.begin();
+    const kept = (this.#step ??= new OperationStep(this));
+    return kept.inUse ? new OperationStep(this).begin() : kept.begin();
   }
 
   park(waiter: Waiter<SelectOutcome<C, D>>): void {
-    let run = this.#run;
-    if (run === null) {
-      run = this.#run = new SelectRun(this, this.caseList.length);
-    } else if (run.outer !== null) {
-      if (run.outer === waiter || this.#more?.has(waiter)) {
-        throw new InvalidStateError(`${this.describe()}: this waiter is already parked here`);
-      }
-      run = new SelectRun(this, this.caseList.length);
-      (this.#more ??= new Map()).set(waiter, run);
+    const waits = this.#waits;
+    const run = waits.reuse(waiter, this) ?? waits.add(waiter, new SelectRun(this, this.caseList.length));
+    try {
+      run.begin(waiter);
+    } catch (error) {
+      // It threw before the run was taken (a bad random source): nothing waits.
+      if (run.outer !== waiter && waits.find(waiter) === run) waits.end(waiter);
+      throw error;
     }
-    run.begin(waiter);
   }
 
   unpark(waiter: Waiter<SelectOutcome<C, D>>): UnparkResult {
-    const first = this.#run;
-    const run = first !== null && first.outer === waiter ? first : this.#more?.get(waiter);
-    return run === undefined ? false : run.withdraw();
+    return this.#waits.find(waiter)?.withdraw() ?? false;
   }
 
   /** Gives a delivered `{ index, value }` back to the waitable of the case it came from. */
@@ -155,8 +152,8 @@ export class Select<
   }
 
   /** @internal */
-  runEnded(run: SelectRun, outer: Waiter): void {
-    if (run !== this.#run) this.#more?.delete(outer);
+  runEnded(outer: Waiter): void {
+    this.#waits.end(outer);
   }
 }
 
@@ -201,10 +198,4 @@ function describeCase(waitable: Waitable<unknown>): string {
   } catch {
     return 'a waitable (its describe() threw)';
   }
-}
-
-function describeValue(value: unknown): string {
-  if (value === null) return 'null';
-  if (typeof value !== 'object') return typeof value;
-  return (value as object).constructor?.name ?? 'an object';
 }

@@ -1,53 +1,47 @@
 import { Operation } from '../contracts/operation.js';
 import type { UnparkResult, Waiter } from '../contracts/wait.js';
-import { InvalidStateError } from '../errors.js';
+import { WaitTable } from '../contracts/wait-table.js';
+import { describeValue } from '../describe-value.js';
 import { startTimer, stopTimer, type TimerEntry } from './timer.js';
 
 /** Sleep waits in progress on this thread. */
 let sleeping = 0;
 /** Set by Sleep's static block: `entry`'s wait ended (expired or withdrawn), forget its waiter. */
-let endWait: (sleep: Sleep, entry: SleepEntry) => void;
+let endSleep: (sleep: Sleep, entry: SleepEntry) => void;
 
 /**
  * A sleep as a Waitable: a waiter parked on it is woken once `ms` have passed since it
  * parked. Every wait is a wait of its own, on this thread's shared timer heap (one Node
  * timer for every sleep, timeout and deadline): `await s` twice in a row sleeps twice, and
  * two waits at once each get their own deadline. Withdrawing a wait (a halt, a losing
- * select case) takes its entry out of the heap, so a Sleep is selectable.
+ * select case) takes its entry out of the heap, so a Sleep is selectable. The entry of the
+ * first wait at a time is kept for the next (a loop allocates it once).
  */
 export class Sleep extends Operation<void> {
   readonly timed = true;
   readonly selectable = true;
-  /** The entry of the first wait at a time, kept for the next (a loop allocates it once). */
-  #entry: SleepEntry | null = null;
-  /** Entries of waits parked while the first one is. */
-  #more: Map<Waiter<void>, SleepEntry> | null = null;
+  readonly #waits = new WaitTable<SleepEntry>(true);
 
+  /** Throws a RangeError unless `ms` is a finite number of milliseconds >= 0. */
   constructor(readonly ms: number) {
     super();
+    if (typeof ms !== 'number' || !(ms >= 0) || ms === Number.POSITIVE_INFINITY) {
+      throw new RangeError(`sleep expects a finite number of milliseconds >= 0, got ${describeValue(ms)}`);
+    }
   }
 
   park(waiter: Waiter<void>): void {
-    let entry = this.#entry;
-    if (entry === null) {
-      entry = this.#entry = new SleepEntry(this);
-    } else if (entry.waiter !== null) {
-      if (entry.waiter === waiter || this.#more?.has(waiter)) {
-        throw new InvalidStateError(`${this.describe()}: this waiter is already parked here`);
-      }
-      entry = new SleepEntry(this);
-      (this.#more ??= new Map()).set(waiter, entry);
-    }
+    const waits = this.#waits;
+    const entry = waits.reuse(waiter, this) ?? waits.add(waiter, new SleepEntry(this));
     entry.waiter = waiter;
     sleeping++;
     startTimer(entry, this.ms);
   }
 
   unpark(waiter: Waiter<void>): UnparkResult {
-    const first = this.#entry;
-    const entry = first !== null && first.waiter === waiter ? first : this.#more?.get(waiter);
+    const entry = this.#waits.find(waiter);
     if (entry === undefined || !stopTimer(entry)) return false;
-    endWait(this, entry);
+    endSleep(this, entry);
     return true;
   }
 
@@ -56,9 +50,9 @@ export class Sleep extends Operation<void> {
   }
 
   static {
-    endWait = (sleep, entry) => {
+    endSleep = (sleep, entry) => {
       sleeping--;
-      if (entry !== sleep.#entry) sleep.#more?.delete(entry.waiter!);
+      sleep.#waits.end(entry.waiter!);
       entry.waiter = null;
     };
   }
@@ -75,16 +69,13 @@ class SleepEntry implements TimerEntry {
 
   expire(): void {
     const waiter = this.waiter!;
-    endWait(this.sleep, this);
+    endSleep(this.sleep, this);
     waiter.wake(undefined); // a refusal needs nothing kept: the time passed for nobody
   }
 }
 
 /** Waits `ms` milliseconds: `yield* sleep(10)` in a fiber, `await sleep(10)` in async code. */
 export function sleep(ms: number): Sleep {
-  if (typeof ms !== 'number' || !(ms >= 0) || ms === Number.POSITIVE_INFINITY) {
-    throw new RangeError(`sleep expects a finite number of milliseconds >= 0, got ${String(ms)}`);
-  }
   return new Sleep(ms);
 }
 

@@ -72,3 +72,41 @@ export class Mailbox<T> extends Operation<T> {
     this.kept.push(value);
   }
 }
+
+/**
+ * A queue of values whose receive can be polled (a select's pass 1 takes a ready value
+ * without parking) and is selectable: a withdrawn receive leaves nothing behind.
+ */
+export class PolledQueue<T> extends Operation<T> {
+  readonly selectable = true;
+  private readonly waiters = new List<Waiter>();
+
+  constructor(readonly values: T[] = []) {
+    super();
+  }
+
+  park(waiter: Waiter<T>): void {
+    if (!this.poll(waiter)) this.waiters.pushBack(waiter);
+  }
+
+  poll(waiter: Waiter<T>): boolean {
+    if (this.values.length === 0 || !waiter.wake(this.values[0] as T)) return false;
+    this.values.shift();
+    return true;
+  }
+
+  unpark(waiter: Waiter<T>): boolean {
+    return this.waiters.remove(waiter);
+  }
+
+  restore(value: T): void {
+    this.values.unshift(value);
+  }
+
+  put(value: T): void {
+    for (let waiter = this.waiters.popFront(); waiter !== null; waiter = this.waiters.popFront()) {
+      if (waiter.wake(value)) return;
+    }
+    this.values.push(value);
+  }
+}

@@ -1,12 +1,13 @@
-import type { Operation } from '../contracts/operation.js';
+import type { Operation } from './operation.js';
 
 /**
- * The iterator `yield* sel` drives, kept by a Select for its next `yield*` so a fiber loop
- * over one Select allocates no iterator per round (the same one-yield protocol as every
- * Operation's). While one is in use (another fiber yields the same Select at that moment),
- * the Select hands out a fresh one.
+ * The iterator `yield* op` drives: yields the operation once, then returns what the fiber
+ * was resumed with. One small object instead of a generator, because a fiber waits through
+ * it on every `yield*`. An operation may keep one for its next `yield*` (a Select does, so a
+ * fiber loop over it allocates no iterator per round): `begin` starts a use, and while one
+ * is `inUse` (another fiber yields the same operation then) the operation makes a new one.
  */
-export class SelectStep<T> implements Iterator<Operation<T>, T, T> {
+export class OperationStep<T> implements Iterator<Operation<T>, T, T> {
   inUse = false;
   private yielded = false;
   private readonly pending: IteratorYieldResult<Operation<T>>;
@@ -35,6 +36,7 @@ export class SelectStep<T> implements Iterator<Operation<T>, T, T> {
 
   throw(error: unknown): IteratorResult<Operation<T>, T> {
     this.inUse = false;
+    this.yielded = true; // done, as a generator is after a throw
     throw error;
   }
 
