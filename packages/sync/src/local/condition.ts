@@ -43,7 +43,7 @@ export class Condition {
    */
   wait(mutex: Mutex, options?: WaitOptions): Operation<void> {
     checkWaitOptions(options, 'Condition.wait');
-    if (!mutex.locked) throw new NotHeldError('Condition.wait(mutex) needs the mutex locked by the caller');
+    requireHeld(mutex);
     let operation = this.#current;
     if (operation === null || operation.mutex !== mutex) {
       if (!this.#waiters.isEmpty) {
@@ -109,7 +109,9 @@ class ConditionWait extends Operation<void> {
     return 'Condition.wait(mutex)';
   }
 
+  /** Checks the mutex is held before linking: a wait that cannot start must leave no waiter behind. */
   park(waiter: Waiter<void>): void {
+    requireHeld(this.mutex);
     this.waiters.pushBack(waiter);
     this.mutex.unlock();
   }
@@ -182,6 +184,10 @@ class Relock extends Relay<void> {
   protected override detached(): void {
     this.wait.relocked(this.waiter);
   }
+}
+
+function requireHeld(mutex: Mutex): void {
+  if (!mutex.locked) throw new NotHeldError('Condition.wait(mutex) needs the mutex locked by the caller');
 }
 
 /** What a withdrawn wait fails with: its waiter's cancellation, else a Cancelled of its own. */
