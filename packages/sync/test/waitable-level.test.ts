@@ -1,4 +1,10 @@
-import { BrokenBarrierError, Cancelled, CancelSource, type Waitable } from '@spindle/core-context';
+import {
+  BrokenBarrierError,
+  Cancelled,
+  CancelSource,
+  NotHeldError,
+  type Waitable,
+} from '@spindle/core-context';
 import { describe, expect, it } from 'vitest';
 import {
   Barrier,
@@ -266,11 +272,25 @@ describe('Condition.wait withdrawn after it released the mutex', () => {
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect(waiter.settled).toBe(false);
     mutex.unlock();
-    for (let i = 0; i < 50 && !waiter.settled; i++) await new Promise((resolve) => setTimeout(resolve, 2));
+    await waiter.settledOnce;
     expect(waiter.outcomes).toHaveLength(1);
     expect(waiter.outcomes[0]!.outcome).toBeInstanceOf(Cancelled);
     expect(mutex.locked).toBe(true);
     mutex.unlock();
+  });
+
+  it('SharedCondition: a wait parked again without the shared mutex held fails with NotHeldError, taking nothing', async () => {
+    const mutex = new SharedMutex();
+    const condition = new SharedCondition();
+    mutex.tryLock();
+    const wait = condition.wait(mutex);
+    mutex.unlock();
+    await expect(wait).rejects.toBeInstanceOf(NotHeldError);
+    expect(mutex.locked).toBe(false);
+    mutex.tryLock();
+    condition.signal();
+    mutex.unlock();
+    expect(mutex.locked).toBe(false);
   });
 });
 
@@ -281,8 +301,20 @@ describe('each wait on an operation is a new wait', () => {
     await acquire;
     await acquire;
     expect(semaphore.available).toBe(2);
-    const acquireTwo = semaphore.acquire(1);
-    await Promise.all([acquireTwo, acquireTwo]);
+    semaphore.release(2);
+    const acquireTwo = semaphore.acquire(2);
+    // Two waits at once on one weighted operation: each is its own relay in the queue.
+    // (`then` parks at once; Promise.all would park a turn later)
+    const both = Promise.all([acquireTwo.then(() => 'first'), acquireTwo.then(() => 'second')]);
+    expect(semaphore.waiting).toBe(0); // 4 free: both were served at park
+    expect(semaphore.available).toBe(0);
+    expect(await both).toEqual(['first', 'second']);
+    const again = Promise.all([acquireTwo.then(() => 'first'), acquireTwo.then(() => 'second')]);
+    expect(semaphore.waiting).toBe(2);
+    semaphore.release(2);
+    expect(semaphore.waiting).toBe(1);
+    semaphore.release(2);
+    expect(await again).toEqual(['first', 'second']);
     expect(semaphore.available).toBe(0);
   });
 

@@ -13,6 +13,11 @@ export class Recorder<T = unknown> implements Waiter<T> {
   accepting = true;
   readonly outcomes: { ok: boolean; outcome: unknown }[] = [];
   #claimed = false;
+  #onSettled: (() => void) | null = null;
+  /** Resolves at its first settle, for waits whose outcome comes on a later turn. */
+  readonly settledOnce = new Promise<void>((resolve) => {
+    this.#onSettled = resolve;
+  });
 
   constructor(readonly name = 'recorder') {}
 
@@ -35,6 +40,7 @@ export class Recorder<T = unknown> implements Waiter<T> {
     if (!this.#claimed) throw new Error(`${this.name} was settled without a claim`);
     this.#claimed = false;
     this.outcomes.push({ ok, outcome });
+    this.#onSettled?.();
   }
 
   wake(value: T): boolean {
