@@ -12,7 +12,7 @@ function listing(executor: ManualExecutor, fiber: Fiber<unknown>): { stuck: bool
 }
 
 describe('fiber listings of sync waits', () => {
-  it('name local waits, and do not call a timed condition wait stuck, also while it takes the mutex back', async () => {
+  it('name local waits, and do not call a timed condition wait stuck until it only takes the mutex back', async () => {
     const executor = new ManualExecutor();
     const mutex = new Mutex();
     const condition = new Condition();
@@ -36,8 +36,11 @@ describe('fiber listings of sync waits', () => {
     expect(listing(executor, weighted)).toEqual({ stuck: true, on: 'Semaphore.acquire(2)' });
     mutex.tryLock();
     await pause(20);
-    // Timed out, it waits for the mutex back: still the bounded wait, whose timer ended it.
-    expect(listing(executor, timed)).toEqual({ stuck: false, on: 'Condition.wait(mutex) (timeout 5 ms)' });
+    // Timed out, it only waits for the mutex back: no timer can end that.
+    expect(listing(executor, timed)).toEqual({
+      stuck: true,
+      on: 'Condition.wait(mutex): taking the mutex back',
+    });
     expect(outcome).toBe(null);
     mutex.unlock();
     semaphore.release(2);
