@@ -1,6 +1,5 @@
 import {
   bounded,
-  Cancelled,
   checkWaitOptions,
   InvalidStateError,
   List,
@@ -12,6 +11,7 @@ import {
   type Waiter,
   type WaitOptions,
 } from '@spindle/core-context';
+import { withdrawnError } from '../withdrawn-error.js';
 import type { Mutex } from './mutex.js';
 import { claimFirst } from './waiter-list.js';
 
@@ -144,7 +144,7 @@ class ConditionWait extends Operation<void> {
     }
     this.#armed--;
     if (this.mutex.tryLock()) return true;
-    const relock = new Relock(waiter, this, withdrawnError(waiter));
+    const relock = new Relock(waiter, this, withdrawnError(waiter, 'Condition.wait(mutex)'));
     (this.#relocks ??= new Map()).set(waiter, relock);
     relock.begin();
     return 'pending';
@@ -243,11 +243,4 @@ class Relock extends Relay<void> {
 
 function requireHeld(mutex: Mutex): void {
   if (!mutex.locked) throw new NotHeldError('Condition.wait(mutex) needs the mutex locked by the caller');
-}
-
-/** What a withdrawn wait fails with: its waiter's cancellation, else a Cancelled of its own. */
-function withdrawnError(waiter: Waiter<void>): Cancelled {
-  const token = waiter.token;
-  if (token?.cancelled) return token.reason!;
-  return new Cancelled('Condition.wait(mutex) was withdrawn; the mutex is held again');
 }
