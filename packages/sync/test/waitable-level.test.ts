@@ -144,6 +144,23 @@ describe('claims (rule 3: a refused claim keeps the result)', () => {
     expect(lock.readLock().unpark(refusing)).toBe(true); // it kept its place until withdrawn
   });
 
+  it('RwLock: a writer refusing the free lock at park takes nothing and asks no queued waiter on its behalf', () => {
+    const lock = new RwLock();
+    lock.tryWriteLock();
+    const queued = new Recorder('queued reader');
+    lock.readLock().park(queued);
+    queued.accepting = false;
+    lock.writeUnlock(); // offers the read lock to `queued`, which refuses and keeps its place
+    const asked = queued.claimsAsked;
+    const writer = new Recorder('refusing writer');
+    writer.accepting = false;
+    lock.writeLock().park(writer);
+    expect(queued.claimsAsked).toBe(asked);
+    expect([lock.writeLocked, lock.readerCount, writer.settled]).toEqual([false, 0, false]);
+    expect(lock.writeLock().unpark(writer)).toBe(false); // not queued either
+    expect(lock.readLock().unpark(queued)).toBe(true);
+  });
+
   it('Mutex: unlock passes over a refusing waiter, which keeps its place', () => {
     const mutex = new Mutex();
     mutex.tryLock();

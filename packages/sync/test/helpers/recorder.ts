@@ -26,7 +26,11 @@ export class Recorder<T = unknown> implements Waiter<T> {
     return this.outcomes.length > 0;
   }
 
+  /** Claims asked of it, accepted or not. */
+  claimsAsked = 0;
+
   claim(): boolean {
+    this.claimsAsked++;
     if (!this.accepting || this.#claimed || this.settled) return false;
     this.#claimed = true;
     return true;
