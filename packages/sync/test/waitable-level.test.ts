@@ -254,6 +254,29 @@ describe('Condition.wait withdrawn after it released the mutex', () => {
     expect(mutex.locked).toBe(true);
   });
 
+  it('timed: counts as timed while a wait of it can still time out, not once all its waits only take the mutex back', () => {
+    const mutex = new Mutex();
+    const condition = new Condition();
+    mutex.tryLock();
+    const wait: Waitable<void> = condition.wait(mutex, { timeout: 60_000 });
+    const [first, second] = [new Recorder('first'), new Recorder('second')];
+    wait.park(first);
+    mutex.tryLock();
+    wait.park(second);
+    mutex.tryLock();
+    expect([wait.timed, wait.describe?.()]).toEqual([true, 'Condition.wait(mutex) (timeout 60000 ms)']);
+    expect(wait.unpark(first)).toBe('pending');
+    expect(wait.timed).toBe(true); // `second` can still time out
+    expect(wait.unpark(second)).toBe('pending');
+    expect([wait.timed, wait.describe?.()]).toEqual([false, 'Condition.wait(mutex): taking the mutex back']);
+    mutex.unlock();
+    expect(first.outcomes.map(({ ok }) => ok)).toEqual([false]);
+    mutex.unlock();
+    expect(second.outcomes.map(({ ok }) => ok)).toEqual([false]);
+    mutex.unlock();
+    expect([wait.timed, mutex.locked]).toEqual([true, false]);
+  });
+
   it('bounded by a token from async code: rejects with its reason only once the mutex is held again', async () => {
     const mutex = new Mutex();
     const condition = new Condition();
