@@ -1,5 +1,6 @@
 import { InvalidStateError, NotHeldError, TimeoutError } from '@spindle/core-context';
-import { runSeeded } from '@spindle/executor';
+import { ManualExecutor, runSeeded } from '@spindle/executor';
+import { spawnWith } from '@spindle/fiber';
 import { describe, expect, it } from 'vitest';
 import { Condition, Mutex } from '../src/index.js';
 import {
@@ -203,5 +204,44 @@ describe('Condition', () => {
     expect(() => condition.wait(second)).toThrow(InvalidStateError);
     condition.signal();
     await waiting;
+  });
+
+  it('a wait parked again without the mutex held fails with NotHeldError and leaves nothing queued', async () => {
+    const mutex = new Mutex();
+    const condition = new Condition();
+    await mutex.lock();
+    const wait = condition.wait(mutex); // the cached operation, made while the mutex was held
+    mutex.unlock();
+    await expect(wait).rejects.toBeInstanceOf(NotHeldError);
+    expect(condition.waiting).toBe(0);
+    await mutex.lock();
+    condition.signal();
+    mutex.unlock();
+    expect([mutex.locked, mutex.waiting]).toEqual([false, 0]);
+  });
+
+  it('a fiber parking a condition wait without the mutex held gets NotHeldError, the mutex stays free', () => {
+    const executor = new ManualExecutor();
+    const mutex = new Mutex();
+    const condition = new Condition();
+    mutex.tryLock();
+    const wait = condition.wait(mutex);
+    mutex.unlock();
+    let caught: unknown = null;
+    const fiber = spawnWith({ executor }, function* () {
+      try {
+        yield* wait;
+      } catch (error) {
+        caught = error;
+      }
+    });
+    executor.drain();
+    expect(fiber.status).toBe('done');
+    expect(caught).toBeInstanceOf(NotHeldError);
+    expect([condition.waiting, mutex.locked, mutex.waiting]).toEqual([0, false, 0]);
+    mutex.tryLock();
+    condition.signal();
+    mutex.unlock();
+    expect(mutex.locked).toBe(false);
   });
 });

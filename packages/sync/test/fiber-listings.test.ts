@@ -4,15 +4,13 @@ import { type Fiber, spawnWith, stuckFibers } from '@spindle/fiber';
 import { describe, expect, it } from 'vitest';
 import { Condition, Mutex, Semaphore, SharedCondition, SharedMutex, SharedSemaphore } from '../src/index.js';
 
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** Whether stuckFibers() lists `fiber`, and what it says the fiber waits on. */
 function listing(executor: ManualExecutor, fiber: Fiber<unknown>): { stuck: boolean; on: string | null } {
   return { stuck: stuckFibers(executor).some((info) => info.fiber === fiber), on: fiber.waitingOn() };
 }
 
 describe('fiber listings of sync waits', () => {
-  it('name local waits, and do not call a timed condition wait stuck, also while it takes the mutex back', async () => {
+  it('name local waits, and do not call a timed condition wait stuck until it only takes the mutex back', async () => {
     const executor = new ManualExecutor();
     const mutex = new Mutex();
     const condition = new Condition();
@@ -35,9 +33,13 @@ describe('fiber listings of sync waits', () => {
     expect(listing(executor, timed)).toEqual({ stuck: false, on: 'Condition.wait(mutex) (timeout 5 ms)' });
     expect(listing(executor, weighted)).toEqual({ stuck: true, on: 'Semaphore.acquire(2)' });
     mutex.tryLock();
-    await pause(20);
-    // Timed out, it waits for the mutex back: still the bounded wait, whose timer ended it.
-    expect(listing(executor, timed)).toEqual({ stuck: false, on: 'Condition.wait(mutex) (timeout 5 ms)' });
+    // Timed out, it only waits for the mutex back: no timer can end that.
+    await expect
+      .poll(() => listing(executor, timed))
+      .toEqual({
+        stuck: true,
+        on: 'Condition.wait(mutex): taking the mutex back',
+      });
     expect(outcome).toBe(null);
     mutex.unlock();
     semaphore.release(2);
@@ -65,14 +67,19 @@ describe('fiber listings of sync waits', () => {
     expect(listing(executor, acquirer)).toEqual({ stuck: true, on: 'SharedSemaphore.acquire(3)' });
     mutex.unlock();
     semaphore.release(3);
-    await pause(10);
-    executor.drain();
-    expect(listing(executor, locker)).toEqual({ stuck: false, on: 'SharedCondition.wait(mutex)' });
+    // The shared waits end on a later turn: drain until the fibers have moved on.
+    const drained =
+      <T>(look: () => T) =>
+      () => {
+        executor.drain();
+        return look();
+      };
+    await expect
+      .poll(drained(() => listing(executor, locker)))
+      .toEqual({ stuck: false, on: 'SharedCondition.wait(mutex)' });
     await mutex.lock();
     condition.signal();
     mutex.unlock();
-    await pause(10);
-    executor.drain();
-    expect([locker.status, acquirer.status]).toEqual(['done', 'done']);
+    await expect.poll(drained(() => [locker.status, acquirer.status])).toEqual(['done', 'done']);
   });
 });

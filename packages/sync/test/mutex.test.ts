@@ -3,6 +3,7 @@ import { ManualExecutor, runSeeded, withFaultSource } from '@spindle/executor';
 import { type Fiber, spawnWith } from '@spindle/fiber';
 import { describe, expect, it } from 'vitest';
 import { Mutex } from '../src/index.js';
+import { Recorder } from './helpers/recorder.js';
 import { FAULTS, HALT_SEEDS, haltAtEveryStep, SEEDS, spawnAll } from './helpers/schedule.js';
 
 describe('Mutex', () => {
@@ -247,6 +248,27 @@ describe('Mutex', () => {
     expect(mutex.tryLock()).toBe(true);
     (lock as Waitable<void>).restore?.(undefined);
     expect(mutex.locked).toBe(false);
+  });
+
+  it('counts no barge against a woken fiber for a waiter that refused the free lock at park', () => {
+    const executor = new ManualExecutor();
+    const mutex = new Mutex();
+    mutex.tryLock();
+    const fiber = spawnWith({ executor }, function* () {
+      yield* mutex.lock();
+      mutex.unlock();
+    });
+    executor.drain();
+    mutex.unlock(); // the fiber is woken to retry, and has not run yet
+    const refusing = new Recorder('refusing');
+    refusing.accepting = false;
+    for (let i = 0; i < Mutex.BARGE_LIMIT; i++) mutex.lock().park(refusing);
+    // Nobody took the lock, so nothing is reserved for the woken fiber: a barging caller gets it.
+    expect([mutex.locked, refusing.settled]).toEqual([false, false]);
+    expect(mutex.tryLock()).toBe(true);
+    mutex.unlock();
+    executor.drain();
+    expect([fiber.status, mutex.locked]).toEqual(['done', false]);
   });
 });
 

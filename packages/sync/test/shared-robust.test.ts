@@ -288,18 +288,38 @@ whereDeathIsSeen('SharedRwLock survives threads that die holding or waiting for 
 /** How a party that dies while it waits waits: a blocked thread can only be terminated. */
 const DOOMED_STYLES: Record<Death, Style> = { exit: 'promise', throw: 'fiber', terminate: 'blocking' };
 
-/** A barrier party that arrives the `style` way and dies by `death` while it waits; resolves once it arrived. */
+/**
+ * A barrier party that arrives the `style` way and dies by `death` while it waits; resolves
+ * once its arrival is recorded in the barrier's thread table, where a sweep finds a dead
+ * party. (The state cell counts an arrival one step earlier: a party terminated between
+ * the two steps would be counted but not seen dead, and the last arrival would pass.)
+ */
 async function doomedParty(barrier: SharedBarrier, death: Death, style: Style) {
-  const arrivedBefore = arrivals(barrier);
+  const recordedBefore = recordedParties(barrier);
   const party = startWorker({ role: 'doomed', primitive: 'barrier', death, style, handle: barrier.handle() });
   const exited = new Promise((resolve) => party.once('exit', resolve));
-  await expect.poll(() => arrivals(barrier), { timeout: 20_000 }).toBe(arrivedBefore + 1);
+  await expect.poll(() => recordedParties(barrier), { timeout: 20_000 }).toBe(recordedBefore + 1);
   return { party, exited };
 }
 
-/** Parties waiting in the current generation (the low 16 bits of the state cell). */
-function arrivals(barrier: SharedBarrier): number {
-  return Atomics.load(barrier.view, barrier.handle().index) & 0xffff;
+/** Layout of a SharedBarrier's thread table: after 3 cells, one cell, then per slot (tid, start, count). */
+const BARRIER_TABLE = 3;
+const SLOT = 3;
+const TABLE_THREADS = 32;
+
+/**
+ * Parties waiting in the current generation as the thread table records them: each slot's
+ * count cell holds (generation << 17) | parties, and a count of another generation is stale.
+ */
+function recordedParties(barrier: SharedBarrier): number {
+  const { view, index } = barrier;
+  const generation = barrier.generation;
+  let parties = 0;
+  for (let slot = 0; slot < TABLE_THREADS; slot++) {
+    const count = Atomics.load(view, index + BARRIER_TABLE + 1 + slot * SLOT + 2);
+    if (count >>> 17 === generation) parties += count & 0xffff;
+  }
+  return parties;
 }
 
 /** Waits at `barrier` the `style` way; resolves to 'leader', 'passed' or the error's name. */

@@ -19,6 +19,7 @@ import {
   SharedWaitGroup,
   WaitGroup,
 } from '../src/index.js';
+import { Recorder } from './helpers/recorder.js';
 
 /** A wait that blocks on a fresh primitive, and a look that the cancelled wait took nothing. */
 interface Family {
@@ -57,7 +58,15 @@ const families: Family[] = [
     name: 'Notify.notified',
     blocked(options) {
       const notify = new Notify();
-      return { wait: notify.notified(options), untouched: () => true };
+      // No permit stored or taken, and the next notification goes to the next waiter.
+      const untouched = () => {
+        const next = new Recorder('next');
+        notify.notified().park(next);
+        const parkedWithoutPermit = !next.settled;
+        notify.notifyOne();
+        return parkedWithoutPermit && next.outcomes.length === 1;
+      };
+      return { wait: notify.notified(options), untouched };
     },
   },
   {

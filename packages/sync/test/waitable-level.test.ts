@@ -1,4 +1,10 @@
-import { BrokenBarrierError, Cancelled, CancelSource, type Waitable } from '@spindle/core-context';
+import {
+  BrokenBarrierError,
+  Cancelled,
+  CancelSource,
+  NotHeldError,
+  type Waitable,
+} from '@spindle/core-context';
 import { describe, expect, it } from 'vitest';
 import {
   Barrier,
@@ -138,6 +144,23 @@ describe('claims (rule 3: a refused claim keeps the result)', () => {
     expect(lock.readLock().unpark(refusing)).toBe(true); // it kept its place until withdrawn
   });
 
+  it('RwLock: a writer refusing the free lock at park takes nothing and asks no queued waiter on its behalf', () => {
+    const lock = new RwLock();
+    lock.tryWriteLock();
+    const queued = new Recorder('queued reader');
+    lock.readLock().park(queued);
+    queued.accepting = false;
+    lock.writeUnlock(); // offers the read lock to `queued`, which refuses and keeps its place
+    const asked = queued.claimsAsked;
+    const writer = new Recorder('refusing writer');
+    writer.accepting = false;
+    lock.writeLock().park(writer);
+    expect(queued.claimsAsked).toBe(asked);
+    expect([lock.writeLocked, lock.readerCount, writer.settled]).toEqual([false, 0, false]);
+    expect(lock.writeLock().unpark(writer)).toBe(false); // not queued either
+    expect(lock.readLock().unpark(queued)).toBe(true);
+  });
+
   it('Mutex: unlock passes over a refusing waiter, which keeps its place', () => {
     const mutex = new Mutex();
     mutex.tryLock();
@@ -231,6 +254,29 @@ describe('Condition.wait withdrawn after it released the mutex', () => {
     expect(mutex.locked).toBe(true);
   });
 
+  it('timed: counts as timed while a wait of it can still time out, not once all its waits only take the mutex back', () => {
+    const mutex = new Mutex();
+    const condition = new Condition();
+    mutex.tryLock();
+    const wait: Waitable<void> = condition.wait(mutex, { timeout: 60_000 });
+    const [first, second] = [new Recorder('first'), new Recorder('second')];
+    wait.park(first);
+    mutex.tryLock();
+    wait.park(second);
+    mutex.tryLock();
+    expect([wait.timed, wait.describe?.()]).toEqual([true, 'Condition.wait(mutex) (timeout 60000 ms)']);
+    expect(wait.unpark(first)).toBe('pending');
+    expect(wait.timed).toBe(true); // `second` can still time out
+    expect(wait.unpark(second)).toBe('pending');
+    expect([wait.timed, wait.describe?.()]).toEqual([false, 'Condition.wait(mutex): taking the mutex back']);
+    mutex.unlock();
+    expect(first.outcomes.map(({ ok }) => ok)).toEqual([false]);
+    mutex.unlock();
+    expect(second.outcomes.map(({ ok }) => ok)).toEqual([false]);
+    mutex.unlock();
+    expect([wait.timed, mutex.locked]).toEqual([true, false]);
+  });
+
   it('bounded by a token from async code: rejects with its reason only once the mutex is held again', async () => {
     const mutex = new Mutex();
     const condition = new Condition();
@@ -266,11 +312,25 @@ describe('Condition.wait withdrawn after it released the mutex', () => {
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect(waiter.settled).toBe(false);
     mutex.unlock();
-    for (let i = 0; i < 50 && !waiter.settled; i++) await new Promise((resolve) => setTimeout(resolve, 2));
+    await waiter.settledOnce;
     expect(waiter.outcomes).toHaveLength(1);
     expect(waiter.outcomes[0]!.outcome).toBeInstanceOf(Cancelled);
     expect(mutex.locked).toBe(true);
     mutex.unlock();
+  });
+
+  it('SharedCondition: a wait parked again without the shared mutex held fails with NotHeldError, taking nothing', async () => {
+    const mutex = new SharedMutex();
+    const condition = new SharedCondition();
+    mutex.tryLock();
+    const wait = condition.wait(mutex);
+    mutex.unlock();
+    await expect(wait).rejects.toBeInstanceOf(NotHeldError);
+    expect(mutex.locked).toBe(false);
+    mutex.tryLock();
+    condition.signal();
+    mutex.unlock();
+    expect(mutex.locked).toBe(false);
   });
 });
 
@@ -281,8 +341,20 @@ describe('each wait on an operation is a new wait', () => {
     await acquire;
     await acquire;
     expect(semaphore.available).toBe(2);
-    const acquireTwo = semaphore.acquire(1);
-    await Promise.all([acquireTwo, acquireTwo]);
+    semaphore.release(2);
+    const acquireTwo = semaphore.acquire(2);
+    // Two waits at once on one weighted operation: each is its own relay in the queue.
+    // (`then` parks at once; Promise.all would park a turn later)
+    const both = Promise.all([acquireTwo.then(() => 'first'), acquireTwo.then(() => 'second')]);
+    expect(semaphore.waiting).toBe(0); // 4 free: both were served at park
+    expect(semaphore.available).toBe(0);
+    expect(await both).toEqual(['first', 'second']);
+    const again = Promise.all([acquireTwo.then(() => 'first'), acquireTwo.then(() => 'second')]);
+    expect(semaphore.waiting).toBe(2);
+    semaphore.release(2);
+    expect(semaphore.waiting).toBe(1);
+    semaphore.release(2);
+    expect(await again).toEqual(['first', 'second']);
     expect(semaphore.available).toBe(0);
   });
 

@@ -1,6 +1,5 @@
 import {
   bounded,
-  Cancelled,
   checkWaitOptions,
   InvalidStateError,
   List,
@@ -8,9 +7,11 @@ import {
   Operation,
   Relay,
   type UnparkResult,
+  type Waitable,
   type Waiter,
   type WaitOptions,
 } from '@spindle/core-context';
+import { withdrawnError } from '../withdrawn-error.js';
 import type { Mutex } from './mutex.js';
 import { claimFirst } from './waiter-list.js';
 
@@ -43,7 +44,7 @@ export class Condition {
    */
   wait(mutex: Mutex, options?: WaitOptions): Operation<void> {
     checkWaitOptions(options, 'Condition.wait');
-    if (!mutex.locked) throw new NotHeldError('Condition.wait(mutex) needs the mutex locked by the caller');
+    requireHeld(mutex);
     let operation = this.#current;
     if (operation === null || operation.mutex !== mutex) {
       if (!this.#waiters.isEmpty) {
@@ -53,7 +54,8 @@ export class Condition {
       }
       operation = this.#current = new ConditionWait(this, this.#waiters, mutex);
     }
-    return bounded(operation, options);
+    if (options?.timeout === undefined) return bounded(operation, options);
+    return new TimedConditionWait(new ConditionWait(this, this.#waiters, mutex), options);
   }
 
   /** Wakes the longest waiter, which then takes the mutex again. */
@@ -94,6 +96,12 @@ class ConditionWait extends Operation<void> {
   readonly lock: Operation<void>;
   /** Withdrawn waiters waiting to hold the mutex again, made on the first such withdrawal. */
   #relocks: Map<Waiter<void>, Relock> | null = null;
+  /**
+   * Waits parked here and not yet withdrawn (a timed wait's timer has not fired). Read only
+   * by a TimedConditionWait; a waiter handed the mutex after a signal is not counted out,
+   * so the count errs towards "a timer can still end a wait of this operation".
+   */
+  #armed = 0;
 
   constructor(
     private readonly condition: Condition,
@@ -109,9 +117,17 @@ class ConditionWait extends Operation<void> {
     return 'Condition.wait(mutex)';
   }
 
+  /** Checks the mutex is held before linking: a wait that cannot start must leave no waiter behind. */
   park(waiter: Waiter<void>): void {
+    requireHeld(this.mutex);
     this.waiters.pushBack(waiter);
+    this.#armed++;
     this.mutex.unlock();
+  }
+
+  /** True when every wait of this operation that is still parked only waits to take the mutex back. */
+  get onlyRelocking(): boolean {
+    return this.#armed === 0 && this.#relocks !== null && this.#relocks.size > 0;
   }
 
   /**
@@ -126,8 +142,9 @@ class ConditionWait extends Operation<void> {
       // It was signalled but leaves before taking the mutex: the signal goes to another waiter.
       this.condition.signal();
     }
+    this.#armed--;
     if (this.mutex.tryLock()) return true;
-    const relock = new Relock(waiter, this, withdrawnError(waiter));
+    const relock = new Relock(waiter, this, withdrawnError(waiter, 'Condition.wait(mutex)'));
     (this.#relocks ??= new Map()).set(waiter, relock);
     relock.begin();
     return 'pending';
@@ -145,6 +162,46 @@ class ConditionWait extends Operation<void> {
   /** @internal a Relock ended */
   relocked(waiter: Waiter<void>): void {
     this.#relocks?.delete(waiter);
+  }
+}
+
+/**
+ * A condition wait with a timeout (its own ConditionWait, bounded). Its timer ends it, so a
+ * fiber parked on it is not stuck, until the timer has fired and the wait only takes the
+ * mutex back: then only the mutex's holder can end it, and listings of stuck fibers say so.
+ */
+class TimedConditionWait extends Operation<void> {
+  readonly selectable = false;
+  readonly #wait: ConditionWait;
+  readonly #bounded: Waitable<void>;
+
+  constructor(wait: ConditionWait, options: WaitOptions) {
+    super();
+    this.#wait = wait;
+    this.#bounded = bounded(wait, options);
+  }
+
+  get timed(): boolean {
+    return !this.#wait.onlyRelocking;
+  }
+
+  /** What a waiting fiber waits on, for debugging listings. */
+  describe(): string {
+    if (this.#wait.onlyRelocking) return 'Condition.wait(mutex): taking the mutex back';
+    return this.#bounded.describe!();
+  }
+
+  park(waiter: Waiter<void>): void {
+    this.#bounded.park(waiter);
+  }
+
+  unpark(waiter: Waiter<void>): UnparkResult {
+    return this.#bounded.unpark(waiter);
+  }
+
+  /** A waiter cancelled after it was handed the mutex passes its signal on (ConditionWait.restore). */
+  restore(): void {
+    this.#wait.restore();
   }
 }
 
@@ -184,9 +241,6 @@ class Relock extends Relay<void> {
   }
 }
 
-/** What a withdrawn wait fails with: its waiter's cancellation, else a Cancelled of its own. */
-function withdrawnError(waiter: Waiter<void>): Cancelled {
-  const token = waiter.token;
-  if (token?.cancelled) return token.reason!;
-  return new Cancelled('Condition.wait(mutex) was withdrawn; the mutex is held again');
+function requireHeld(mutex: Mutex): void {
+  if (!mutex.locked) throw new NotHeldError('Condition.wait(mutex) needs the mutex locked by the caller');
 }

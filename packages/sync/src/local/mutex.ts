@@ -154,13 +154,13 @@ export class Mutex {
 
   static {
     acquireFor = (mutex, waiter) => {
-      if (!mutex.tryLock()) mutex.#waiters.pushBack(waiter);
-      else if (!waiter.wake(undefined)) mutex.unlock(); // refused (rule 3): the next one gets it
+      if (mutex.#held) mutex.#waiters.pushBack(waiter);
+      else takeFree(mutex, waiter, undefined);
     };
     leaveQueue = (mutex, waiter) => mutex.#waiters.remove(waiter);
     parkFiber = (mutex, fiber, atFront) => {
-      if (mutex.tryLock()) {
-        if (!fiber.wake(undefined)) mutex.unlock();
+      if (!mutex.#held) {
+        takeFree(mutex, fiber, undefined);
       } else if (atFront) {
         mutex.#fibers.pushFront(fiber);
       } else {
@@ -195,6 +195,16 @@ export class Mutex {
       if (!mutex.#held) mutex.#dispatch();
     };
   }
+}
+
+/**
+ * Hands the free lock to a waiter parking now, claimed first: one that refuses (rule 3)
+ * takes nothing, so no barge is counted against a woken fiber and nothing is handed on.
+ */
+function takeFree<T>(mutex: Mutex, waiter: Waiter<T>, value: T): void {
+  if (!waiter.claim()) return;
+  mutex.tryLock();
+  waiter.settle(true, value);
 }
 
 /**

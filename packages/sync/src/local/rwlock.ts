@@ -38,15 +38,25 @@ export class RwLock {
   }
 
   tryReadLock(): boolean {
-    if (this.writer || !this.waitingWriters.isEmpty) return false;
+    if (!this.readable) return false;
     this.readers++;
     return true;
   }
 
   tryWriteLock(): boolean {
-    if (this.writer || this.readers > 0) return false;
+    if (!this.writable) return false;
     this.writer = true;
     return true;
+  }
+
+  /** A reader may enter now: no writer holds the lock or waits for it. */
+  private get readable(): boolean {
+    return !this.writer && this.waitingWriters.isEmpty;
+  }
+
+  /** A writer may enter now: nobody holds the lock. */
+  private get writable(): boolean {
+    return !this.writer && this.readers === 0;
   }
 
   /** Takes a shared (read) lock, waiting while a writer holds or waits for the lock. */
@@ -73,16 +83,25 @@ export class RwLock {
     this.dispatch();
   }
 
-  /** @internal */
+  /**
+   * @internal Queues `waiter`, or hands it the read lock, claimed first: one that refuses
+   * (rule 3) takes nothing, so no unlock runs and no other waiter is asked on its behalf.
+   */
   parkReader(waiter: Waiter<void>): void {
-    if (!this.tryReadLock()) this.waitingReaders.pushBack(waiter);
-    else if (!waiter.wake(undefined)) this.readUnlock();
+    if (!this.readable) this.waitingReaders.pushBack(waiter);
+    else if (waiter.claim()) {
+      this.readers++;
+      waiter.settle(true, undefined);
+    }
   }
 
-  /** @internal */
+  /** @internal as parkReader, for the write lock */
   parkWriter(waiter: Waiter<void>): void {
-    if (!this.tryWriteLock()) this.waitingWriters.pushBack(waiter);
-    else if (!waiter.wake(undefined)) this.writeUnlock();
+    if (!this.writable) this.waitingWriters.pushBack(waiter);
+    else if (waiter.claim()) {
+      this.writer = true;
+      waiter.settle(true, undefined);
+    }
   }
 
   /** @internal A writer left the queue: readers it held back may now enter. */

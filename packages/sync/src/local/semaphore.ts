@@ -50,7 +50,7 @@ export class Semaphore {
   /** Takes `n` permits when they are available and nobody waits ahead; never waits. */
   tryAcquire(n = 1): boolean {
     this.#checkRequest(n);
-    if (this.#free < n || !this.#waiters.isEmpty) return false;
+    if (!this.#fits(n)) return false;
     this.#free -= n;
     return true;
   }
@@ -79,14 +79,21 @@ export class Semaphore {
     this.#dispatch();
   }
 
-  /** @internal parks `waiter` for `n` permits (the acquire operations of this file) */
+  /**
+   * @internal parks `waiter` for `n` permits (the acquire operations of this file), or
+   * hands them over, claimed first: a waiter that refuses (rule 3) takes nothing.
+   */
   park(waiter: Waiter<void>, n: number): void {
-    if (this.#free < n || !this.#waiters.isEmpty) {
-      this.#waiters.pushBack(waiter);
-      return;
+    if (!this.#fits(n)) this.#waiters.pushBack(waiter);
+    else if (waiter.claim()) {
+      this.#free -= n;
+      waiter.settle(true, undefined);
     }
-    this.#free -= n;
-    if (!waiter.wake(undefined)) this.release(n);
+  }
+
+  /** `n` permits are free and nobody waits ahead. */
+  #fits(n: number): boolean {
+    return this.#free >= n && this.#waiters.isEmpty;
   }
 
   /** @internal takes `waiter` out of the queue; the ones it held back may fit now */

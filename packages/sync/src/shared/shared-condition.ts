@@ -1,7 +1,8 @@
 import { isMainThread } from 'node:worker_threads';
 import {
   BlockingCallError,
-  Cancelled,
+  type CancelCallback,
+  type Cancelled,
   checkWaitOptions,
   futexWait,
   futexWaitAsync,
@@ -17,10 +18,17 @@ import {
   type WaitOptions,
 } from '@spindle/core-context';
 import { blockingTimeout } from '../wait-options.js';
+import { withdrawnError } from '../withdrawn-error.js';
 import { cellSleeps, sleepAbandoned, sleepEnded } from './abandoned-sleeps.js';
-import { CancelLink, type CancelTarget } from './cancel-link.js';
 import { initializing, SharedCells, withoutReset } from './cells.js';
 import type { SharedMutex } from './shared-mutex.js';
+import {
+  abortedError,
+  type LimitedWait,
+  limitAlreadyFired,
+  listenForLimits,
+  stopListening,
+} from './wait-limits.js';
 
 /**
  * A condition variable for a {@link SharedMutex}, in one Int32 cell (a sequence number
@@ -134,13 +142,13 @@ class SharedConditionWait extends RelayingOperation<void> {
  * sleeping too: `unpark` answers 'pending' and the final outcome, the withdrawal's
  * Cancelled, comes with the mutex held. It is its own abort listener (`handleEvent`).
  */
-class ConditionSleep extends Relay<void> implements CancelTarget {
+class ConditionSleep extends Relay<void> implements LimitedWait {
   private readonly controller = new AbortController();
   /** A signal woke this wait: if the caller does not take it, it goes to another waiter. */
   private signalled = false;
   /** The failure the caller gets once the mutex is held again (a limit, a withdrawal). */
   private failure: unknown = null;
-  private tokenLink: CancelLink | null = null;
+  private tokenListener: CancelCallback | null = null;
 
   constructor(
     private readonly wait: SharedConditionWait,
@@ -150,17 +158,13 @@ class ConditionSleep extends Relay<void> implements CancelTarget {
   }
 
   begin(): void {
-    const { signal, token } = this.wait.options ?? {};
-    if (signal?.aborted || token?.cancelled) {
+    const fired = limitAlreadyFired(this.wait.options);
+    if (fired !== null) {
       // Given up before it started: the caller still holds the mutex.
-      this.fail(signal?.aborted ? abortedError(signal) : token!.reason);
+      this.fail(fired);
       return;
     }
-    signal?.addEventListener('abort', this, ONCE);
-    if (token !== undefined) {
-      this.tokenLink = new CancelLink(this);
-      token.listen(this.tokenLink);
-    }
+    this.tokenListener = listenForLimits(this, this.wait.options);
     this.run().then(
       (held) => this.finish(held, null),
       (error: unknown) => this.finish(false, error),
@@ -169,7 +173,7 @@ class ConditionSleep extends Relay<void> implements CancelTarget {
 
   /** Stops the sleep; the mutex is still taken back before the final outcome. */
   protected leave(): UnparkResult {
-    this.stop(withdrawnError(this.waiter));
+    this.stop(withdrawnError(this.waiter, 'SharedCondition.wait(mutex)'));
     return 'pending';
   }
 
@@ -234,23 +238,7 @@ class ConditionSleep extends Relay<void> implements CancelTarget {
   }
 
   protected override detached(): void {
-    this.wait.options?.signal?.removeEventListener('abort', this);
-    if (this.tokenLink !== null) {
-      this.wait.options!.token!.unlisten(this.tokenLink);
-      this.tokenLink = null;
-    }
+    stopListening(this, this.wait.options, this.tokenListener);
+    this.tokenListener = null;
   }
-}
-
-const ONCE = { once: true } as const;
-
-function abortedError(signal: AbortSignal): Cancelled {
-  return new Cancelled('The wait was aborted by its signal', { cause: signal.reason });
-}
-
-/** What a withdrawn wait fails with: its waiter's cancellation, else a Cancelled of its own. */
-function withdrawnError(waiter: Waiter<void>): Cancelled {
-  const token = waiter.token;
-  if (token?.cancelled) return token.reason!;
-  return new Cancelled('SharedCondition.wait(mutex) was withdrawn; the mutex is held again');
 }

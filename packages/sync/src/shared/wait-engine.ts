@@ -1,7 +1,7 @@
 import { isMainThread } from 'node:worker_threads';
 import {
   BlockingCallError,
-  Cancelled,
+  type CancelCallback,
   futexWait,
   futexWaitAsync,
   Relay,
@@ -12,9 +12,15 @@ import {
   type WaitOptions,
 } from '@spindle/core-context';
 import { type CellSleeps, cellSleeps, sleepAbandoned, sleepEnded } from './abandoned-sleeps.js';
-import { CancelLink, type CancelTarget } from './cancel-link.js';
 import { QuietWatch } from './quiet-watch.js';
 import { holderDeathVisible } from './thread-identity.js';
+import {
+  abortedError,
+  type LimitedWait,
+  limitAlreadyFired,
+  listenForLimits,
+  stopListening,
+} from './wait-limits.js';
 
 /**
  * How often a waiter looks whether the holder's thread died (`afterQuietSlice`), so a
@@ -136,12 +142,12 @@ export abstract class SharedWait<T> extends RelayingOperation<T> {
 /**
  * One async wait on a shared primitive, relayed to the caller's waiter (claims pass
  * through, so a refused result is restored). It is its own abort listener (`handleEvent`)
- * and, with a token, listens through a small link.
+ * and, with a token, listens through a CancelCallback (wait-limits.ts).
  */
-class CellSleep<T> extends Relay<T> implements CancelTarget {
+class CellSleep<T> extends Relay<T> implements LimitedWait {
   private controller: AbortController | null = null;
   private sleeps: CellSleeps | null = null;
-  private tokenLink: CancelLink | null = null;
+  private tokenListener: CancelCallback | null = null;
 
   constructor(
     private readonly wait: SharedWait<T>,
@@ -152,13 +158,9 @@ class CellSleep<T> extends Relay<T> implements CancelTarget {
   }
 
   begin(): void {
-    const { signal, token } = this.wait.options ?? {};
-    if (signal?.aborted) {
-      this.fail(abortedError(signal));
-      return;
-    }
-    if (token?.cancelled) {
-      this.fail(token.reason);
+    const fired = limitAlreadyFired(this.wait.options);
+    if (fired !== null) {
+      this.fail(fired);
       return;
     }
     try {
@@ -170,11 +172,7 @@ class CellSleep<T> extends Relay<T> implements CancelTarget {
       this.fail(error);
       return;
     }
-    signal?.addEventListener('abort', this, ONCE);
-    if (token !== undefined) {
-      this.tokenLink = new CancelLink(this);
-      token.listen(this.tokenLink);
-    }
+    this.tokenListener = listenForLimits(this, this.wait.options);
     this.sleep(new AbortController());
   }
 
@@ -272,16 +270,7 @@ class CellSleep<T> extends Relay<T> implements CancelTarget {
       sleepEnded(this.wait.view, this.wait.cell, this.sleeps!);
       this.controller = null;
     }
-    this.wait.options?.signal?.removeEventListener('abort', this);
-    if (this.tokenLink !== null) {
-      this.wait.options!.token!.unlisten(this.tokenLink);
-      this.tokenLink = null;
-    }
+    stopListening(this, this.wait.options, this.tokenListener);
+    this.tokenListener = null;
   }
-}
-
-const ONCE = { once: true } as const;
-
-function abortedError(signal: AbortSignal): Cancelled {
-  return new Cancelled('The wait was aborted by its signal', { cause: signal.reason });
 }

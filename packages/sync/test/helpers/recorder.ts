@@ -13,6 +13,11 @@ export class Recorder<T = unknown> implements Waiter<T> {
   accepting = true;
   readonly outcomes: { ok: boolean; outcome: unknown }[] = [];
   #claimed = false;
+  #onSettled: (() => void) | null = null;
+  /** Resolves at its first settle, for waits whose outcome comes on a later turn. */
+  readonly settledOnce = new Promise<void>((resolve) => {
+    this.#onSettled = resolve;
+  });
 
   constructor(readonly name = 'recorder') {}
 
@@ -21,7 +26,11 @@ export class Recorder<T = unknown> implements Waiter<T> {
     return this.outcomes.length > 0;
   }
 
+  /** Claims asked of it, accepted or not. */
+  claimsAsked = 0;
+
   claim(): boolean {
+    this.claimsAsked++;
     if (!this.accepting || this.#claimed || this.settled) return false;
     this.#claimed = true;
     return true;
@@ -35,6 +44,7 @@ export class Recorder<T = unknown> implements Waiter<T> {
     if (!this.#claimed) throw new Error(`${this.name} was settled without a claim`);
     this.#claimed = false;
     this.outcomes.push({ ok, outcome });
+    this.#onSettled?.();
   }
 
   wake(value: T): boolean {
