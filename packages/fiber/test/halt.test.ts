@@ -64,11 +64,12 @@ describe('halt', () => {
     const exec = new ManualExecutor();
     const cleanup = new TestEvent<string>();
     const log: string[] = [];
+    // The waiter's cancellation, as a withdrawn Condition.wait throws it.
     const interrupted = (): never => {
-      throw new Cancelled('the wait was interrupted by a halt');
+      throw current()!.token.reason;
     };
     // Like a condition wait: on return() it first waits (to retake a lock), then goes on
-    // unwinding by throwing Cancelled, since a yield* cannot resume the return() itself.
+    // unwinding by throwing the fiber's Cancelled, since a yield* cannot resume the return().
     function* retakeThenCancel(): Generator<unknown, void, unknown> {
       try {
         yield new TestEvent();
