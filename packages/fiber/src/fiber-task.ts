@@ -256,7 +256,11 @@ export class FiberTask<T = unknown> implements Runnable, Waiter, LocalsHolder, C
     const parent = this.state < DONE ? this.treeParent : null;
     if (parent === null || parent.cancelState?.source != null) return this.makeSource(parent);
     const chain: FiberTask[] = [this];
-    for (let node: FiberTask | null = parent; node !== null && node.cancelState?.source == null; node = node.treeParent) {
+    for (
+      let node: FiberTask | null = parent;
+      node !== null && node.cancelState?.source == null;
+      node = node.treeParent
+    ) {
       chain.push(node);
     }
     let source: CancelSource;
@@ -271,7 +275,11 @@ export class FiberTask<T = unknown> implements Runnable, Waiter, LocalsHolder, C
   private makeSource(parent: FiberTask | null) {
     const cancel = this.cancelState ?? this.makeCancelState();
     const parentToken =
-      parent === null ? null : (parent.flags & HALT) !== 0 ? parent.graceToken() : parent.cancelState!.source!.token;
+      parent === null
+        ? null
+        : (parent.flags & HALT) !== 0
+          ? parent.graceToken()
+          : parent.cancelState!.source!.token;
     return cancel.makeSource(parentToken);
   }
 
@@ -718,7 +726,9 @@ export class FiberTask<T = unknown> implements Runnable, Waiter, LocalsHolder, C
   private isOwnCancellation(error: unknown): boolean {
     if (!(error instanceof Cancelled) || error.token === undefined) return false;
     const cancel = this.cancelState!;
-    return causedBy(cancel.source!.token.reason, error.token) || causedBy(cancel.grace?.token.reason, error.token);
+    return (
+      causedBy(cancel.source!.token.reason, error.token) || causedBy(cancel.grace?.token.reason, error.token)
+    );
   }
 
   /** The error joiners receive (built once, on first use). */

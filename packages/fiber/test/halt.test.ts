@@ -227,6 +227,29 @@ describe('halt', () => {
     expect(victim.status).toBe('halted');
   });
 
+  it('gives back a result its park delivered after it halted itself inside that park (restore)', () => {
+    const exec = new ManualExecutor();
+    const restored: string[] = [];
+    let got = 'nothing';
+    const handsOutAPermit = {
+      park(waiter: { wake(value: string): boolean }) {
+        current()!.halt();
+        waiter.wake('permit');
+      },
+      unpark: () => false,
+      restore(value: string) {
+        restored.push(value);
+      },
+    };
+    const fiber = spawnWith({ executor: exec }, function* () {
+      got = (yield handsOutAPermit) as string;
+    });
+    exec.drain();
+    expect(got).toBe('nothing');
+    expect(restored).toEqual(['permit']);
+    expect(fiber.status).toBe('halted');
+  });
+
   it('reports a finally block that throws as the failure', async () => {
     const exec = new ManualExecutor();
     const fiber = spawnWith({ executor: exec }, function* () {
