@@ -139,7 +139,7 @@ describe('the grace of a halted fiber', () => {
     expect(fiber.status).toBe('halted');
   });
 
-  it('runs fibers spawned by a cleanup under its grace, and cuts their cleanups short with its own', () => {
+  it('runs fibers spawned by a cleanup under its grace, and halts them when that grace ends', () => {
     const exec = new ManualExecutor();
     const log: string[] = [];
     let helper: Fiber<void> | null = null;
