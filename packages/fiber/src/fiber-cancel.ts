@@ -18,6 +18,8 @@ export interface CancelTarget {
   tokenCancelled(reason: Cancelled): void;
   /** The grace token of its cleanup was cancelled (a second halt or the grace deadline). */
   graceCancelled(reason: Cancelled): void;
+  /** A cancellation reaching it from outside its token's own parent. */
+  cancelFromParent(reason: Cancelled, hard: boolean): void;
 }
 
 /**
@@ -48,6 +50,8 @@ export class FiberCancel implements CancelListener {
   private holds = 0;
   /** The ended fiber whose token this one's hangs on (it counts this one in its `holds`). */
   private heldBy: FiberCancel | null = null;
+  /** A child of its outside parent, relaying that one's cancellation when its own token cannot. */
+  private relay: CancelSource | null = null;
   private graceWatch: CancelCallback | null = null;
   /** Waits on `halt()` operations, woken when the fiber ends. */
   private endWaiters: List<Waiter<void>> | null = null;
@@ -69,17 +73,28 @@ export class FiberCancel implements CancelListener {
 
   /**
    * Its ended spawner, a root with an outside parent, hands it on: it takes that outside
-   * parent as its own (so the rule carries down), and its token, when it has one already
-   * (a child of the spawner's), keeps the spawner's attached until it ends.
+   * parent as its own (so the rule carries down). A token it has already is a child of the
+   * spawner's: that one stays attached until this one ends. Had the spawner been halted, its
+   * token no longer relays: this one then listens to the outside parent itself.
    */
   adoptOutside(outside: CancelToken | AbortSignal, spawner: FiberCancel): void {
     this.outside = outside;
     const source = this.source;
-    if (source === null) this.makeSource(outside);
-    else if (!source.token.cancelled && spawner.source !== null) {
+    if (source === null) {
+      this.makeSource(outside);
+      return;
+    }
+    if (source.token.cancelled) return; // halted already: nothing more to relay
+    if (!spawner.source!.token.cancelled) {
       spawner.holds++;
       this.heldBy = spawner;
+      return;
     }
+    const relay = new CancelSource(outside);
+    this.relay = relay;
+    const target = this.target;
+    const relayed = (reason: Cancelled) => target.cancelFromParent(reason, false);
+    if (!relay.token.listen(new CancelCallback(relayed))) relayed(relay.token.reason!);
   }
 
   /** The grace token (made on first use, with its deadline counted from the halt). */
@@ -137,6 +152,7 @@ export class FiberCancel implements CancelListener {
   /** Detaches its token from its parent, then ended fibers held only for it (a loop: chains can be long). */
   private detach(): void {
     this.source?.dispose();
+    this.relay?.dispose();
     let holder = this.heldBy;
     this.heldBy = null;
     while (holder !== null && --holder.holds === 0 && holder.ended) {

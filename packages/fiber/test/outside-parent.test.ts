@@ -85,6 +85,33 @@ describe('a root spawned with a token, once it ended', () => {
   });
 });
 
+describe('a root spawned with a token and halted by itself', () => {
+  it('still hands that token to a fiber its cleanup left running, whose token hung on its grace', () => {
+    const exec = new ManualExecutor();
+    const source = new CancelSource();
+    const event = new TestEvent();
+    let helper: Fiber<void> | null = null;
+    const root = spawnWith({ executor: exec, token: source.token }, function* () {
+      try {
+        yield event;
+      } finally {
+        helper = spawn(function* () {
+          yield event;
+        });
+        expect(helper.token.cancelled).toBe(false); // a child of the root's grace token
+      }
+    });
+    exec.drain();
+    root.halt();
+    exec.drain();
+    expect([root.status, helper!.status]).toEqual(['halted', 'suspended']);
+    source.cancel('stop');
+    exec.drain();
+    expect(helper!.status).toBe('halted');
+    expect(helper!.token.reason!.token).toBe(helper!.token);
+  });
+});
+
 describe('reading a token deep in the spawn tree', () => {
   it('makes the tokens of a 10,000-deep chain top down, without deep recursion', () => {
     const exec = new ManualExecutor();
