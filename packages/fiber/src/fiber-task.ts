@@ -1,5 +1,6 @@
 import {
   Cancelled,
+  type CancelSource,
   type CancelToken,
   type Executor,
   faultPoint,
@@ -15,7 +16,7 @@ import {
 import { loopExecutor } from '@spindle/executor';
 import { FiberFailedError } from './errors.js';
 import type { Fiber } from './fiber.js';
-import { ALREADY_ENDED, type CancelTarget, FiberCancel } from './fiber-cancel.js';
+import { ALREADY_ENDED, type CancelTarget, causedBy, FiberCancel, reasonFrom } from './fiber-cancel.js';
 import { handChildrenOn, type TreeNode } from './fiber-tree.js';
 import { childLineage, type Lineage } from './lineage.js';
 import { type LocalsHolder, rootLocals, setLocalsSource } from './locals.js';
@@ -61,13 +62,17 @@ const RELEASED = 128;
 const OWN_LINEAGE = 256;
 /** Parked and claimed by a waitable that will settle or release it before it returns. */
 const CLAIMED = 512;
-/**
- * Cancelled while one final outcome is still coming (its waitable's unpark answered
- * 'pending', or a claim was held): it stays parked until that outcome, then unwinds.
- */
+/** Cancelled while claimed: the claim's settle is its final outcome, a release withdraws it then. */
 const SHIELDED = 1024;
 /** Its cleanup's grace token was cancelled: the cleanup's waits end with its Cancelled. */
 const GRACE_CUT = 2048;
+/**
+ * Its waitable's unpark answered 'pending': exactly one final outcome is still coming, and
+ * it stays parked until that arrives (no second unpark), then unwinds.
+ */
+const PENDING = 4096;
+/** Any of these: a wake is not an ordinary resume. */
+const NOT_PLAIN = CLAIMED | SHIELDED | PENDING;
 
 /** Fibers whose cancellation still has to reach their children, with its reason (pairs), drained in a loop. */
 const cascading: unknown[] = [];
@@ -169,7 +174,7 @@ export class FiberTask<T = unknown> implements Runnable, Waiter, LocalsHolder, C
     if (this.state >= DONE) return ALREADY_ENDED;
     const cancel = this.cancelState ?? this.makeCancelState();
     if ((this.flags & HALT) === 0) {
-      const source = cancel.source ?? this.makeSource(cancel);
+      const source = cancel.source ?? this.makeSources();
       source.cancel(reason === undefined ? this.haltReason(source.token) : reason);
     } else {
       cancel.graceSource().cancel(reason);
@@ -179,8 +184,8 @@ export class FiberTask<T = unknown> implements Runnable, Waiter, LocalsHolder, C
 
   /** The fiber's own token (made on first read, a child of its spawner's). */
   get ownToken(): CancelToken {
-    const cancel = this.cancelState ?? this.makeCancelState();
-    return (cancel.source ?? this.makeSource(cancel)).token;
+    const source = this.cancelState?.source;
+    return (source ?? this.makeSources()).token;
   }
 
   /**
@@ -203,7 +208,7 @@ export class FiberTask<T = unknown> implements Runnable, Waiter, LocalsHolder, C
       // the fiber still runs and unwinds, it is never stuck 'halting'.
       if (state === SUSPENDED) {
         this.withdraw();
-        if ((this.flags & SHIELDED) === 0) this.reschedule();
+        if ((this.flags & (SHIELDED | PENDING)) === 0) this.reschedule();
       } else if (state === READY) {
         this.withdraw();
       }
@@ -215,17 +220,25 @@ export class FiberTask<T = unknown> implements Runnable, Waiter, LocalsHolder, C
   graceCancelled(reason: Cancelled): void {
     if (this.state >= DONE) return;
     this.flags |= GRACE_CUT;
-    if (this.state === SUSPENDED && (this.flags & (PARKED | SHIELDED)) === PARKED) {
+    if (this.state === SUSPENDED && (this.flags & (PARKED | SHIELDED | PENDING)) === PARKED) {
       this.withdraw();
-      if ((this.flags & SHIELDED) === 0) this.resumeCancelled();
+      if ((this.flags & (SHIELDED | PENDING)) === 0) this.resumeCancelled();
     }
     if (this.firstChild !== null) cascade(this, reason);
   }
 
-  /** @internal a halt reaching it from its spawner (through the spawn tree). */
-  cancelFromParent(reason: Cancelled): void {
+  /**
+   * @internal a halt reaching it from its spawner (through the spawn tree). `hard`: the
+   * spawner's grace ended, so this one's cleanup is cut short too (halted first if need be).
+   */
+  cancelFromParent(reason: Cancelled, hard: boolean): void {
     const cancel = this.cancelState ?? this.makeCancelState();
-    (cancel.source ?? cancel.makeSource(null)).cancel(reason);
+    const source = cancel.source ?? cancel.makeSource(null);
+    if (!source.token.cancelled) source.cancel(reasonFrom(reason, source.token));
+    if (hard && this.state < DONE && (this.flags & GRACE_CUT) === 0) {
+      const grace = cancel.graceSource();
+      grace.cancel(reasonFrom(reason, grace.token));
+    }
   }
 
   private makeCancelState(): FiberCancel {
@@ -234,13 +247,39 @@ export class FiberTask<T = unknown> implements Runnable, Waiter, LocalsHolder, C
     return cancel;
   }
 
-  /** Makes its token: a child of its live spawner's (of its grace token while that one halts), else a root. */
-  private makeSource(cancel: FiberCancel) {
-    const parent = this.treeParent;
-    let parentToken: CancelToken | null = null;
-    if (parent !== null && this.state < DONE) {
-      parentToken = (parent.flags & HALT) !== 0 ? parent.graceToken() : parent.ownToken;
+  /**
+   * Makes its token, and those of its spawners that have none yet, top down in a loop (a
+   * deep chain must not recurse): each a child of its live spawner's (of its grace token
+   * while that one halts), else a root.
+   */
+  private makeSources() {
+    const parent = this.state < DONE ? this.treeParent : null;
+    if (parent === null || parent.cancelState?.source != null) return this.makeSource(parent);
+    const chain: FiberTask[] = [this];
+    for (
+      let node: FiberTask | null = parent;
+      node !== null && node.cancelState?.source == null;
+      node = node.treeParent
+    ) {
+      chain.push(node);
     }
+    let source: CancelSource;
+    do {
+      const node = chain.pop()!;
+      source = node.makeSource(node.treeParent);
+    } while (chain.length > 0);
+    return source;
+  }
+
+  /** Makes its own token under `parent`'s (which has one already, or is null: a root). */
+  private makeSource(parent: FiberTask | null) {
+    const cancel = this.cancelState ?? this.makeCancelState();
+    const parentToken =
+      parent === null
+        ? null
+        : (parent.flags & HALT) !== 0
+          ? parent.graceToken()
+          : parent.cancelState!.source!.token;
     return cancel.makeSource(parentToken);
   }
 
@@ -303,7 +342,7 @@ export class FiberTask<T = unknown> implements Runnable, Waiter, LocalsHolder, C
       const cancel = this.makeCancelState();
       if (graceMs !== undefined) cancel.graceMs = graceMs;
       if (cancelParent !== undefined) {
-        cancel.external = true;
+        cancel.outside = cancelParent;
         cancel.makeSource(cancelParent);
       }
     }
@@ -318,8 +357,8 @@ export class FiberTask<T = unknown> implements Runnable, Waiter, LocalsHolder, C
    */
   private bornToHalted(parent: FiberTask): void {
     const flags = parent.flags;
-    if ((flags & UNWINDING) === 0) this.cancelFromParent(parent.ownToken.reason!);
-    else if ((flags & GRACE_CUT) !== 0) this.cancelFromParent(parent.graceToken().reason!);
+    if ((flags & UNWINDING) === 0) this.cancelFromParent(parent.ownToken.reason!, false);
+    else if ((flags & GRACE_CUT) !== 0) this.cancelFromParent(parent.graceToken().reason!, true);
   }
 
   /** Marks the record as handed back to a pool; false if it was already. */
@@ -367,7 +406,10 @@ export class FiberTask<T = unknown> implements Runnable, Waiter, LocalsHolder, C
     return true;
   }
 
-  /** Gives a claim back: it accepts again, or, halted meanwhile, leaves its wait now. */
+  /**
+   * Gives a claim back: it accepts again, or, halted meanwhile, leaves its wait now. A wait
+   * whose cancel is pending already keeps waiting for its final outcome (no second unpark).
+   */
   release(): void {
     const flags = this.flags;
     if ((flags & CLAIMED) === 0) return;
@@ -375,7 +417,7 @@ export class FiberTask<T = unknown> implements Runnable, Waiter, LocalsHolder, C
     if ((flags & SHIELDED) !== 0) {
       this.flags &= ~SHIELDED;
       this.withdraw();
-      if ((this.flags & SHIELDED) === 0) this.resumeCancelled();
+      if ((this.flags & PENDING) === 0) this.resumeCancelled();
     }
   }
 
@@ -386,24 +428,24 @@ export class FiberTask<T = unknown> implements Runnable, Waiter, LocalsHolder, C
       throw new InvalidStateError(`${this.describe()} was settled without a claim`);
     }
     this.flags = flags & ~CLAIMED;
-    if ((flags & SHIELDED) !== 0) this.finalOutcome(ok, outcome);
+    if ((flags & (SHIELDED | PENDING)) !== 0) this.finalOutcome(ok, outcome);
     else this.endWait(outcome, ok ? 0 : THROW);
   }
 
   wake(value: unknown): boolean {
-    // One test on the fast path: parked, not claimed, not shielded.
-    if ((this.flags & (PARKED | CLAIMED | SHIELDED)) === PARKED) return this.endWait(value, 0);
+    // One test on the fast path: parked, not claimed, not shielded, no cancel pending.
+    if ((this.flags & (PARKED | NOT_PLAIN)) === PARKED) return this.endWait(value, 0);
     return this.lateOutcome(true, value);
   }
 
   fail(error: unknown): boolean {
-    if ((this.flags & (PARKED | CLAIMED | SHIELDED)) === PARKED) return this.endWait(error, THROW);
+    if ((this.flags & (PARKED | NOT_PLAIN)) === PARKED) return this.endWait(error, THROW);
     return this.lateOutcome(false, error);
   }
 
-  /** A wake or fail off the fast path: the one outcome a shielded fiber waits for, else refused. */
+  /** A wake or fail off the fast path: the final outcome of a pending cancel, else refused. */
   private lateOutcome(ok: boolean, outcome: unknown): boolean {
-    if ((this.flags & (PARKED | CLAIMED | SHIELDED)) !== (PARKED | SHIELDED)) return false;
+    if ((this.flags & (PARKED | CLAIMED | PENDING)) !== (PARKED | PENDING)) return false;
     this.finalOutcome(ok, outcome);
     return true;
   }
@@ -415,7 +457,7 @@ export class FiberTask<T = unknown> implements Runnable, Waiter, LocalsHolder, C
   private finalOutcome(ok: boolean, outcome: unknown): void {
     const waitable = this.waitable;
     this.waitable = null;
-    this.flags &= ~(PARKED | SHIELDED);
+    this.flags &= ~(PARKED | SHIELDED | PENDING);
     if (ok && waitable !== null) {
       try {
         waitable.restore?.(outcome);
@@ -439,9 +481,12 @@ export class FiberTask<T = unknown> implements Runnable, Waiter, LocalsHolder, C
     if (this.state === SUSPENDED) this.reschedule();
   }
 
-  /** Joins `waiter` to the result (the Fiber's `park`). */
+  /**
+   * Joins `waiter` to the result (the Fiber's `park`). A join counts as observing a failure
+   * only once the outcome is delivered, so a withdrawn join (a select's losing case) leaves
+   * no trace.
+   */
   addJoiner(waiter: Waiter<T>): void {
-    this.flags |= JOINED;
     if (this.state >= DONE) {
       this.settleJoiner(waiter);
     } else if (waiter === (this as Waiter)) {
@@ -479,10 +524,11 @@ export class FiberTask<T = unknown> implements Runnable, Waiter, LocalsHolder, C
           step = gen.next(input);
         }
       } catch (error) {
-        // Once its token is cancelled, a Cancelled ends the fiber halted however it
+        // Once its token is cancelled, that cancellation ends the fiber halted however it
         // surfaced: thrown at a wait the halt interrupted (a `yield*` cannot resume a
-        // `return()` after it waited), by the grace's end, or by a wait on its own token.
-        const halted = (this.flags & HALT) !== 0 && error instanceof Cancelled;
+        // `return()` after it waited), by the grace's end, or by a wait on its own token
+        // (or an ancestor's whose cancellation halted it). A foreign limit stays a failure.
+        const halted = (this.flags & HALT) !== 0 && this.isOwnCancellation(error);
         this.finish(halted ? HALTED : FAILED, error);
         return;
       }
@@ -536,14 +582,11 @@ export class FiberTask<T = unknown> implements Runnable, Waiter, LocalsHolder, C
         if ((this.flags & HALT) !== 0 && this.haltedInPark()) {
           // Cancelled by its own code inside park; an unpark error goes into the generator.
           this.withdraw();
-          if ((this.flags & SHIELDED) !== 0) {
+          if ((this.flags & (SHIELDED | PENDING)) !== 0) {
             this.state = SUSPENDED; // the one outcome still coming resumes it
             return;
           }
-          if ((this.flags & (UNWINDING | THROW)) === UNWINDING) {
-            this.value = this.graceToken().reason;
-            this.flags |= THROW;
-          }
+          this.resumeCancelled();
           input = this.value;
           this.value = undefined;
           continue;
@@ -552,8 +595,16 @@ export class FiberTask<T = unknown> implements Runnable, Waiter, LocalsHolder, C
         if (tracer !== null) tracer.instant('fiber', 'suspend', this.id);
         return;
       }
-      // The wait completed inside park (rule 1). A fault point may add a trip through the
-      // executor here, so seeded tests also see the interleavings of a later wake.
+      // The wait completed inside park (rule 1). Halted meanwhile (by its own code inside
+      // park) and about to unwind: the result goes back (restore), never silently dropped.
+      if ((this.flags & (HALT | UNWINDING)) === HALT) {
+        this.withdraw();
+        input = this.value;
+        this.value = undefined;
+        continue;
+      }
+      // A fault point may add a trip through the executor here, so seeded tests also see
+      // the interleavings of a later wake.
       if (faultPoint('fiber.resume')) {
         this.reschedule();
         return;
@@ -572,7 +623,7 @@ export class FiberTask<T = unknown> implements Runnable, Waiter, LocalsHolder, C
     const flags = this.flags;
     if ((flags & UNWINDING) === 0 || (flags & GRACE_CUT) !== 0) return true;
     this.graceToken();
-    return (this.flags & GRACE_CUT) !== 0;
+    return false;
   }
 
   /** Hands a parked fiber what its wait produced (`throwIt` is THROW for an error) and reschedules it once it has suspended. */
@@ -603,6 +654,7 @@ export class FiberTask<T = unknown> implements Runnable, Waiter, LocalsHolder, C
       this.flags = flags | SHIELDED;
       return;
     }
+    if ((flags & PENDING) !== 0) return; // asked once already: its final outcome is coming
     const unused = this.value;
     this.waitable = null;
     this.flags = flags & ~(PARKED | THROW);
@@ -610,9 +662,9 @@ export class FiberTask<T = unknown> implements Runnable, Waiter, LocalsHolder, C
     try {
       if ((flags & PARKED) !== 0) {
         if (waitable.unpark(this) === 'pending') {
-          // One final outcome is still coming: stay parked, shielded, until it arrives.
+          // One final outcome is still coming: stay parked until it arrives.
           this.waitable = waitable;
-          this.flags |= PARKED | SHIELDED;
+          this.flags |= PARKED | PENDING;
         }
       } else if ((flags & THROW) === 0) waitable.restore?.(unused);
     } catch (error) {
@@ -626,13 +678,13 @@ export class FiberTask<T = unknown> implements Runnable, Waiter, LocalsHolder, C
     this.gen = null;
     this.value = value;
     this.waitable = null;
-    const keepToken = this.firstChild !== null && this.leaveChildren();
+    if (this.firstChild !== null) this.leaveChildren();
     unregister(this);
     if (tracer !== null) tracer.instant('fiber', 'finish', this.id, state);
     if (state === FAILED && (this.flags & JOINED) === 0) reportUnjoinedLater(this);
     // Every joiner (and every wait on halt()) is settled even if waking one throws (a
     // broken Waiter, an executor that refuses): one error must not leave the others waiting.
-    let errors = this.cancelState?.end(keepToken) ?? null;
+    let errors = this.cancelState?.end() ?? null;
     const joiners = this.joiners;
     if (joiners !== null) {
       for (let waiter = joiners.popFront(); waiter !== null; waiter = joiners.popFront()) {
@@ -651,29 +703,32 @@ export class FiberTask<T = unknown> implements Runnable, Waiter, LocalsHolder, C
   }
 
   /**
-   * Hands its running children to its own spawner. A root spawned with a token or signal
-   * hands them to that instead: their tokens become children of its token, which stays a
-   * child of that token (returns true: keep it). Other roots' children become roots.
+   * Hands its running children to its own spawner. A root with an outside parent (a token
+   * or signal given at spawn, or inherited so) hands them to that instead: each takes it
+   * as its own outside parent, so the rule carries down. Other roots' children become roots.
    */
-  private leaveChildren(): boolean {
+  private leaveChildren(): void {
     const heir = this.treeParent;
-    const own = heir === null ? this.cancelState?.source : undefined;
-    const external = own !== undefined && own !== null && this.cancelState!.external;
+    const cancel = heir === null ? this.cancelState : null;
+    const outside = cancel === null ? null : cancel.outside;
     handChildrenOn<FiberTask>(this, heir, (child) => {
-      if (external) child.adoptToken(own.token);
+      if (outside !== null) (child.cancelState ?? child.makeCancelState()).adoptOutside(outside, cancel!);
     });
-    return external;
   }
 
-  /** Makes its token, if it has none yet, a child of `parent`. */
-  private adoptToken(parent: CancelToken): void {
-    const cancel = this.cancelState ?? this.makeCancelState();
-    if (cancel.source === null) cancel.makeSource(parent);
-  }
-
+  /** Delivers the outcome to a joiner; one that takes it has observed a failure. */
   private settleJoiner(waiter: Waiter<T>): void {
-    if (this.state === DONE) waiter.wake(this.value as T);
-    else waiter.fail(this.outcomeError());
+    const taken = this.state === DONE ? waiter.wake(this.value as T) : waiter.fail(this.outcomeError());
+    if (taken) this.flags |= JOINED;
+  }
+
+  /** Whether `error` is the cancellation that halted it: its own token's, its grace's, or an ancestor's that caused them. */
+  private isOwnCancellation(error: unknown): boolean {
+    if (!(error instanceof Cancelled) || error.token === undefined) return false;
+    const cancel = this.cancelState!;
+    return (
+      causedBy(cancel.source!.token.reason, error.token) || causedBy(cancel.grace?.token.reason, error.token)
+    );
   }
 
   /** The error joiners receive (built once, on first use). */
@@ -699,6 +754,11 @@ export class FiberTask<T = unknown> implements Runnable, Waiter, LocalsHolder, C
     this.origin = own;
     this.flags |= OWN_LINEAGE;
     return own;
+  }
+
+  /** @internal whether the grace of its cleanup ended. */
+  get graceCut(): boolean {
+    return (this.flags & GRACE_CUT) !== 0;
   }
 
   /** Whether anyone waited on the result. */
@@ -741,9 +801,11 @@ function cascade(task: FiberTask, reason: Cancelled): void {
     // A snapshot: on an inline executor a halted child may end, and leave the list, at once.
     const children: FiberTask[] = [];
     for (let child = parent.firstChild; child !== null; child = child.nextSibling) children.push(child);
+    // After its grace ended, a spawner's children have their cleanups cut short too.
+    const hard = parent.graceCut;
     for (const child of children) {
       try {
-        child.cancelFromParent(parentReason);
+        child.cancelFromParent(parentReason, hard);
       } catch (error) {
         (errors ??= []).push(error);
       }

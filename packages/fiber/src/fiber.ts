@@ -90,6 +90,14 @@ export class Fiber<T = unknown> extends Operation<T> {
     return this.#task.describe();
   }
 
+  /**
+   * A withdrawn join leaves no trace (it does not count as having observed a failure), so a
+   * fiber can be a `select` case. A prototype getter: no field per fiber.
+   */
+  get selectable(): boolean {
+    return true;
+  }
+
   /** Joins `waiter` to the fiber's result: woken with it, or failed like any joiner. */
   park(waiter: Waiter<T>): void {
     this.#task.addJoiner(waiter);

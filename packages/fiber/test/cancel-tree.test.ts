@@ -1,4 +1,4 @@
-import { bounded, Cancelled, CancelSource } from '@spindle/core-context';
+import { bounded, Cancelled, CancelSource, Deferred, select, type Waitable } from '@spindle/core-context';
 import { createRandom, ManualExecutor, runSeeded } from '@spindle/executor';
 import { afterEach, describe, expect, it } from 'vitest';
 import { current, type Fiber, onUnjoinedFailure, spawn, spawnWith } from '../src/index.js';
@@ -243,6 +243,82 @@ describe('a Cancelled for the fiber itself', () => {
     exec.drain();
     expect(fiber.status).toBe('failed');
     expect(((await joined) as Error).cause).toBe(source.token.reason);
+  });
+});
+
+describe('a Cancelled that is not the halt', () => {
+  it('a foreign wait limit thrown in the cleanup after a halt stays a failure', async () => {
+    const exec = new ManualExecutor();
+    const foreign = new CancelSource();
+    const fiber = spawnWith({ executor: exec }, function* () {
+      try {
+        yield new TestEvent();
+      } finally {
+        yield* bounded(new TestEvent(), { token: foreign.token });
+      }
+    });
+    const joined = outcome(fiber);
+    exec.drain();
+    fiber.halt();
+    exec.drain();
+    foreign.cancel('deadline of the flush');
+    exec.drain();
+    expect(fiber.status).toBe('failed');
+    expect(((await joined) as Error).cause).toBe(foreign.token.reason);
+  });
+
+  it('a wait limited by an ancestor token whose cancellation halted the fiber ends it halted', async () => {
+    const exec = new ManualExecutor();
+    let child: Fiber<void> | null = null;
+    const parent = spawnWith({ executor: exec }, function* () {
+      const token = current()!.token;
+      child = spawn(function* () {
+        yield* bounded(new TestEvent(), { token });
+      });
+      yield new TestEvent();
+    });
+    exec.drain();
+    parent.halt();
+    exec.drain();
+    expect(child!.status).toBe('halted');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(unjoined).toEqual([]);
+  });
+});
+
+describe('a withdrawn join', () => {
+  it('is selectable and leaves no trace: the failure is still reported as unjoined', async () => {
+    const exec = new ManualExecutor();
+    const fail = new TestEvent();
+    const other = new Deferred<string>();
+    const failing = spawnWith({ executor: exec, name: 'failing' }, function* () {
+      yield fail;
+      throw new Error('boom');
+    });
+    expect(failing.selectable).toBe(true);
+    const chooser = spawnWith({ executor: exec }, function* () {
+      return yield* select([failing, other]);
+    });
+    exec.drain();
+    other.resolve('other won');
+    exec.drain();
+    expect(await chooser).toEqual({ index: 1, value: 'other won' });
+    fail.wakeOne();
+    exec.drain();
+    expect(failing.status).toBe('failed');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(unjoined.map((error) => (error.cause as Error).message)).toEqual(['boom']);
+  });
+
+  it('the end a halt returns is selectable', () => {
+    const exec = new ManualExecutor();
+    const fiber = spawnWith({ executor: exec }, function* () {
+      yield new TestEvent();
+    });
+    exec.drain();
+    const end: Waitable<void> = fiber.halt();
+    expect(end.selectable).toBe(true);
+    exec.drain();
   });
 });
 

@@ -139,7 +139,7 @@ describe('the grace of a halted fiber', () => {
     expect(fiber.status).toBe('halted');
   });
 
-  it('runs fibers spawned by a cleanup under its grace, and halts them when it ends', () => {
+  it('runs fibers spawned by a cleanup under its grace, and halts them when that grace ends', () => {
     const exec = new ManualExecutor();
     const log: string[] = [];
     let helper: Fiber<void> | null = null;
@@ -166,6 +166,36 @@ describe('the grace of a halted fiber', () => {
     expect(log).toEqual(['helper finally']);
     expect(helper!.status).toBe('halted');
     expect(fiber.status).toBe('halted');
+  });
+
+  it('a second halt cuts short the cleanups of the children already halting with it', () => {
+    const exec = new ManualExecutor();
+    const log: string[] = [];
+    let child: Fiber<void> | null = null;
+    const foreverCleanup = (name: string) =>
+      function* () {
+        try {
+          yield new TestEvent();
+        } finally {
+          try {
+            yield new TestEvent();
+          } catch (error) {
+            log.push(`${name} cleanup ${(error as Error).name}`);
+          }
+        }
+      };
+    const parent = spawnWith({ executor: exec }, function* () {
+      child = spawn(foreverCleanup('child'));
+      yield* foreverCleanup('parent')();
+    });
+    exec.drain();
+    parent.halt();
+    exec.drain();
+    expect([parent.status, child!.status]).toEqual(['halting', 'halting']);
+    parent.halt();
+    exec.drain();
+    expect(log.sort()).toEqual(['child cleanup Cancelled', 'parent cleanup Cancelled']);
+    expect([parent.status, child!.status]).toEqual(['halted', 'halted']);
   });
 
   it('waits in its cleanup under the grace token, which a waitable sees as the waiter token', () => {
@@ -210,15 +240,18 @@ describe('the grace of a halted fiber', () => {
 
 describe('halt() as an operation', () => {
   it('completes once the cleanup has really finished', async () => {
+    const exec = new ManualExecutor();
     const cleanup = new TestEvent<string>();
     const log: string[] = [];
-    const fiber = cleanupWaiter(undefined, cleanup, log);
-    await new Promise((resolve) => setImmediate(resolve));
+    const fiber = cleanupWaiter(exec, cleanup, log);
+    exec.drain();
     const ended = fiber.halt().then(() => log.push('halt completed'));
-    await new Promise((resolve) => setImmediate(resolve));
+    exec.drain();
+    await Promise.resolve();
     expect(fiber.status).toBe('halting');
     expect(log).toEqual([]);
     cleanup.wakeOne('done');
+    exec.drain();
     await ended;
     expect(log).toEqual(['cleanup got done', 'halt completed']);
   });

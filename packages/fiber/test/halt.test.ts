@@ -64,11 +64,12 @@ describe('halt', () => {
     const exec = new ManualExecutor();
     const cleanup = new TestEvent<string>();
     const log: string[] = [];
+    // The waiter's cancellation, as a withdrawn Condition.wait throws it.
     const interrupted = (): never => {
-      throw new Cancelled('the wait was interrupted by a halt');
+      throw current()!.token.reason;
     };
     // Like a condition wait: on return() it first waits (to retake a lock), then goes on
-    // unwinding by throwing Cancelled, since a yield* cannot resume the return() itself.
+    // unwinding by throwing the fiber's Cancelled, since a yield* cannot resume the return().
     function* retakeThenCancel(): Generator<unknown, void, unknown> {
       try {
         yield new TestEvent();
@@ -224,6 +225,29 @@ describe('halt', () => {
     expect(sneaky.waiters).toEqual([]);
     expect(log).toEqual(['finally']);
     expect(victim.status).toBe('halted');
+  });
+
+  it('gives back a result its park delivered after it halted itself inside that park (restore)', () => {
+    const exec = new ManualExecutor();
+    const restored: string[] = [];
+    let got = 'nothing';
+    const handsOutAPermit = {
+      park(waiter: { wake(value: string): boolean }) {
+        current()!.halt();
+        waiter.wake('permit');
+      },
+      unpark: () => false,
+      restore(value: string) {
+        restored.push(value);
+      },
+    };
+    const fiber = spawnWith({ executor: exec }, function* () {
+      got = (yield handsOutAPermit) as string;
+    });
+    exec.drain();
+    expect(got).toBe('nothing');
+    expect(restored).toEqual(['permit']);
+    expect(fiber.status).toBe('halted');
   });
 
   it('reports a finally block that throws as the failure', async () => {

@@ -1,6 +1,6 @@
 import { bounded, Cancelled, CancelSource, type Waitable, type Waiter } from '@spindle/core-context';
 import { ManualExecutor } from '@spindle/executor';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { spawnWith } from '../src/index.js';
 import { LateCancel, TestEvent } from './helpers.js';
 
@@ -107,14 +107,81 @@ describe("a wait whose withdrawal answers 'pending'", () => {
   });
 
   it('a timeout on the wait delivers a value that won the race', async () => {
+    vi.useFakeTimers();
+    try {
+      const exec = new ManualExecutor();
+      const read = new LateCancel<number>();
+      const fiber = spawnWith({ executor: exec }, function* () {
+        return yield* bounded(read, { timeout: 10 });
+      });
+      exec.drain();
+      expect(read.cancelling).toEqual([]);
+      vi.advanceTimersByTime(10);
+      exec.drain();
+      expect(read.cancelling.length).toBe(1);
+      expect(fiber.status).toBe('suspended');
+      read.complete({ value: 9 });
+      exec.drain();
+      expect(await fiber).toBe(9);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('a claim taken and released meanwhile asks for no second cancel: it still waits for the final outcome', () => {
+    const exec = new ManualExecutor();
     const read = new LateCancel<number>();
-    const fiber = spawnWith({}, function* () {
-      return yield* bounded(read, { timeout: 0 });
+    let unparks = 0;
+    const counted: Waitable<number> = {
+      park: (waiter) => read.park(waiter),
+      unpark: (waiter) => {
+        unparks++;
+        return read.unpark(waiter);
+      },
+      restore: (value) => read.restore(value),
+    };
+    const log: string[] = [];
+    const fiber = spawnWith({ executor: exec }, function* () {
+      try {
+        yield counted;
+      } finally {
+        log.push('finally');
+      }
     });
-    while (read.cancelling.length === 0) await nextTurn();
-    expect(fiber.status).toBe('suspended');
-    read.complete({ value: 9 });
-    expect(await fiber).toBe(9);
+    exec.drain();
+    fiber.halt();
+    exec.drain();
+    const waiter = read.cancelling[0]!;
+    // A two-sided step touches the waiter, then falls through.
+    expect(waiter.claim()).toBe(true);
+    waiter.release();
+    exec.drain();
+    expect(unparks).toBe(1);
+    expect(log).toEqual([]);
+    expect(fiber.status).toBe('halting');
+    expect(read.complete({ value: 3 })).toBe(true);
+    expect(read.restored).toEqual([3]);
+    exec.drain();
+    expect(log).toEqual(['finally']);
+    expect(fiber.status).toBe('halted');
+  });
+
+  it('a claim on a pending wait may settle its final outcome', () => {
+    const exec = new ManualExecutor();
+    const read = new LateCancel<number>();
+    const fiber = spawnWith({ executor: exec }, function* () {
+      yield read;
+    });
+    exec.drain();
+    fiber.halt();
+    exec.drain();
+    const waiter = read.cancelling.shift()!;
+    expect(waiter.claim()).toBe(true);
+    expect(waiter.wake(1)).toBe(false); // claimed: only its settle counts
+    waiter.settle(true, 8);
+    expect(read.restored).toEqual([8]);
+    exec.drain();
+    expect(fiber.status).toBe('halted');
   });
 });
 

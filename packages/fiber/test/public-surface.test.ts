@@ -27,6 +27,7 @@ const PUBLIC_MEMBERS = [
   'join',
   'name',
   'park',
+  'selectable',
   'status',
   'then',
   'token',
@@ -62,6 +63,7 @@ describe('the public Fiber', () => {
       | 'join'
       | 'name'
       | 'park'
+      | 'selectable'
       | 'status'
       | 'then'
       | 'token'
