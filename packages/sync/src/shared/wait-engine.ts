@@ -74,12 +74,15 @@ export abstract class CellAttempt<T> {
  * after a wake).
  */
 export abstract class SharedWait<T> extends RelayingOperation<T> {
-  protected constructor(
-    /** @internal */ readonly view: Int32Array,
-    /** @internal */ readonly cell: number,
-    /** @internal */ readonly options: WaitOptions | undefined,
-  ) {
+  /** @internal */ readonly view: Int32Array;
+  /** @internal */ readonly cell: number;
+  /** @internal */ readonly options: WaitOptions | undefined;
+
+  protected constructor(view: Int32Array, cell: number, options: WaitOptions | undefined) {
     super();
+    this.view = view;
+    this.cell = cell;
+    this.options = options;
   }
 
   /** A wait with a timeout ends by itself. */
