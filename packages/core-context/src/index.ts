@@ -21,6 +21,13 @@ export {
   type Waiter,
   type WaitOptions,
 } from './contracts/wait.js';
+export {
+  abortedError,
+  type LimitedWait,
+  limitAlreadyFired,
+  listenForLimits,
+  stopListening,
+} from './contracts/wait-limits.js';
 export { Coroutine, type CoroutineBody, type CoroutineStatus } from './coroutine/coroutine.js';
 export * from './errors.js';
 export { ForwardList } from './intrusive/forward-list.js';

@@ -1,13 +1,12 @@
 import { describeValue } from '../describe-value.js';
-import { Cancelled, TimeoutError } from '../errors.js';
+import { TimeoutError } from '../errors.js';
 import { startTimer, stopTimer, type TimerEntry } from '../timers/timer.js';
 import { checkWaitOptions, hasLimits } from '../wait-options.js';
-import { CancelCallback } from './cancel.js';
+import type { CancelCallback } from './cancel.js';
 import { Operation, PromiseWaiter, waitOn } from './operation.js';
 import { Relay, RelayingOperation } from './relay.js';
 import { isWaitable, type UnparkResult, type Waitable, type Waiter, type WaitOptions } from './wait.js';
-
-const ONCE = { once: true } as const;
+import { abortedError, limitAlreadyFired, listenForLimits, stopListening } from './wait-limits.js';
 
 /**
  * Waits on any Waitable from async code. With `timeout`, `signal` or `token`, the wait is
@@ -105,23 +104,15 @@ class BoundedWaiter<T> extends Relay<T> implements TimerEntry {
 
   /** Parks on the inner waitable and arms the deadline, the abort listener and the token listener. */
   begin(): void {
-    const { signal, timeout, token } = this.options;
-    if (signal?.aborted) {
-      this.fail(this.abortedError());
-      return;
-    }
-    if (token?.cancelled) {
-      this.fail(token.reason);
+    const fired = limitAlreadyFired(this.options);
+    if (fired !== null) {
+      this.fail(fired);
       return;
     }
     this.inner.park(this);
     if (!this.withdrawable) return; // completed (or withdrawn) inside park
-    if (timeout !== undefined) startTimer(this, timeout);
-    signal?.addEventListener('abort', this, ONCE);
-    if (token !== undefined) {
-      this.tokenLink = new CancelCallback((reason) => this.giveUp(reason));
-      if (!token.listen(this.tokenLink)) this.giveUp(token.reason!); // cancelled inside park
-    }
+    if (this.options.timeout !== undefined) startTimer(this, this.options.timeout);
+    this.tokenLink = listenForLimits(this, this.options);
   }
 
   protected leave(): UnparkResult {
@@ -143,7 +134,7 @@ class BoundedWaiter<T> extends Relay<T> implements TimerEntry {
 
   /** The abort listener (EventTarget calls `handleEvent` on listener objects). */
   handleEvent(): void {
-    this.giveUp(this.abortedError());
+    this.giveUp(abortedError(this.options.signal!));
   }
 
   /** @internal a limit fired: withdraw, or wait for a pending withdrawal's final outcome */
@@ -159,15 +150,8 @@ class BoundedWaiter<T> extends Relay<T> implements TimerEntry {
 
   protected override detached(): void {
     if (this.index >= 0) stopTimer(this);
-    this.options.signal?.removeEventListener('abort', this);
-    if (this.tokenLink !== null) {
-      this.options.token!.unlisten(this.tokenLink);
-      this.tokenLink = null;
-    }
-  }
-
-  private abortedError(): Cancelled {
-    return new Cancelled('The wait was aborted by its signal', { cause: this.options.signal?.reason });
+    stopListening(this, this.options, this.tokenLink);
+    this.tokenLink = null;
   }
 }
 

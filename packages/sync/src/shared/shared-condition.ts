@@ -1,5 +1,6 @@
 import { isMainThread } from 'node:worker_threads';
 import {
+  abortedError,
   BlockingCallError,
   type CancelCallback,
   type Cancelled,
@@ -7,11 +8,15 @@ import {
   futexWait,
   futexWaitAsync,
   futexWake,
+  type LimitedWait,
+  limitAlreadyFired,
+  listenForLimits,
   NotHeldError,
   type Operation,
   OwnerDiedError,
   Relay,
   RelayingOperation,
+  stopListening,
   TimeoutError,
   type UnparkResult,
   type Waiter,
@@ -22,13 +27,6 @@ import { withdrawnError } from '../withdrawn-error.js';
 import { cellSleeps, sleepAbandoned, sleepEnded } from './abandoned-sleeps.js';
 import { initializing, SharedCells, withoutReset } from './cells.js';
 import type { SharedMutex } from './shared-mutex.js';
-import {
-  abortedError,
-  type LimitedWait,
-  limitAlreadyFired,
-  listenForLimits,
-  stopListening,
-} from './wait-limits.js';
 
 /**
  * A condition variable for a {@link SharedMutex}, in one Int32 cell (a sequence number

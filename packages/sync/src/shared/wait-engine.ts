@@ -1,11 +1,16 @@
 import { isMainThread } from 'node:worker_threads';
 import {
+  abortedError,
   BlockingCallError,
   type CancelCallback,
   futexWait,
   futexWaitAsync,
+  type LimitedWait,
+  limitAlreadyFired,
+  listenForLimits,
   Relay,
   RelayingOperation,
+  stopListening,
   TimeoutError,
   type UnparkResult,
   type Waiter,
@@ -14,13 +19,6 @@ import {
 import { type CellSleeps, cellSleeps, sleepAbandoned, sleepEnded } from './abandoned-sleeps.js';
 import { QuietWatch } from './quiet-watch.js';
 import { holderDeathVisible } from './thread-identity.js';
-import {
-  abortedError,
-  type LimitedWait,
-  limitAlreadyFired,
-  listenForLimits,
-  stopListening,
-} from './wait-limits.js';
 
 /**
  * How often a waiter looks whether the holder's thread died (`afterQuietSlice`), so a
@@ -145,7 +143,7 @@ export abstract class SharedWait<T> extends RelayingOperation<T> {
 /**
  * One async wait on a shared primitive, relayed to the caller's waiter (claims pass
  * through, so a refused result is restored). It is its own abort listener (`handleEvent`)
- * and, with a token, listens through a CancelCallback (wait-limits.ts).
+ * and, with a token, listens through a CancelCallback (core-context's wait-limits).
  */
 class CellSleep<T> extends Relay<T> implements LimitedWait {
   private controller: AbortController | null = null;

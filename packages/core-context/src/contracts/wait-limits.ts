@@ -1,11 +1,15 @@
-import { CancelCallback, Cancelled, type WaitOptions } from '@spindle/core-context';
+import { Cancelled } from '../errors.js';
+import { CancelCallback } from './cancel.js';
+import type { WaitOptions } from './wait.js';
 
 const ONCE = { once: true } as const;
 
 /**
- * A shared wait that its caller's signal or token can end early. It is its own abort
+ * The signal and token limits of a wait of your own (a `bounded()` wait, a shared-memory
+ * wait): a wait that its caller's `{ signal, token }` can end early. It is its own abort
  * listener (EventTarget calls `handleEvent` on listener objects); a token reaches it through
- * a CancelCallback, since its own links already serve its Relay role.
+ * a CancelCallback, since its own links already serve the queue it waits in. Timeouts are
+ * the wait's own business (the shared timer heap, or a blocking wait's clock).
  */
 export interface LimitedWait {
   handleEvent(): void;
@@ -33,7 +37,7 @@ export function listenForLimits(wait: LimitedWait, options: WaitOptions | undefi
   const token = options?.token;
   if (token === undefined) return null;
   const listener = new CancelCallback((reason) => wait.giveUp(reason));
-  token.listen(listener);
+  if (!token.listen(listener)) wait.giveUp(token.reason!); // cancelled since the check
   return listener;
 }
 
