@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
@@ -264,12 +264,11 @@ describe('coroutine stack overflow', () => {
 
   describe('with the test-aids addon (built apart, never published)', () => {
     let testAidsPath = '';
-    beforeAll(() => {
+    // Built asynchronously: a cargo build on a fresh clone takes about a minute, and a
+    // synchronous one would block this worker past vitest's RPC timeout.
+    beforeAll(async () => {
       const script = join(dirname(fileURLToPath(import.meta.url)), '..', 'scripts', 'build-native.mjs');
-      const build = spawnSync(process.execPath, [script, '--test-aids'], {
-        encoding: 'utf8',
-        timeout: 600_000,
-      });
+      const build = await run(process.execPath, [script, '--test-aids'], 600_000);
       expect(build.status, build.stderr).toBe(0);
       testAidsPath = /build-native: wrote (.+)$/m.exec(build.stdout)?.[1] ?? '';
     }, 660_000);
@@ -285,3 +284,19 @@ describe('coroutine stack overflow', () => {
     });
   });
 });
+
+/** Runs a command without blocking the event loop; resolves with its exit status and output. */
+function run(
+  file: string,
+  args: string[],
+  timeout: number,
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = execFile(
+      file,
+      args,
+      { encoding: 'utf8', timeout, maxBuffer: 64 << 20 },
+      (_error, stdout, stderr) => resolve({ status: child.exitCode, stdout, stderr }),
+    );
+  });
+}
